@@ -1,0 +1,33 @@
+# Quizroom. `make run` starts the server on :8080; `make test` runs the whole suite.
+GO          ?= go
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+PKGS        := ./...
+
+.PHONY: run test bench lint fmt bank vet tools
+
+run:
+	$(GO) run ./cmd/quizroom serve
+
+# The whole suite: vet, then every test under the race detector (browser tests
+# need chromium, integration tests need redis-server; .ci/run installs both).
+test: vet
+	$(GO) test -race -count=1 -timeout 20m $(PKGS)
+
+vet:
+	$(GO) vet $(PKGS)
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./game/...
+	$(GO) run ./cmd/quizload bench -out docs/benchmarks.md
+
+lint: vet
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
+	if [ -n "$$unformatted" ]; then echo "not gofmt-formatted:"; echo "$$unformatted"; exit 1; fi
+	$(GO) run $(STATICCHECK) $(PKGS)
+
+fmt:
+	gofmt -w $$(git ls-files '*.go')
+
+# Regenerates the embedded default bank from the seed notes and the overlay.
+bank:
+	$(GO) run ./cmd/quizroom bank build -o game/bank/default/bank.json game/bank/default/backend-interview-questions.txt game/bank/default/overlay.json
