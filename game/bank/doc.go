@@ -1,0 +1,33 @@
+// Package bank holds question banks: the versioned JSON bank format, the
+// importer that turns Q&A notes into a bank, the hand-written overlay that
+// gives each item its term, aliases, category and concept, the embedded
+// default bank, and the generator that turns bank items into playable
+// game.Question values.
+//
+// API for the server:
+//
+//	b := bank.Default()                 // the embedded backend-interview bank (never nil)
+//	b, err := bank.Parse(data)          // an uploaded bank (JSON, format v1); errors are *bank.Error
+//	b, rep, err := bank.ImportNotes(notes, bank.ImportOptions{}) // uploaded Q&A notes
+//	cats := b.Categories()              // []Category{Name, Count}, sorted by name
+//	qs, err := bank.Generate(b, bank.GenerateOptions{
+//		Count:      10,
+//		Categories: []string{"Databases"},          // empty = all
+//		Kinds:      []game.Kind{game.KindSingle},   // empty = single, truefalse, typed
+//		Seed:       42,                             // same seed, same questions
+//	})
+//
+// Every error returned by this package is a *Error with a stable Code (see
+// the Code constants; bank.CodeOf(err)). Generate returns CodeNotEnoughItems
+// when the chosen categories hold fewer than Count usable items, and
+// CodeInvalidOptions for an unknown kind or category or a Count below 1.
+//
+// Generated questions never repeat an item within one call, never name the
+// term (or an alias) in the prompt or an option, keep every option within
+// MaxOptionLen characters, and place the correct option uniformly at random.
+// The Explanation of each question is the item's cleaned answer.
+//
+// The package is pure: no goroutines, no I/O, no clock. A *Bank is
+// immutable once parsed and safe for concurrent use; Generate only reads it.
+// Default returns the same shared *Bank on every call: do not modify it.
+package bank
