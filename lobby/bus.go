@@ -1,0 +1,146 @@
+package lobby
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Bus is everything rooms share between instances: PINs, the owner lease, the
+// input log, the output broadcast, snapshots and key retention. One instance
+// uses the in-memory bus (lobby/membus); several instances share a Redis bus
+// (transport/redisbus). Every implementation runs the conformance suite in
+// lobby/bustest.
+//
+// A room is named by its PIN everywhere on the Bus. All methods are safe for
+// concurrent use. A method that talks to a remote store returns an error when
+// the store is unreachable; callers treat that as "try again later", never as
+// "no such room".
+type Bus interface {
+	PINs
+	Leases
+	InputLog
+	Broadcaster
+	Snapshots
+	Retention
+	Pinger
+}
+
+// PINs reserves game PINs so that no two live games, on any instance, share one.
+type PINs interface {
+	// ReservePIN claims pin for ttl. It reports false, with no error, when the
+	// PIN is already held.
+	ReservePIN(ctx context.Context, pin string, ttl time.Duration) (bool, error)
+	// PINReserved reports whether pin is currently held (a live or retained game).
+	PINReserved(ctx context.Context, pin string) (bool, error)
+	// ReleasePIN frees pin at once (a game that failed to start).
+	ReleasePIN(ctx context.Context, pin string) error
+}
+
+// Leases decide which instance runs a room's actor. A lease lapses after its
+// ttl unless renewed; another instance may then acquire it and take over.
+type Leases interface {
+	// AcquireLease takes the lease of room for holder when it is free or
+	// already held by holder (which then extends it). It reports whether
+	// holder holds the lease afterwards.
+	AcquireLease(ctx context.Context, room, holder string, ttl time.Duration) (bool, error)
+	// RenewLease extends holder's lease. It reports false when holder no
+	// longer holds it (lapsed and possibly taken): the holder must stop its
+	// actor at once.
+	RenewLease(ctx context.Context, room, holder string, ttl time.Duration) (bool, error)
+	// ReleaseLease gives the lease up if holder holds it; otherwise it does nothing.
+	ReleaseLease(ctx context.Context, room, holder string) error
+	// LeaseHolder returns the current holder, or "" when nobody holds it.
+	LeaseHolder(ctx context.Context, room string) (string, error)
+}
+
+// Input is one entry of a room's input log.
+type Input struct {
+	// ID is assigned by the log. IDs are opaque strings, ordered as the log
+	// orders them; pass the last one seen as after to ReadInputs.
+	ID   string
+	Data []byte
+}
+
+// InputStart is the position before the first input of every log.
+const InputStart = "0"
+
+// InputLog is a room's ordered input log: every input to a room's actor, from
+// any instance, is appended here before the actor applies it, so an input the
+// actor acknowledged survives the actor's instance (as durable as the Bus).
+type InputLog interface {
+	// AppendInput appends data to room's log and returns its ID.
+	AppendInput(ctx context.Context, room string, data []byte) (string, error)
+	// ReadInputs returns up to max inputs after the ID after (InputStart for
+	// the beginning), in log order. When none are there it waits up to block
+	// for one (block <= 0: does not wait) and returns an empty slice, not an
+	// error, on timeout. It returns ctx.Err() when ctx ends first.
+	ReadInputs(ctx context.Context, room, after string, max int, block time.Duration) ([]Input, error)
+	// TrimInputs drops inputs up to and including upTo (they are covered by a
+	// snapshot). Trimming is best effort: an implementation may keep more.
+	TrimInputs(ctx context.Context, room, upTo string) error
+}
+
+// Output is one broadcast from a room's actor: Seq counts the room's outputs
+// from 1 without gaps, so a receiver that sees Seq jump knows it missed some.
+type Output struct {
+	Seq  uint64
+	Data []byte
+}
+
+// Broadcaster carries a room's outputs to every instance with local members,
+// once per output per instance.
+//
+// Delivery is at most once: a slow subscriber or a broken connection to the
+// store loses outputs. Receivers detect the loss through Output.Seq and reload
+// the room's snapshot.
+type Broadcaster interface {
+	// Publish sends out to every current subscriber of room.
+	Publish(ctx context.Context, room string, out Output) error
+	// Subscribe starts receiving room's outputs. When it returns, every later
+	// Publish reaches the subscription. The channel is closed after Close or
+	// when ctx ends.
+	Subscribe(ctx context.Context, room string) (Subscription, error)
+}
+
+// Subscription is one instance's feed of a room's outputs.
+type Subscription interface {
+	// C delivers outputs in publish order. It is never blocked on: outputs a
+	// full channel cannot take are dropped (see Broadcaster).
+	C() <-chan Output
+	// Close ends the subscription and closes C. It is idempotent.
+	Close() error
+}
+
+// Snapshot is a room's state as of one input.
+type Snapshot struct {
+	// Data is the room's own encoding (game snapshot, sessions, tokens).
+	Data []byte
+	// LastInput is the ID of the last input applied to Data; replay starts after it.
+	LastInput string
+	// Seq is the Seq of the last output published before the snapshot.
+	Seq uint64
+}
+
+// Snapshots store the latest snapshot of each room.
+type Snapshots interface {
+	// SaveSnapshot replaces room's snapshot.
+	SaveSnapshot(ctx context.Context, room string, s Snapshot) error
+	// LoadSnapshot returns room's snapshot, or ErrNoSnapshot.
+	LoadSnapshot(ctx context.Context, room string) (Snapshot, error)
+}
+
+// ErrNoSnapshot means no snapshot was ever saved for a room (or it expired).
+var ErrNoSnapshot = errors.New("lobby: no snapshot")
+
+// Retention bounds how long a room's data outlives the room.
+type Retention interface {
+	// ExpireRoom makes every key of room (PIN, lease, inputs, snapshot) expire
+	// after ttl from now. ttl <= 0 deletes them at once.
+	ExpireRoom(ctx context.Context, room string, ttl time.Duration) error
+}
+
+// Pinger reports whether the Bus can take work (for /readyz).
+type Pinger interface {
+	Ping(ctx context.Context) error
+}

@@ -1,0 +1,448 @@
+// Package bustest is the conformance suite every lobby.Bus implementation
+// runs: the in-memory bus, the Redis bus on miniredis and on a real server.
+//
+// Concurrency: Run starts goroutines only inside its subtests and waits for
+// them before returning.
+package bustest
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/quizroom/quizroom/lobby"
+)
+
+// Options adapt the suite to an implementation.
+type Options struct {
+	// Advance moves the bus's clock forward by d, for the expiry tests. When
+	// nil the suite waits in real time (TTLs are a few hundred milliseconds).
+	Advance func(d time.Duration)
+}
+
+// Run runs the whole suite; newBus returns a fresh (or shared: every test
+// uses unique room names) bus.
+func Run(t *testing.T, newBus func(t *testing.T) lobby.Bus) {
+	RunOptions(t, newBus, Options{})
+}
+
+// RunOptions is Run with options.
+func RunOptions(t *testing.T, newBus func(t *testing.T) lobby.Bus, opts Options) {
+	s := suite{newBus: newBus, opts: opts}
+	t.Run("PINs", s.pins)
+	t.Run("PINExpiry", s.pinExpiry)
+	t.Run("Leases", s.leases)
+	t.Run("LeaseExpiry", s.leaseExpiry)
+	t.Run("InputLog", s.inputLog)
+	t.Run("InputLogBlocking", s.inputLogBlocking)
+	t.Run("InputTrim", s.inputTrim)
+	t.Run("Broadcast", s.broadcast)
+	t.Run("SubscriptionEndsWithContext", s.subscriptionContext)
+	t.Run("Snapshots", s.snapshots)
+	t.Run("ExpireRoom", s.expireRoom)
+	t.Run("Ping", s.ping)
+}
+
+type suite struct {
+	newBus func(t *testing.T) lobby.Bus
+	opts   Options
+}
+
+// room returns a name no other test uses, so suites can share a store.
+func room(t *testing.T) string {
+	t.Helper()
+	var b [6]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		t.Fatal(err)
+	}
+	return "t" + hex.EncodeToString(b[:])
+}
+
+func ctx(t *testing.T) context.Context {
+	c, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	t.Cleanup(cancel)
+	return c
+}
+
+// pass lets d go by on the bus's clock.
+func (s suite) pass(t *testing.T, d time.Duration) {
+	t.Helper()
+	if s.opts.Advance != nil {
+		s.opts.Advance(d)
+		return
+	}
+	// Expiry is a matter of time passing, not of an event to wait for.
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	<-timer.C
+}
+
+// must turns (v, err) into v, failing the test on err: must(f())(t).
+func must[T any](v T, err error) func(t *testing.T) T {
+	return func(t *testing.T) T {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+}
+
+func (s suite) pins(t *testing.T) {
+	b, c, pin := s.newBus(t), ctx(t), room(t)
+	if must(b.PINReserved(c, pin))(t) {
+		t.Fatal("fresh PIN reported reserved")
+	}
+	if !must(b.ReservePIN(c, pin, time.Minute))(t) {
+		t.Fatal("first reservation refused")
+	}
+	if must(b.ReservePIN(c, pin, time.Minute))(t) {
+		t.Fatal("second reservation of the same PIN granted")
+	}
+	if !must(b.PINReserved(c, pin))(t) {
+		t.Fatal("reserved PIN not reported reserved")
+	}
+	if err := b.ReleasePIN(c, pin); err != nil {
+		t.Fatal(err)
+	}
+	if must(b.PINReserved(c, pin))(t) {
+		t.Fatal("released PIN still reserved")
+	}
+	if !must(b.ReservePIN(c, pin, time.Minute))(t) {
+		t.Fatal("released PIN cannot be reserved again")
+	}
+}
+
+func (s suite) pinExpiry(t *testing.T) {
+	b, c, pin := s.newBus(t), ctx(t), room(t)
+	if !must(b.ReservePIN(c, pin, 300*time.Millisecond))(t) {
+		t.Fatal("reservation refused")
+	}
+	s.pass(t, 600*time.Millisecond)
+	if must(b.PINReserved(c, pin))(t) {
+		t.Fatal("PIN still reserved after its ttl")
+	}
+	if !must(b.ReservePIN(c, pin, time.Minute))(t) {
+		t.Fatal("expired PIN cannot be reserved")
+	}
+}
+
+func (s suite) leases(t *testing.T) {
+	b, c, r := s.newBus(t), ctx(t), room(t)
+	if h := must(b.LeaseHolder(c, r))(t); h != "" {
+		t.Fatalf("fresh room held by %q", h)
+	}
+	if !must(b.AcquireLease(c, r, "a", time.Minute))(t) {
+		t.Fatal("a cannot acquire a free lease")
+	}
+	if must(b.AcquireLease(c, r, "b", time.Minute))(t) {
+		t.Fatal("b acquired a lease held by a")
+	}
+	if !must(b.AcquireLease(c, r, "a", time.Minute))(t) {
+		t.Fatal("a cannot re-acquire its own lease")
+	}
+	if h := must(b.LeaseHolder(c, r))(t); h != "a" {
+		t.Fatalf("holder = %q, want a", h)
+	}
+	if must(b.RenewLease(c, r, "b", time.Minute))(t) {
+		t.Fatal("b renewed a's lease")
+	}
+	if !must(b.RenewLease(c, r, "a", time.Minute))(t) {
+		t.Fatal("a cannot renew its lease")
+	}
+	if err := b.ReleaseLease(c, r, "b"); err != nil {
+		t.Fatal(err)
+	}
+	if h := must(b.LeaseHolder(c, r))(t); h != "a" {
+		t.Fatalf("b's release freed a's lease: holder %q", h)
+	}
+	if err := b.ReleaseLease(c, r, "a"); err != nil {
+		t.Fatal(err)
+	}
+	if h := must(b.LeaseHolder(c, r))(t); h != "" {
+		t.Fatalf("released lease held by %q", h)
+	}
+	if must(b.RenewLease(c, r, "a", time.Minute))(t) {
+		t.Fatal("a renewed a released lease")
+	}
+	if !must(b.AcquireLease(c, r, "b", time.Minute))(t) {
+		t.Fatal("b cannot acquire a released lease")
+	}
+}
+
+func (s suite) leaseExpiry(t *testing.T) {
+	b, c, r := s.newBus(t), ctx(t), room(t)
+	if !must(b.AcquireLease(c, r, "a", 300*time.Millisecond))(t) {
+		t.Fatal("acquire refused")
+	}
+	s.pass(t, 600*time.Millisecond)
+	if h := must(b.LeaseHolder(c, r))(t); h != "" {
+		t.Fatalf("lapsed lease still held by %q", h)
+	}
+	if must(b.RenewLease(c, r, "a", time.Minute))(t) {
+		t.Fatal("a renewed a lapsed lease")
+	}
+	if !must(b.AcquireLease(c, r, "b", time.Minute))(t) {
+		t.Fatal("b cannot take a lapsed lease")
+	}
+}
+
+func appendAll(t *testing.T, b lobby.Bus, r string, data ...string) []string {
+	t.Helper()
+	var ids []string
+	for _, d := range data {
+		ids = append(ids, must(b.AppendInput(ctx(t), r, []byte(d)))(t))
+	}
+	return ids
+}
+
+func checkInputs(t *testing.T, got []lobby.Input, ids []string, data []string) {
+	t.Helper()
+	if len(got) != len(data) {
+		t.Fatalf("got %d inputs, want %d: %q", len(got), len(data), got)
+	}
+	for i := range got {
+		if got[i].ID != ids[i] || string(got[i].Data) != data[i] {
+			t.Fatalf("input %d = {%s %q}, want {%s %q}", i, got[i].ID, got[i].Data, ids[i], data[i])
+		}
+	}
+}
+
+func (s suite) inputLog(t *testing.T) {
+	b, c, r := s.newBus(t), ctx(t), room(t)
+	got := must(b.ReadInputs(c, r, lobby.InputStart, 10, 0))(t)
+	if len(got) != 0 {
+		t.Fatalf("empty log returned %d inputs", len(got))
+	}
+	data := []string{`{"a":1}`, `{"a":2}`, `{"a":3}`, `{"a":4}`}
+	ids := appendAll(t, b, r, data...)
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if seen[id] || id == lobby.InputStart || id == "" {
+			t.Fatalf("input IDs not distinct: %q", ids)
+		}
+		seen[id] = true
+	}
+	checkInputs(t, must(b.ReadInputs(c, r, lobby.InputStart, 10, 0))(t), ids, data)
+	checkInputs(t, must(b.ReadInputs(c, r, ids[0], 10, 0))(t), ids[1:], data[1:])
+	checkInputs(t, must(b.ReadInputs(c, r, lobby.InputStart, 2, 0))(t), ids[:2], data[:2])
+	checkInputs(t, must(b.ReadInputs(c, r, ids[3], 10, 0))(t), nil, nil)
+	// Another room's log is separate.
+	if got := must(b.ReadInputs(c, room(t), lobby.InputStart, 10, 0))(t); len(got) != 0 {
+		t.Fatalf("another room sees %d inputs", len(got))
+	}
+}
+
+func (s suite) inputLogBlocking(t *testing.T) {
+	b, c, r := s.newBus(t), ctx(t), room(t)
+	start := time.Now()
+	got := must(b.ReadInputs(c, r, lobby.InputStart, 10, 200*time.Millisecond))(t)
+	if len(got) != 0 {
+		t.Fatalf("timed-out read returned %d inputs", len(got))
+	}
+	if time.Since(start) < 150*time.Millisecond {
+		t.Fatalf("blocking read returned after %v, before its block time", time.Since(start))
+	}
+
+	type result struct {
+		in  []lobby.Input
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		in, err := b.ReadInputs(c, r, lobby.InputStart, 10, 5*time.Second)
+		done <- result{in, err}
+	}()
+	// The reader may or may not be waiting yet; either way it must see the input.
+	id := must(b.AppendInput(c, r, []byte("x")))(t)
+	res := <-done
+	if res.err != nil {
+		t.Fatal(res.err)
+	}
+	checkInputs(t, res.in, []string{id}, []string{"x"})
+
+	cctx, cancel := context.WithCancel(c)
+	errc := make(chan error, 1)
+	go func() {
+		_, err := b.ReadInputs(cctx, r, id, 10, 5*time.Second)
+		errc <- err
+	}()
+	cancel()
+	if err := <-errc; !errors.Is(err, context.Canceled) {
+		t.Fatalf("read after cancel = %v, want context.Canceled", err)
+	}
+}
+
+func (s suite) inputTrim(t *testing.T) {
+	b, c, r := s.newBus(t), ctx(t), room(t)
+	data := []string{"1", "2", "3"}
+	ids := appendAll(t, b, r, data...)
+	if err := b.TrimInputs(c, r, ids[1]); err != nil {
+		t.Fatal(err)
+	}
+	checkInputs(t, must(b.ReadInputs(c, r, ids[1], 10, 0))(t), ids[2:], data[2:])
+	id4 := must(b.AppendInput(c, r, []byte("4")))(t)
+	checkInputs(t, must(b.ReadInputs(c, r, ids[1], 10, 0))(t), []string{ids[2], id4}, []string{"3", "4"})
+}
+
+func receive(t *testing.T, sub lobby.Subscription) lobby.Output {
+	t.Helper()
+	select {
+	case o, ok := <-sub.C():
+		if !ok {
+			t.Fatal("subscription closed early")
+		}
+		return o
+	case <-time.After(5 * time.Second):
+		t.Fatal("no output within 5s")
+	}
+	return lobby.Output{}
+}
+
+func (s suite) broadcast(t *testing.T) {
+	b, c, r := s.newBus(t), ctx(t), room(t)
+	if err := b.Publish(c, r, lobby.Output{Seq: 1, Data: []byte("nobody")}); err != nil {
+		t.Fatalf("publish without subscribers: %v", err)
+	}
+	sub1 := must(b.Subscribe(c, r))(t)
+	sub2 := must(b.Subscribe(c, r))(t)
+	other := must(b.Subscribe(c, room(t)))(t)
+	defer other.Close()
+	payload := bytes.Repeat([]byte{0, 1, 2, 255}, 1000) // binary-safe
+	for i := uint64(1); i <= 3; i++ {
+		if err := b.Publish(c, r, lobby.Output{Seq: i, Data: append([]byte(fmt.Sprint(i)), payload...)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, sub := range []lobby.Subscription{sub1, sub2} {
+		for i := uint64(1); i <= 3; i++ {
+			o := receive(t, sub)
+			want := append([]byte(fmt.Sprint(i)), payload...)
+			if o.Seq != i || !bytes.Equal(o.Data, want) {
+				t.Fatalf("output %d = seq %d, %d bytes; want seq %d, %d bytes", i, o.Seq, len(o.Data), i, len(want))
+			}
+		}
+	}
+	if err := sub1.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := sub1.Close(); err != nil {
+		t.Fatalf("second Close: %v", err)
+	}
+	for range sub1.C() {
+		// Drain anything in flight; the channel must end.
+	}
+	if err := b.Publish(c, r, lobby.Output{Seq: 4, Data: []byte("4")}); err != nil {
+		t.Fatal(err)
+	}
+	if o := receive(t, sub2); o.Seq != 4 {
+		t.Fatalf("after another subscriber closed: seq %d, want 4", o.Seq)
+	}
+	select {
+	case o := <-other.C():
+		t.Fatalf("other room received seq %d", o.Seq)
+	default:
+	}
+	sub2.Close()
+}
+
+func (s suite) subscriptionContext(t *testing.T) {
+	b, r := s.newBus(t), room(t)
+	c, cancel := context.WithCancel(ctx(t))
+	sub := must(b.Subscribe(c, r))(t)
+	cancel()
+	timeout := time.After(5 * time.Second)
+	for {
+		select {
+		case _, ok := <-sub.C():
+			if !ok {
+				sub.Close()
+				return
+			}
+		case <-timeout:
+			t.Fatal("subscription channel not closed after its context ended")
+		}
+	}
+}
+
+func (s suite) snapshots(t *testing.T) {
+	b, c, r := s.newBus(t), ctx(t), room(t)
+	if _, err := b.LoadSnapshot(c, r); !errors.Is(err, lobby.ErrNoSnapshot) {
+		t.Fatalf("load of a missing snapshot = %v, want ErrNoSnapshot", err)
+	}
+	want := lobby.Snapshot{Data: []byte{0, 1, 2, 'x'}, LastInput: "", Seq: 7}
+	ids := appendAll(t, b, r, "a")
+	want.LastInput = ids[0]
+	if err := b.SaveSnapshot(c, r, want); err != nil {
+		t.Fatal(err)
+	}
+	got := must(b.LoadSnapshot(c, r))(t)
+	if !bytes.Equal(got.Data, want.Data) || got.LastInput != want.LastInput || got.Seq != want.Seq {
+		t.Fatalf("loaded %+v, want %+v", got, want)
+	}
+	want2 := lobby.Snapshot{Data: []byte("second"), LastInput: want.LastInput, Seq: 9}
+	if err := b.SaveSnapshot(c, r, want2); err != nil {
+		t.Fatal(err)
+	}
+	if got := must(b.LoadSnapshot(c, r))(t); string(got.Data) != "second" || got.Seq != 9 {
+		t.Fatalf("snapshot not replaced: %+v", got)
+	}
+}
+
+func (s suite) fillRoom(t *testing.T, b lobby.Bus, r string) {
+	t.Helper()
+	c := ctx(t)
+	if !must(b.ReservePIN(c, r, time.Hour))(t) {
+		t.Fatal("reserve refused")
+	}
+	appendAll(t, b, r, "in")
+	if err := b.SaveSnapshot(c, r, lobby.Snapshot{Data: []byte("s"), Seq: 1}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (s suite) roomGone(t *testing.T, b lobby.Bus, r string) {
+	t.Helper()
+	c := ctx(t)
+	if must(b.PINReserved(c, r))(t) {
+		t.Error("PIN still reserved")
+	}
+	if _, err := b.LoadSnapshot(c, r); !errors.Is(err, lobby.ErrNoSnapshot) {
+		t.Errorf("snapshot still there: %v", err)
+	}
+	if got := must(b.ReadInputs(c, r, lobby.InputStart, 10, 0))(t); len(got) != 0 {
+		t.Errorf("%d inputs still there", len(got))
+	}
+}
+
+func (s suite) expireRoom(t *testing.T) {
+	b, c := s.newBus(t), ctx(t)
+	now := room(t)
+	s.fillRoom(t, b, now)
+	if err := b.ExpireRoom(c, now, 0); err != nil {
+		t.Fatal(err)
+	}
+	s.roomGone(t, b, now)
+
+	later := room(t)
+	s.fillRoom(t, b, later)
+	if err := b.ExpireRoom(c, later, 300*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	if !must(b.PINReserved(c, later))(t) {
+		t.Fatal("room gone before its retention")
+	}
+	s.pass(t, 600*time.Millisecond)
+	s.roomGone(t, b, later)
+}
+
+func (s suite) ping(t *testing.T) {
+	if err := s.newBus(t).Ping(ctx(t)); err != nil {
+		t.Fatal(err)
+	}
+}

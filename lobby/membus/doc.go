@@ -1,0 +1,12 @@
+// Package membus is the in-process lobby.Bus: the default when Quizroom runs as
+// one instance, and the bus of most lobby tests.
+//
+// It is not a toy. PINs, leases and room data expire as they would in Redis
+// (checked lazily against the clock), the input log blocks readers until an
+// input arrives, and broadcast never blocks a publisher: a subscriber whose
+// buffer is full loses the output, exactly the failure the room's sequence
+// numbers are there to detect.
+//
+// Concurrency: every method is safe for concurrent use; one mutex guards the
+// maps, and no method holds it while it waits.
+package membus

@@ -1,0 +1,439 @@
+package membus
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/quizroom/quizroom/lobby"
+)
+
+var _ lobby.Bus = (*Bus)(nil)
+
+// DefaultSubscriptionBuffer is how many outputs a subscription holds before
+// it drops.
+const DefaultSubscriptionBuffer = 1024
+
+// Options tune a Bus; the zero value is usable.
+type Options struct {
+	// SubscriptionBuffer is the channel size of each subscription
+	// (DefaultSubscriptionBuffer when 0).
+	SubscriptionBuffer int
+	// Now replaces time.Now (tests).
+	Now func() time.Time
+}
+
+// Bus is an in-memory lobby.Bus.
+type Bus struct {
+	now    func() time.Time
+	buffer int
+
+	mu        sync.Mutex
+	pins      map[string]time.Time // pin -> expiry
+	leases    map[string]lease
+	logs      map[string]*inputLog
+	subs      map[string]map[*subscription]struct{}
+	snapshots map[string]lobby.Snapshot
+	expiries  map[string]time.Time // room -> when all its data goes
+	calls     int
+}
+
+type lease struct {
+	holder  string
+	expires time.Time
+}
+
+type inputLog struct {
+	entries []lobby.Input
+	next    uint64
+	// grown is closed (and replaced) on every append, waking blocked readers.
+	grown chan struct{}
+}
+
+// New returns an empty Bus.
+func New(opts Options) *Bus {
+	b := &Bus{
+		now:       opts.Now,
+		buffer:    opts.SubscriptionBuffer,
+		pins:      map[string]time.Time{},
+		leases:    map[string]lease{},
+		logs:      map[string]*inputLog{},
+		subs:      map[string]map[*subscription]struct{}{},
+		snapshots: map[string]lobby.Snapshot{},
+		expiries:  map[string]time.Time{},
+	}
+	if b.now == nil {
+		b.now = time.Now
+	}
+	if b.buffer <= 0 {
+		b.buffer = DefaultSubscriptionBuffer
+	}
+	return b
+}
+
+// sweepLocked drops expired rooms, now and then, so a long-running instance
+// does not keep every game it ever hosted.
+func (b *Bus) sweepLocked(now time.Time) {
+	b.calls++
+	if b.calls%256 != 0 {
+		return
+	}
+	for room, at := range b.expiries {
+		if !now.Before(at) {
+			b.dropRoomLocked(room)
+		}
+	}
+	for pin, at := range b.pins {
+		if !now.Before(at) {
+			delete(b.pins, pin)
+		}
+	}
+}
+
+func (b *Bus) expiredLocked(room string, now time.Time) bool {
+	at, ok := b.expiries[room]
+	if ok && !now.Before(at) {
+		b.dropRoomLocked(room)
+		return true
+	}
+	return false
+}
+
+func (b *Bus) dropRoomLocked(room string) {
+	delete(b.expiries, room)
+	delete(b.pins, room)
+	delete(b.leases, room)
+	delete(b.logs, room)
+	delete(b.snapshots, room)
+}
+
+// ReservePIN implements lobby.PINs.
+func (b *Bus) ReservePIN(ctx context.Context, pin string, ttl time.Duration) (bool, error) {
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	now := b.now()
+	b.sweepLocked(now)
+	b.expiredLocked(pin, now)
+	if at, ok := b.pins[pin]; ok && now.Before(at) {
+		return false, nil
+	}
+	b.pins[pin] = now.Add(ttl)
+	return true, nil
+}
+
+// PINReserved implements lobby.PINs.
+func (b *Bus) PINReserved(ctx context.Context, pin string) (bool, error) {
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	now := b.now()
+	b.expiredLocked(pin, now)
+	at, ok := b.pins[pin]
+	return ok && now.Before(at), nil
+}
+
+// ReleasePIN implements lobby.PINs.
+func (b *Bus) ReleasePIN(ctx context.Context, pin string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	delete(b.pins, pin)
+	return nil
+}
+
+// AcquireLease implements lobby.Leases.
+func (b *Bus) AcquireLease(ctx context.Context, room, holder string, ttl time.Duration) (bool, error) {
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	now := b.now()
+	b.expiredLocked(room, now)
+	l, ok := b.leases[room]
+	if ok && now.Before(l.expires) && l.holder != holder {
+		return false, nil
+	}
+	b.leases[room] = lease{holder: holder, expires: now.Add(ttl)}
+	return true, nil
+}
+
+// RenewLease implements lobby.Leases.
+func (b *Bus) RenewLease(ctx context.Context, room, holder string, ttl time.Duration) (bool, error) {
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	now := b.now()
+	b.expiredLocked(room, now)
+	l, ok := b.leases[room]
+	if !ok || !now.Before(l.expires) || l.holder != holder {
+		return false, nil
+	}
+	b.leases[room] = lease{holder: holder, expires: now.Add(ttl)}
+	return true, nil
+}
+
+// ReleaseLease implements lobby.Leases.
+func (b *Bus) ReleaseLease(ctx context.Context, room, holder string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if l, ok := b.leases[room]; ok && l.holder == holder {
+		delete(b.leases, room)
+	}
+	return nil
+}
+
+// LeaseHolder implements lobby.Leases.
+func (b *Bus) LeaseHolder(ctx context.Context, room string) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	now := b.now()
+	b.expiredLocked(room, now)
+	l, ok := b.leases[room]
+	if !ok || !now.Before(l.expires) {
+		return "", nil
+	}
+	return l.holder, nil
+}
+
+func (b *Bus) logLocked(room string) *inputLog {
+	l := b.logs[room]
+	if l == nil {
+		l = &inputLog{grown: make(chan struct{})}
+		b.logs[room] = l
+	}
+	return l
+}
+
+// AppendInput implements lobby.InputLog.
+func (b *Bus) AppendInput(ctx context.Context, room string, data []byte) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.expiredLocked(room, b.now())
+	l := b.logLocked(room)
+	l.next++
+	id := strconv.FormatUint(l.next, 10)
+	l.entries = append(l.entries, lobby.Input{ID: id, Data: data})
+	close(l.grown)
+	l.grown = make(chan struct{})
+	return id, nil
+}
+
+func parseID(id string) (uint64, error) {
+	if id == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseUint(id, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("membus: bad input id %q", id)
+	}
+	return n, nil
+}
+
+// ReadInputs implements lobby.InputLog.
+func (b *Bus) ReadInputs(ctx context.Context, room, after string, max int, block time.Duration) ([]lobby.Input, error) {
+	from, err := parseID(after)
+	if err != nil {
+		return nil, err
+	}
+	if max <= 0 {
+		max = 1
+	}
+	var timeout <-chan time.Time
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		b.mu.Lock()
+		l := b.logLocked(room)
+		out := collect(l.entries, from, max)
+		grown := l.grown
+		b.mu.Unlock()
+		if len(out) > 0 || block <= 0 {
+			return out, nil
+		}
+		if timeout == nil {
+			t := time.NewTimer(block)
+			defer t.Stop()
+			timeout = t.C
+		}
+		select {
+		case <-grown:
+		case <-timeout:
+			return []lobby.Input{}, nil
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+}
+
+// collect copies up to max entries with IDs after from. Entries are sorted by
+// ID and IDs are dense from the first kept entry, so the start is computed.
+func collect(entries []lobby.Input, from uint64, max int) []lobby.Input {
+	if len(entries) == 0 {
+		return nil
+	}
+	first, _ := strconv.ParseUint(entries[0].ID, 10, 64)
+	start := 0
+	if from >= first {
+		start = int(from - first + 1)
+	}
+	if start >= len(entries) {
+		return nil
+	}
+	end := min(start+max, len(entries))
+	return append([]lobby.Input(nil), entries[start:end]...)
+}
+
+// TrimInputs implements lobby.InputLog.
+func (b *Bus) TrimInputs(ctx context.Context, room, upTo string) error {
+	n, err := parseID(upTo)
+	if err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	l := b.logs[room]
+	if l == nil || len(l.entries) == 0 {
+		return nil
+	}
+	first, _ := strconv.ParseUint(l.entries[0].ID, 10, 64)
+	if n < first {
+		return nil
+	}
+	drop := min(int(n-first+1), len(l.entries))
+	l.entries = append([]lobby.Input(nil), l.entries[drop:]...)
+	return nil
+}
+
+type subscription struct {
+	bus  *Bus
+	room string
+	c    chan lobby.Output
+	once sync.Once
+	stop func() bool
+}
+
+func (s *subscription) C() <-chan lobby.Output { return s.c }
+
+func (s *subscription) Close() error {
+	s.once.Do(func() {
+		s.stop()
+		s.bus.mu.Lock()
+		delete(s.bus.subs[s.room], s)
+		if len(s.bus.subs[s.room]) == 0 {
+			delete(s.bus.subs, s.room)
+		}
+		// Closing under the lock: Publish sends under it too, so it never
+		// sends on a closed channel.
+		close(s.c)
+		s.bus.mu.Unlock()
+	})
+	return nil
+}
+
+// Publish implements lobby.Broadcaster. It never blocks: a subscriber with a
+// full buffer misses out.
+func (b *Bus) Publish(ctx context.Context, room string, out lobby.Output) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for s := range b.subs[room] {
+		select {
+		case s.c <- out:
+		default:
+		}
+	}
+	return nil
+}
+
+// Subscribe implements lobby.Broadcaster.
+func (b *Bus) Subscribe(ctx context.Context, room string) (lobby.Subscription, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s := &subscription{bus: b, room: room, c: make(chan lobby.Output, b.buffer)}
+	b.mu.Lock()
+	if b.subs[room] == nil {
+		b.subs[room] = map[*subscription]struct{}{}
+	}
+	b.subs[room][s] = struct{}{}
+	b.mu.Unlock()
+	s.stop = context.AfterFunc(ctx, func() { s.Close() })
+	return s, nil
+}
+
+// SaveSnapshot implements lobby.Snapshots.
+func (b *Bus) SaveSnapshot(ctx context.Context, room string, s lobby.Snapshot) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.Data = append([]byte(nil), s.Data...)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.expiredLocked(room, b.now())
+	b.snapshots[room] = s
+	return nil
+}
+
+// LoadSnapshot implements lobby.Snapshots.
+func (b *Bus) LoadSnapshot(ctx context.Context, room string) (lobby.Snapshot, error) {
+	if err := ctx.Err(); err != nil {
+		return lobby.Snapshot{}, err
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.expiredLocked(room, b.now())
+	s, ok := b.snapshots[room]
+	if !ok {
+		return lobby.Snapshot{}, lobby.ErrNoSnapshot
+	}
+	return s, nil
+}
+
+// ExpireRoom implements lobby.Retention.
+func (b *Bus) ExpireRoom(ctx context.Context, room string, ttl time.Duration) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if ttl <= 0 {
+		b.dropRoomLocked(room)
+		return nil
+	}
+	at := b.now().Add(ttl)
+	b.expiries[room] = at
+	if _, ok := b.pins[room]; ok {
+		b.pins[room] = at
+	}
+	return nil
+}
+
+// Ping implements lobby.Pinger; memory is always there.
+func (b *Bus) Ping(ctx context.Context) error { return ctx.Err() }

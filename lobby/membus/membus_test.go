@@ -1,0 +1,64 @@
+package membus_test
+
+import (
+	"sync"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/quizroom/quizroom/lobby"
+	"github.com/quizroom/quizroom/lobby/bustest"
+	"github.com/quizroom/quizroom/lobby/membus"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// clock is a settable clock, so expiry needs no waiting.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+func TestConformance(t *testing.T) {
+	clk := &clock{now: time.Unix(1_700_000_000, 0)}
+	shared := membus.New(membus.Options{Now: clk.Now})
+	bustest.RunOptions(t, func(*testing.T) lobby.Bus { return shared }, bustest.Options{Advance: clk.Advance})
+}
+
+func TestConformanceRealClock(t *testing.T) {
+	bustest.Run(t, func(*testing.T) lobby.Bus { return membus.New(membus.Options{}) })
+}
+
+func TestSlowSubscriberLosesOutputsButPublishNeverBlocks(t *testing.T) {
+	b := membus.New(membus.Options{SubscriptionBuffer: 2})
+	sub, err := b.Subscribe(t.Context(), "r")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sub.Close()
+	for i := uint64(1); i <= 5; i++ {
+		if err := b.Publish(t.Context(), "r", lobby.Output{Seq: i}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var seqs []uint64
+	for len(seqs) < 2 {
+		seqs = append(seqs, (<-sub.C()).Seq)
+	}
+	if seqs[0] != 1 || seqs[1] != 2 {
+		t.Fatalf("got %v, want the first two outputs", seqs)
+	}
+	select {
+	case o := <-sub.C():
+		t.Fatalf("a full subscription still received seq %d", o.Seq)
+	default:
+	}
+}
