@@ -1,0 +1,39 @@
+package redistest
+
+import (
+	"testing"
+
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+func TestStartStopRestart(t *testing.T) {
+	s := Start(t)
+	if err := ping(s.Addr); err != nil {
+		t.Fatalf("ping after start: %v", err)
+	}
+	s.Stop()
+	if err := ping(s.Addr); err == nil {
+		t.Fatal("ping answered after Stop")
+	}
+	if s.Running() {
+		t.Fatal("Running after Stop")
+	}
+	s.Restart()
+	if err := ping(s.Addr); err != nil {
+		t.Fatalf("ping after restart: %v", err)
+	}
+	s.Stop()
+	s.Stop() // idempotent
+}
+
+func TestTwoServersGetDifferentPorts(t *testing.T) {
+	a, b := Start(t), Start(t)
+	if a.Port == b.Port {
+		t.Fatalf("both servers on port %d", a.Port)
+	}
+	if a.Port == 6379 || b.Port == 6379 {
+		t.Fatal("a test server took 6379")
+	}
+}

@@ -1,0 +1,96 @@
+package redisbus
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Client timeouts: short enough that an outage shows up in /readyz and in
+// failed inputs within seconds, long enough for a busy server on a LAN.
+const (
+	defaultDialTimeout  = 2 * time.Second
+	defaultReadTimeout  = 2 * time.Second
+	defaultWriteTimeout = 2 * time.Second
+	defaultPoolTimeout  = 3 * time.Second
+	// Every room owned by an instance holds a pooled connection while it
+	// waits on its input stream (XREAD BLOCK), so the pool is sized for rooms,
+	// not for CPUs.
+	defaultPoolSize = 256
+)
+
+// NewClient builds a go-redis client from a REDIS_URL:
+//
+//	redis://[user:pass@]host:port[/db]                         one server
+//	rediss://...                                               the same over TLS
+//	redis://sentinel:26379/0?master_name=mymaster&addr=s2:26379  Sentinel
+//	redis://node1:6379?cluster=true&addr=node2:6379            Redis Cluster
+//
+// go-redis query options (dial_timeout, read_timeout, pool_size, ...) are
+// accepted as go-redis documents them and override the defaults here.
+func NewClient(rawURL string) (redis.UniversalClient, error) {
+	if rawURL == "" {
+		return nil, errors.New("redis URL is empty")
+	}
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("redis URL: %w", err)
+	}
+	if u.Scheme != "redis" && u.Scheme != "rediss" {
+		return nil, fmt.Errorf("redis URL: scheme %q, want redis:// or rediss://", u.Scheme)
+	}
+	q := u.Query()
+	cluster := false
+	if v := q.Get("cluster"); v != "" {
+		cluster, err = strconv.ParseBool(v)
+		if err != nil {
+			return nil, fmt.Errorf("redis URL: cluster=%q is not a boolean", v)
+		}
+		q.Del("cluster")
+	}
+	set := func(key string, val string) {
+		if !q.Has(key) {
+			q.Set(key, val)
+		}
+	}
+	set("dial_timeout", defaultDialTimeout.String())
+	set("read_timeout", defaultReadTimeout.String())
+	set("write_timeout", defaultWriteTimeout.String())
+	set("pool_timeout", defaultPoolTimeout.String())
+	set("pool_size", strconv.Itoa(defaultPoolSize))
+	u.RawQuery = q.Encode()
+	s := u.String()
+
+	switch {
+	case cluster:
+		o, err := redis.ParseClusterURL(s)
+		if err != nil {
+			return nil, fmt.Errorf("redis URL (cluster): %w", err)
+		}
+		o.DisableIdentity = true
+		o.ContextTimeoutEnabled = true
+		return redis.NewClusterClient(o), nil
+	case q.Has("master_name"):
+		o, err := redis.ParseFailoverURL(s)
+		if err != nil {
+			return nil, fmt.Errorf("redis URL (sentinel): %w", err)
+		}
+		o.DisableIdentity = true
+		o.ContextTimeoutEnabled = true
+		return redis.NewFailoverClient(o), nil
+	default:
+		o, err := redis.ParseURL(s)
+		if err != nil {
+			return nil, fmt.Errorf("redis URL: %w", err)
+		}
+		// CLIENT SETINFO exists from Redis 7.2; Debian's 7.0 answers it
+		// with an error on every new connection.
+		o.DisableIdentity = true
+		o.ContextTimeoutEnabled = true
+		return redis.NewClient(o), nil
+	}
+}

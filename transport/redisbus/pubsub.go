@@ -1,0 +1,188 @@
+package redisbus
+
+import (
+	"context"
+	"errors"
+	"net"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/quizroom/quizroom/lobby"
+)
+
+// pubSubMode resolves PubSubAuto by asking the server for SPUBLISH once. A
+// network error leaves the mode unresolved so the next call asks again.
+func (b *Bus) pubSubMode(ctx context.Context) (PubSubMode, error) {
+	b.modeMu.Lock()
+	defer b.modeMu.Unlock()
+	if b.mode != PubSubAuto {
+		return b.mode, nil
+	}
+	// Publishing to a channel nobody listens on is harmless and answers the
+	// question on every server: Redis 7+ says 0, older servers and
+	// miniredis say "unknown command".
+	err := b.rdb.SPublish(ctx, b.prefix+":probe", "").Err()
+	switch {
+	case err == nil:
+		b.mode = PubSubSharded
+	case isUnknownCommand(err):
+		b.mode = PubSubClassic
+	default:
+		return PubSubAuto, wrap("probe pub/sub", err)
+	}
+	return b.mode, nil
+}
+
+func isUnknownCommand(err error) bool {
+	var re redis.Error
+	if !errors.As(err, &re) {
+		return false
+	}
+	msg := strings.ToLower(re.Error())
+	return strings.Contains(msg, "unknown command") || strings.Contains(msg, "unknown subcommand")
+}
+
+// PubSubMode reports the resolved mode (PubSubAuto until the first publish or
+// subscribe reached the server).
+func (b *Bus) PubSubMode() PubSubMode {
+	b.modeMu.Lock()
+	defer b.modeMu.Unlock()
+	return b.mode
+}
+
+// Publish implements lobby.Broadcaster: one message per output, whatever the
+// number of subscribers or players.
+func (b *Bus) Publish(ctx context.Context, room string, out lobby.Output) error {
+	mode, err := b.pubSubMode(ctx)
+	if err != nil {
+		return err
+	}
+	ch, payload := b.keys(room).out, encodeOutput(out)
+	if mode == PubSubSharded {
+		return wrap("publish", b.rdb.SPublish(ctx, ch, payload).Err())
+	}
+	return wrap("publish", b.rdb.Publish(ctx, ch, payload).Err())
+}
+
+// Subscribe implements lobby.Broadcaster. It returns once Redis confirmed the
+// subscription, so every later Publish reaches it.
+func (b *Bus) Subscribe(ctx context.Context, room string) (lobby.Subscription, error) {
+	mode, err := b.pubSubMode(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ch := b.keys(room).out
+	var ps *redis.PubSub
+	if mode == PubSubSharded {
+		ps = b.rdb.SSubscribe(ctx, ch)
+	} else {
+		ps = b.rdb.Subscribe(ctx, ch)
+	}
+	// The first reply is the subscription confirmation (or the error).
+	if _, err := ps.Receive(ctx); err != nil {
+		_ = ps.Close()
+		return nil, wrap("subscribe", err)
+	}
+	runCtx, cancel := context.WithCancel(context.Background())
+	s := &subscription{
+		ps:     ps,
+		c:      make(chan lobby.Output, b.opts.SubscriptionBuffer),
+		cancel: cancel,
+		done:   make(chan struct{}),
+	}
+	stopOnCtx := context.AfterFunc(ctx, s.shutdown)
+	go func() {
+		defer stopOnCtx()
+		s.run(runCtx)
+	}()
+	return s, nil
+}
+
+// Subscription health: a pub/sub connection that carried nothing for
+// idlePing is pinged, so a half-open connection is found and replaced.
+const (
+	idlePing     = 15 * time.Second
+	retryBackoff = 200 * time.Millisecond
+	maxBackoff   = 2 * time.Second
+)
+
+type subscription struct {
+	ps     *redis.PubSub
+	c      chan lobby.Output
+	cancel context.CancelFunc
+	once   sync.Once
+	done   chan struct{}
+}
+
+func (s *subscription) C() <-chan lobby.Output { return s.c }
+
+// Close implements lobby.Subscription; it returns after the reader goroutine
+// ended and C is closed.
+func (s *subscription) Close() error {
+	s.shutdown()
+	<-s.done
+	return nil
+}
+
+func (s *subscription) shutdown() {
+	s.once.Do(func() {
+		s.cancel()
+		// Closing the connection interrupts a blocked read.
+		_ = s.ps.Close()
+	})
+}
+
+func (s *subscription) run(ctx context.Context) {
+	defer close(s.done)
+	defer close(s.c)
+	backoff := retryBackoff
+	for {
+		msg, err := s.ps.ReceiveTimeout(ctx, idlePing)
+		if ctx.Err() != nil {
+			return
+		}
+		if err != nil {
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				// Idle: probe the connection; a failure surfaces on the next read.
+				_ = s.ps.Ping(ctx)
+				continue
+			}
+			// go-redis reconnects and resubscribes on the next read; outputs
+			// published meanwhile are lost and show up as a Seq gap.
+			if !sleepCtx(ctx, backoff) {
+				return
+			}
+			backoff = min(backoff*2, maxBackoff)
+			continue
+		}
+		backoff = retryBackoff
+		m, ok := msg.(*redis.Message)
+		if !ok {
+			continue // subscription confirmations after a reconnect, pongs
+		}
+		out, ok := decodeOutput(m.Payload)
+		if !ok {
+			continue
+		}
+		select {
+		case s.c <- out:
+		default:
+			// Never block on a slow consumer: it sees the gap and reloads.
+		}
+	}
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
