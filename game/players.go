@@ -1,0 +1,202 @@
+package game
+
+import (
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// ValidateNickname trims s and checks it: 1 to 20 characters (runes), valid
+// UTF-8, no control characters. Markup is just text: the engine never escapes.
+func ValidateNickname(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if !utf8.ValidString(s) {
+		return "", errorf(CodeInvalidNickname, "nickname is not valid UTF-8")
+	}
+	n := utf8.RuneCountInString(s)
+	if n == 0 {
+		return "", errorf(CodeInvalidNickname, "nickname is empty")
+	}
+	if n > MaxNicknameLen {
+		return "", errorf(CodeInvalidNickname, "nickname has %d characters, at most %d allowed", n, MaxNicknameLen)
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			return "", errorf(CodeInvalidNickname, "nickname contains a control character")
+		}
+	}
+	return s, nil
+}
+
+func foldNickname(s string) string { return strings.ToLower(s) }
+
+// Join adds a player. Joining with the id of a player who left brings them
+// back with score and streak (Rejoined); joining with the id of a player
+// still in the game is a reconnect. New players are refused once the game is
+// locked, full, or (without LateJoin) started. A late joiner starts at 0 and
+// answers from the next question that opens.
+func (g *Game) Join(id PlayerID, nickname string, now time.Time) ([]Event, error) {
+	if g.st.Phase == PhaseEnded {
+		return nil, errorf(CodeGameEnded, "the game has ended")
+	}
+	if id == "" {
+		return nil, errorf(CodeUnknownPlayer, "empty player id")
+	}
+	if p, ok := g.byID[id]; ok {
+		return g.rejoin(p, now)
+	}
+	if g.st.Phase == PhasePodium {
+		return nil, errorf(CodeLateJoinClosed, "the game is over: the podium is showing")
+	}
+	if g.st.Locked {
+		return nil, errorf(CodeGameLocked, "the host has locked the game")
+	}
+	if g.st.Phase != PhaseLobby && !g.st.Settings.LateJoin {
+		return nil, errorf(CodeLateJoinClosed, "the game has started and does not take late joiners")
+	}
+	if g.full() {
+		return nil, errorf(CodeGameFull, "the game is full (%d players)", g.st.Settings.MaxPlayers)
+	}
+	nick, err := ValidateNickname(nickname)
+	if err != nil {
+		return nil, err
+	}
+	if _, taken := g.nicks[foldNickname(nick)]; taken {
+		return nil, errorf(CodeNicknameTaken, "nickname %q is taken", nick)
+	}
+	p := &player{
+		ID:            id,
+		Nickname:      nick,
+		JoinOrder:     g.st.NextJoin,
+		FirstQuestion: g.st.Index + 1,
+		Connected:     true,
+	}
+	g.st.NextJoin++
+	g.st.Players = append(g.st.Players, p)
+	g.byID[id] = p
+	g.nicks[foldNickname(nick)] = p
+	g.addRanked(p)
+	g.count(p, 1) // not eligible for an open question, so a no-op today; kept for symmetry
+	p.PrevRank = g.rankOf(p)
+	return []Event{PlayerJoined{Player: id, Nickname: nick, Players: g.activePlayers()}}, nil
+}
+
+func (g *Game) full() bool {
+	return g.st.Settings.MaxPlayers > 0 && g.activePlayers() >= g.st.Settings.MaxPlayers
+}
+
+func (g *Game) rejoin(p *player, now time.Time) ([]Event, error) {
+	if p.Kicked {
+		return nil, errorf(CodeKicked, "player %s was kicked from this game", p.ID)
+	}
+	if !p.Left {
+		return g.Reconnect(p.ID, now)
+	}
+	if g.full() {
+		return nil, errorf(CodeGameFull, "the game is full (%d players)", g.st.Settings.MaxPlayers)
+	}
+	if _, taken := g.nicks[foldNickname(p.Nickname)]; taken {
+		return nil, errorf(CodeNicknameTaken, "nickname %q was taken while you were away", p.Nickname)
+	}
+	g.count(p, -1)
+	p.Left = false
+	p.Connected = true
+	g.count(p, 1)
+	g.nicks[foldNickname(p.Nickname)] = p
+	evs := []Event{PlayerJoined{Player: p.ID, Nickname: p.Nickname, Rejoined: true, Players: g.activePlayers()}}
+	return g.answersChanged(norm(now), evs), nil
+}
+
+func (g *Game) lookup(id PlayerID) (*player, error) {
+	p, ok := g.byID[id]
+	switch {
+	case !ok:
+		return nil, errorf(CodeUnknownPlayer, "no player %q in this game", id)
+	case p.Kicked:
+		return nil, errorf(CodeKicked, "player %s was kicked from this game", id)
+	case p.Left:
+		return nil, errorf(CodeUnknownPlayer, "player %s has left the game", id)
+	}
+	return p, nil
+}
+
+// Disconnect records a lost connection; the player keeps everything. It may
+// close the question early if everyone still connected has answered.
+// Disconnecting a player already disconnected does nothing.
+func (g *Game) Disconnect(id PlayerID, now time.Time) ([]Event, error) {
+	return g.setConnected(id, false, now)
+}
+
+// Reconnect records a resumed connection: score, streak and any answer
+// already given stand.
+func (g *Game) Reconnect(id PlayerID, now time.Time) ([]Event, error) {
+	return g.setConnected(id, true, now)
+}
+
+func (g *Game) setConnected(id PlayerID, connected bool, now time.Time) ([]Event, error) {
+	p, err := g.lookup(id)
+	if err != nil {
+		return nil, err
+	}
+	if p.Connected == connected {
+		return nil, nil
+	}
+	g.count(p, -1)
+	p.Connected = connected
+	g.count(p, 1)
+	evs := []Event{PlayerConnection{Player: id, Connected: connected}}
+	return g.maybeCloseEarly(norm(now), evs), nil
+}
+
+// Leave takes the player out of the game for good: their results row and
+// rank stay, their nickname becomes free, and Join with the same id brings
+// them back.
+func (g *Game) Leave(id PlayerID, now time.Time) ([]Event, error) {
+	p, err := g.lookup(id)
+	if err != nil {
+		return nil, err
+	}
+	g.count(p, -1)
+	p.Left = true
+	p.Connected = false
+	g.count(p, 1)
+	delete(g.nicks, foldNickname(p.Nickname))
+	evs := []Event{PlayerLeft{Player: id, Nickname: p.Nickname, Players: g.activePlayers()}}
+	return g.answersChanged(norm(now), evs), nil
+}
+
+// Kick removes the player: they drop out of the standings and can never
+// rejoin this game under this id. A player who left can still be kicked.
+func (g *Game) Kick(id PlayerID, now time.Time) ([]Event, error) {
+	if g.st.Phase == PhaseEnded {
+		return nil, errorf(CodeGameEnded, "the game has ended")
+	}
+	p, ok := g.byID[id]
+	if !ok {
+		return nil, errorf(CodeUnknownPlayer, "no player %q in this game", id)
+	}
+	if p.Kicked {
+		return nil, errorf(CodeKicked, "player %s was already kicked", id)
+	}
+	g.count(p, -1)
+	wasActive := p.active()
+	p.Kicked = true
+	p.Connected = false
+	if wasActive {
+		delete(g.nicks, foldNickname(p.Nickname))
+	}
+	g.ranksDirty = true
+	evs := []Event{PlayerLeft{Player: id, Nickname: p.Nickname, Kicked: true, Players: g.activePlayers()}}
+	return g.answersChanged(norm(now), evs), nil
+}
+
+// answersChanged reports the new count when the set of eligible players
+// changed during a question, then checks for an early close.
+func (g *Game) answersChanged(now time.Time, evs []Event) []Event {
+	if g.st.Phase != PhaseQuestion {
+		return evs
+	}
+	evs = append(evs, AnswersCount{Index: g.st.Index, Answered: g.answeredActive, Players: g.eligible})
+	return g.maybeCloseEarly(now, evs)
+}

@@ -1,0 +1,174 @@
+package game
+
+import (
+	"cmp"
+	"slices"
+	"time"
+)
+
+// Standing is one row of the ranking.
+type Standing struct {
+	Rank       int // 1-based, unique: ties are broken, see docs/scoring.md
+	PrevRank   int // rank before the last question closed (or at join)
+	Player     PlayerID
+	Nickname   string
+	Score      int
+	Correct    int   // fully correct answers
+	ResponseMs int64 // total response time of correct answers, the first tie-break
+	Connected  bool
+	Left       bool
+}
+
+// PlayerState is what the server needs to show or resume one player.
+type PlayerState struct {
+	ID            PlayerID
+	Nickname      string
+	JoinOrder     int
+	FirstQuestion int // the first question this player may answer
+	Connected     bool
+	Left          bool
+	Kicked        bool
+	Score         int
+	Streak        int
+	Correct       int
+	ResponseMs    int64
+	Rank          int // 0 when kicked
+	PrevRank      int
+	// Answered and Answer: the player's answer to the current question, if any.
+	Answered     bool
+	Answer       Answer
+	ResponseTime time.Duration
+	// Last is the outcome of the current question once it has closed (reveal,
+	// leaderboard and later), nil while it is open or before the first.
+	Last *PlayerResult
+}
+
+// compareStanding orders players best first: higher score, then fewer total
+// response milliseconds on correct answers, then earlier join. JoinOrder is
+// unique, so the order is total and ranks are a permutation of 1..N.
+func compareStanding(a, b *player) int {
+	if c := cmp.Compare(b.Score, a.Score); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.ResponseMs, b.ResponseMs); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.JoinOrder, b.JoinOrder)
+}
+
+func (g *Game) ensureRanks() {
+	if !g.ranksDirty {
+		return
+	}
+	g.ranked = g.ranked[:0]
+	for _, p := range g.st.Players {
+		if p.Kicked {
+			p.rank = 0
+			continue
+		}
+		g.ranked = append(g.ranked, p)
+	}
+	slices.SortFunc(g.ranked, compareStanding)
+	for i, p := range g.ranked {
+		p.rank = i + 1
+	}
+	g.ranksDirty = false
+}
+
+// addRanked ranks a new player without re-sorting when, as always for a
+// newcomer with no points and the latest join, they go last.
+func (g *Game) addRanked(p *player) {
+	if g.ranksDirty {
+		return
+	}
+	if n := len(g.ranked); n > 0 && compareStanding(g.ranked[n-1], p) > 0 {
+		g.ranksDirty = true
+		return
+	}
+	g.ranked = append(g.ranked, p)
+	p.rank = len(g.ranked)
+}
+
+func (g *Game) rankOf(p *player) int {
+	g.ensureRanks()
+	return p.rank
+}
+
+func (g *Game) standing(p *player) Standing {
+	return Standing{
+		Rank:       p.rank,
+		PrevRank:   p.PrevRank,
+		Player:     p.ID,
+		Nickname:   p.Nickname,
+		Score:      p.Score,
+		Correct:    p.Correct,
+		ResponseMs: p.ResponseMs,
+		Connected:  p.Connected,
+		Left:       p.Left,
+	}
+}
+
+// Standings ranks every player who was not kicked (players who left keep
+// their row), best first.
+func (g *Game) Standings() []Standing {
+	g.ensureRanks()
+	out := make([]Standing, len(g.ranked))
+	for i, p := range g.ranked {
+		out[i] = g.standing(p)
+	}
+	return out
+}
+
+// Player returns one player's state; false when the id is unknown. Kicked
+// players are still found (Kicked set, Rank 0).
+func (g *Game) Player(id PlayerID) (PlayerState, bool) {
+	p, ok := g.byID[id]
+	if !ok {
+		return PlayerState{}, false
+	}
+	return g.playerState(p), true
+}
+
+// Players lists every player who was not kicked, in join order.
+func (g *Game) Players() []PlayerState {
+	out := make([]PlayerState, 0, len(g.st.Players))
+	for _, p := range g.st.Players {
+		if !p.Kicked {
+			out = append(out, g.playerState(p))
+		}
+	}
+	return out
+}
+
+func (g *Game) playerState(p *player) PlayerState {
+	g.ensureRanks()
+	ps := PlayerState{
+		ID:            p.ID,
+		Nickname:      p.Nickname,
+		JoinOrder:     p.JoinOrder,
+		FirstQuestion: p.FirstQuestion,
+		Connected:     p.Connected,
+		Left:          p.Left,
+		Kicked:        p.Kicked,
+		Score:         p.Score,
+		Streak:        p.Streak,
+		Correct:       p.Correct,
+		ResponseMs:    p.ResponseMs,
+		Rank:          p.rank,
+		PrevRank:      p.PrevRank,
+	}
+	i := g.st.Index
+	if i < 0 {
+		return ps
+	}
+	if rec := p.answerTo(i); rec != nil {
+		ps.Answered = true
+		ps.Answer = Answer{Choices: cloneOrNil(rec.Choices), Text: rec.Text}
+		ps.ResponseTime = rec.ResponseTime
+	}
+	if g.st.Rounds[i].Closed && !p.Kicked && p.FirstQuestion <= i {
+		res := g.resultOf(p, i)
+		ps.Last = &res
+	}
+	return ps
+}
