@@ -55,4 +55,3 @@ func TestConformanceRedisServer(t *testing.T) {
 		})
 	}
 }
-
