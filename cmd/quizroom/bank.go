@@ -3,10 +3,308 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
+	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/quizroom/quizroom/game"
+	"github.com/quizroom/quizroom/game/bank"
 )
 
-// runBank is replaced by the bank work (issue 3).
+const bankUsage = `Usage: quizroom bank <command> [arguments]
+
+Commands:
+  import NOTES [-o bank.json] [--prefix P] [--title T]
+        read Q&A notes (numbered questions with "Answer:", Q:/A: pairs, or
+        ## headings) into a bank; prints the bank (or writes it to -o) and an
+        import report: kept, skipped with reasons, warnings
+  check FILE
+        validate a bank (JSON, format v1) and report every problem
+  preview [FILE] [-n N] [--seed S] [--kinds single,truefalse,typed] [--category NAME]
+        print N generated questions (default 5) as a player sees them, the
+        correct answer marked; FILE defaults to the embedded default bank
+  build -o OUT NOTES OVERLAY
+        import NOTES, lay the hand-written OVERLAY over them (terms, aliases,
+        categories) and write the bank to OUT (what 'make bank' runs)
+
+Bad input exits with status 2 and writes no file. Format: docs/banks.md.
+`
+
+// runBank is the 'quizroom bank' command.
 func runBank(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	return errors.New("bank: not built yet")
+	if len(args) == 0 {
+		fmt.Fprint(stderr, bankUsage)
+		return usagef("bank: missing command")
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(stdout, bankUsage)
+		return nil
+	case "import":
+		return bankImport(rest, stdout, stderr)
+	case "check":
+		return bankCheck(rest, stdout)
+	case "preview":
+		return bankPreview(rest, stdout)
+	case "build":
+		return bankBuild(rest, stdout)
+	}
+	fmt.Fprint(stderr, bankUsage)
+	return usagef("bank: unknown command %q", cmd)
+}
+
+// parseInterleaved parses flags that may come before, between or after the
+// positional arguments ("import notes.txt -o bank.json").
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+func newFlags(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet("quizroom bank "+name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	return fs
+}
+
+func flagError(name string, err error) error {
+	if errors.Is(err, flag.ErrHelp) {
+		return usagef("bank %s: see 'quizroom bank --help'", name)
+	}
+	return usagef("bank %s: %v (see 'quizroom bank --help')", name, err)
+}
+
+// readInput reads a file, refusing one over the size limit without reading
+// all of it.
+func readInput(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, usagef("%v", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, bank.MaxInputSize+1))
+	if err != nil {
+		return nil, usagef("%s: %v", path, err)
+	}
+	if len(data) > bank.MaxInputSize {
+		return nil, usagef("%s: the file is over 2 MiB (%d bytes allowed)", path, bank.MaxInputSize)
+	}
+	return data, nil
+}
+
+// inputError makes a bank error a usage error (exit 2) naming the file.
+func inputError(path string, err error) error {
+	if bank.CodeOf(err) != "" {
+		return usagef("%s: %v", path, err)
+	}
+	return err
+}
+
+// writeAtomic writes data to path through a temporary file in the same
+// directory, so a failure never leaves a half-written file.
+func writeAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	_, werr := tmp.Write(data)
+	cerr := tmp.Close()
+	if werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Chmod(tmp.Name(), 0o644)
+	}
+	if werr == nil {
+		werr = os.Rename(tmp.Name(), path)
+	}
+	if werr != nil {
+		os.Remove(tmp.Name())
+		return werr
+	}
+	return nil
+}
+
+func bankImport(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("import")
+	out := fs.String("o", "", "write the bank to this file instead of stdout")
+	prefix := fs.String("prefix", "", "item id prefix (default: first word of the file name)")
+	title := fs.String("title", "", "bank title")
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return flagError("import", err)
+	}
+	if len(pos) != 1 {
+		return usagef("bank import: want one NOTES file, got %d argument(s)", len(pos))
+	}
+	path := pos[0]
+	data, err := readInput(path)
+	if err != nil {
+		return err
+	}
+	if *prefix == "" {
+		*prefix = prefixFromName(path)
+	}
+	b, rep, err := bank.ImportNotes(data, bank.ImportOptions{IDPrefix: *prefix, Title: *title})
+	if err != nil {
+		return inputError(path, err)
+	}
+	js, err := b.Marshal()
+	if err != nil {
+		return err
+	}
+	if *out == "" {
+		fmt.Fprint(stderr, rep)
+		_, err = stdout.Write(js)
+		return err
+	}
+	if err := writeAtomic(*out, js); err != nil {
+		return err
+	}
+	fmt.Fprint(stdout, rep)
+	fmt.Fprintf(stdout, "wrote %s\n", *out)
+	return nil
+}
+
+// prefixFromName gives "backend" for "backend-interview-questions.txt".
+func prefixFromName(path string) string {
+	base := strings.ToLower(filepath.Base(path))
+	var b strings.Builder
+	for _, r := range base {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+			b.WriteRune(r)
+			continue
+		}
+		break
+	}
+	if b.Len() == 0 {
+		return "item"
+	}
+	return b.String()
+}
+
+func bankCheck(args []string, stdout io.Writer) error {
+	fs := newFlags("check")
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return flagError("check", err)
+	}
+	if len(pos) != 1 {
+		return usagef("bank check: want one FILE, got %d argument(s)", len(pos))
+	}
+	data, err := readInput(pos[0])
+	if err != nil {
+		return err
+	}
+	b, err := bank.Parse(data)
+	if err != nil {
+		return inputError(pos[0], err)
+	}
+	fmt.Fprintf(stdout, "%s: ok, %q, %d items\n", pos[0], b.Title, len(b.Items))
+	for _, c := range b.Categories() {
+		fmt.Fprintf(stdout, "  %-28s %d\n", c.Name, c.Count)
+	}
+	return nil
+}
+
+func bankPreview(args []string, stdout io.Writer) error {
+	fs := newFlags("preview")
+	n := fs.Int("n", 5, "number of questions")
+	seed := fs.Int64("seed", 1, "generator seed")
+	kinds := fs.String("kinds", "", "comma-separated kinds: single, truefalse, typed (default all)")
+	category := fs.String("category", "", "only this category")
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return flagError("preview", err)
+	}
+	if len(pos) > 1 {
+		return usagef("bank preview: want at most one FILE, got %d", len(pos))
+	}
+	b := bank.Default()
+	if len(pos) == 1 {
+		data, err := readInput(pos[0])
+		if err != nil {
+			return err
+		}
+		if b, err = bank.Parse(data); err != nil {
+			return inputError(pos[0], err)
+		}
+	}
+	opts := bank.GenerateOptions{Count: *n, Seed: *seed}
+	if *kinds != "" {
+		for _, k := range strings.Split(*kinds, ",") {
+			opts.Kinds = append(opts.Kinds, game.Kind(strings.TrimSpace(k)))
+		}
+	}
+	if *category != "" {
+		opts.Categories = []string{*category}
+	}
+	qs, err := bank.Generate(b, opts)
+	if err != nil {
+		return usagef("bank preview: %v", err)
+	}
+	for i, q := range qs {
+		fmt.Fprintf(stdout, "%d. [%s, %s] %s\n", i+1, q.Kind, q.Category, q.Prompt)
+		for j, o := range q.Options {
+			mark := " "
+			for _, c := range q.Correct {
+				if c == j {
+					mark = "*"
+				}
+			}
+			fmt.Fprintf(stdout, "   %s %c) %s\n", mark, 'A'+j, o)
+		}
+		if len(q.Accept) > 0 {
+			fmt.Fprintf(stdout, "   * accepted: %s\n", strings.Join(q.Accept, " | "))
+		}
+		fmt.Fprintf(stdout, "   term: %s (%s)\n\n", q.Term, q.ItemID)
+	}
+	return nil
+}
+
+func bankBuild(args []string, stdout io.Writer) error {
+	fs := newFlags("build")
+	out := fs.String("o", "", "output bank file (required)")
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return flagError("build", err)
+	}
+	if *out == "" || len(pos) != 2 {
+		return usagef("bank build: usage: build -o OUT NOTES OVERLAY")
+	}
+	notes, err := readInput(pos[0])
+	if err != nil {
+		return err
+	}
+	overlay, err := readInput(pos[1])
+	if err != nil {
+		return err
+	}
+	b, rep, err := bank.Build(notes, overlay)
+	if err != nil {
+		return inputError(pos[0]+" + "+pos[1], err)
+	}
+	js, err := b.Marshal()
+	if err != nil {
+		return err
+	}
+	if err := writeAtomic(*out, js); err != nil {
+		return err
+	}
+	fmt.Fprint(stdout, rep)
+	fmt.Fprintf(stdout, "wrote %s (%d items)\n", *out, len(b.Items))
+	return nil
 }

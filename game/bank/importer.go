@@ -1,0 +1,593 @@
+package bank
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// ImportOptions tune ImportNotes.
+type ImportOptions struct {
+	// IDPrefix starts every item id ("backend" gives "backend-014");
+	// default "item".
+	IDPrefix string
+	// Title of the bank; default the notes' "# " heading, else "Imported notes".
+	Title string
+	// Category of items not under a section heading; default "General".
+	Category string
+}
+
+// Report says what an import kept, what it skipped and why, and what looked
+// odd. Numbers are the question numbers as written in the notes (or the
+// question's position when the notes do not number them).
+type Report struct {
+	Kept     []Kept    `json:"kept"`
+	Skipped  []Skipped `json:"skipped"`
+	Warnings []Problem `json:"warnings"`
+}
+
+// Kept is an item the import kept.
+type Kept struct {
+	Number   int    `json:"number"`
+	Line     int    `json:"line"`
+	ID       string `json:"id"`
+	Question string `json:"question"`
+}
+
+// Skipped is a question the import left out, with the reason.
+type Skipped struct {
+	Number   int    `json:"number"`
+	Line     int    `json:"line"`
+	Question string `json:"question"`
+	// Reason is "editorial note only", "duplicate of item N" or "empty answer".
+	Reason string `json:"reason"`
+	// Note is the editorial text that made the import skip it, if any.
+	Note string `json:"note,omitempty"`
+}
+
+// String renders the report for people.
+func (r *Report) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "kept %d item(s), skipped %d, %d warning(s)\n", len(r.Kept), len(r.Skipped), len(r.Warnings))
+	for _, s := range r.Skipped {
+		fmt.Fprintf(&b, "skipped question %d (line %d) %q: %s\n", s.Number, s.Line, s.Question, s.Reason)
+	}
+	for _, w := range r.Warnings {
+		fmt.Fprintf(&b, "warning: %s\n", w)
+	}
+	return b.String()
+}
+
+// entry is one question of the notes with its raw answer paragraphs.
+type entry struct {
+	num, line   int
+	question    string
+	answerLabel bool // an "Answer:" / "A:" label was seen
+	paras       []para
+	section     string
+}
+
+type para struct {
+	line int
+	text string
+}
+
+type lineKind int
+
+const (
+	lineBlank lineKind = iota
+	lineText
+	lineAnswer   // "Answer: ..." or "A: ..."
+	lineQLabel   // "Q: ..." or "Question 3: ..."
+	lineNumbered // "12. ..." (a question only when it reads like one)
+	lineHeading  // "## ..."
+)
+
+type noteLine struct {
+	n     int // 1-based line number
+	kind  lineKind
+	text  string // content after any label, trimmed
+	num   int    // explicit question number, 0 if none
+	level int    // heading level
+}
+
+var (
+	reAnswer   = regexp.MustCompile(`^(?:\*\*|__)?(?:Answer|ANSWER|Ans|A)(?:\*\*|__)?\s*[:：]\s*(?:\*\*|__)?\s*(.*)$`)
+	reQLabel   = regexp.MustCompile(`^(?:\*\*|__)?(?:Question|QUESTION|Q)\s*(\d{0,4})\s*[:.)：]\s*(?:\*\*|__)?\s*(.+)$`)
+	reNumbered = regexp.MustCompile(`^(?:\*\*|__)?(\d{1,4})[.)]\s+(.+)$`)
+	reHeading  = regexp.MustCompile(`^(#{1,6})\s+(.*?)\s*#*$`)
+	reHeadNum  = regexp.MustCompile(`^(?:Q\s*)?(\d{1,4})\s*[.):]\s*(.+)$`)
+	reRef      = regexp.MustCompile(`(?i)(?:\bQ\s*|#|\bquestions?\s+|\bitems?\s+|\bno\.\s*)(\d{1,4})\b`)
+	reDupWord  = regexp.MustCompile(`(?i)\b(duplicate|duplicates|dup|covered|merged|already answered|same as|see|repeat|repeats)\b`)
+)
+
+func stripEmphasis(s string) string {
+	s = strings.TrimSpace(s)
+	for _, m := range []string{"**", "__"} {
+		if strings.HasPrefix(s, m) && strings.HasSuffix(s, m) && len(s) > 2*len(m) {
+			s = strings.TrimSpace(s[len(m) : len(s)-len(m)])
+		}
+	}
+	return s
+}
+
+func classify(n int, raw string) noteLine {
+	s := strings.TrimSpace(strings.TrimPrefix(raw, "\ufeff"))
+	l := noteLine{n: n, kind: lineText, text: s}
+	if s == "" {
+		l.kind = lineBlank
+		return l
+	}
+	if m := reHeading.FindStringSubmatch(s); m != nil {
+		l.kind, l.level, l.text = lineHeading, len(m[1]), stripEmphasis(m[2])
+		if hm := reHeadNum.FindStringSubmatch(l.text); hm != nil {
+			l.num, _ = strconv.Atoi(hm[1])
+			l.text = strings.TrimSpace(hm[2])
+		}
+		return l
+	}
+	if m := reAnswer.FindStringSubmatch(s); m != nil {
+		l.kind, l.text = lineAnswer, strings.TrimSpace(m[1])
+		return l
+	}
+	if m := reQLabel.FindStringSubmatch(s); m != nil {
+		l.kind, l.text = lineQLabel, stripEmphasis(strings.TrimSuffix(strings.TrimSpace(m[2]), "**"))
+		l.num, _ = strconv.Atoi(m[1])
+		return l
+	}
+	if m := reNumbered.FindStringSubmatch(s); m != nil {
+		l.kind, l.text = lineNumbered, stripEmphasis(strings.TrimSuffix(strings.TrimSpace(m[2]), "**"))
+		l.num, _ = strconv.Atoi(m[1])
+		return l
+	}
+	return l
+}
+
+// parseNotes splits notes into entries. It never fails on content: what it
+// cannot place becomes a warning.
+func parseNotes(data string) (entries []*entry, title string, warnings []Problem) {
+	raw := strings.Split(strings.ReplaceAll(data, "\r\n", "\n"), "\n")
+	lines := make([]noteLine, len(raw))
+	for i, r := range raw {
+		lines[i] = classify(i+1, strings.ReplaceAll(r, "\r", ""))
+	}
+	next := func(i int) *noteLine {
+		for j := i + 1; j < len(lines); j++ {
+			if lines[j].kind != lineBlank {
+				return &lines[j]
+			}
+		}
+		return nil
+	}
+	startsQuestion := func(i int) bool {
+		l := lines[i]
+		switch l.kind {
+		case lineQLabel:
+			return true
+		case lineNumbered:
+			nx := next(i)
+			return strings.HasSuffix(l.text, "?") || (nx != nil && nx.kind == lineAnswer)
+		}
+		return false
+	}
+	var cur *entry
+	var section string
+	var stray []int // lines of text outside any question
+	flushStray := func(what string) {
+		if len(stray) == 0 {
+			return
+		}
+		warnings = append(warnings, Problem{Line: stray[0], Message: fmt.Sprintf("%s ignored (%s)", what, lineRange(stray))})
+		stray = nil
+	}
+	newPara := true
+	for i := range lines {
+		l := lines[i]
+		switch {
+		case l.kind == lineBlank:
+			newPara = true
+			continue
+		case l.kind == lineHeading:
+			nx := next(i)
+			isSection := l.level == 1 || nx == nil || nx.kind == lineHeading || startsQuestion(indexOf(lines, nx))
+			if isSection && !strings.HasSuffix(l.text, "?") {
+				if l.level == 1 && title == "" && cur == nil {
+					title = l.text
+				}
+				if cur == nil {
+					flushStray("text before the first question")
+				}
+				if l.level > 1 || cur != nil {
+					section = l.text
+				}
+				cur = nil
+				continue
+			}
+		case startsQuestion(i):
+		case l.kind == lineAnswer:
+			if cur == nil || cur.answerLabel || len(cur.paras) > 0 {
+				if cur == nil {
+					warnings = append(warnings, Problem{Line: l.n, Message: "answer with no question before it ignored"})
+					continue
+				}
+				// A second "Answer:" inside an answer is just text.
+				l.kind = lineText
+				l.text = lines[i].text
+			} else {
+				cur.answerLabel = true
+				if l.text != "" {
+					cur.paras = append(cur.paras, para{line: l.n, text: l.text})
+				}
+				newPara = false
+				continue
+			}
+		}
+		if l.kind == lineHeading || startsQuestion(i) {
+			if cur == nil {
+				flushStray("text before the first question")
+			}
+			cur = &entry{num: l.num, line: l.n, question: l.text, section: section}
+			entries = append(entries, cur)
+			newPara = true
+			continue
+		}
+		// Plain text (or a numbered line that is not a question).
+		text := lines[i].text
+		if lines[i].kind == lineNumbered || lines[i].kind == lineQLabel {
+			text = strings.TrimSpace(raw[i])
+		}
+		if cur == nil {
+			stray = append(stray, l.n)
+			continue
+		}
+		if newPara || len(cur.paras) == 0 {
+			cur.paras = append(cur.paras, para{line: l.n, text: text})
+		} else {
+			p := &cur.paras[len(cur.paras)-1]
+			sep := " "
+			if isListLine(text) {
+				sep = "\n"
+			}
+			p.text += sep + text
+		}
+		newPara = false
+	}
+	if len(entries) == 0 {
+		stray = nil // the caller reports "no questions"
+	}
+	flushStray("text before the first question")
+	return entries, title, warnings
+}
+
+func indexOf(lines []noteLine, l *noteLine) int {
+	if l == nil {
+		return -1
+	}
+	return l.n - 1
+}
+
+func isListLine(s string) bool {
+	return strings.HasPrefix(s, "- ") || strings.HasPrefix(s, "* ") || reNumbered.MatchString(s)
+}
+
+func lineRange(ls []int) string {
+	if len(ls) == 1 || ls[0] == ls[len(ls)-1] {
+		return fmt.Sprintf("line %d", ls[0])
+	}
+	return fmt.Sprintf("lines %d-%d", ls[0], ls[len(ls)-1])
+}
+
+// editorial reports whether a paragraph is only an editorial note: wholly in
+// parentheses, or opening with a note marker such as "Note:" or "Duplicate".
+func editorial(p string) bool {
+	p = strings.TrimSpace(p)
+	if strings.HasPrefix(p, "(") {
+		end := matchParen(p)
+		rest := strings.TrimSpace(strings.TrimLeft(p[end+1:], ".;:"))
+		if end > 0 && rest == "" {
+			return true
+		}
+	}
+	lower := strings.ToLower(p)
+	for _, m := range []string{"note:", "duplicate", "todo", "tbd", "skip", "see q", "same as q", "covered by", "covered in"} {
+		if strings.HasPrefix(lower, m) {
+			return true
+		}
+	}
+	return false
+}
+
+// matchParen returns the index of the parenthesis closing s[0], or -1.
+func matchParen(s string) int {
+	depth := 0
+	for i, r := range s {
+		switch r {
+		case '(':
+			depth++
+		case ')':
+			depth--
+			if depth == 0 {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// leadingAside splits an answer opening with a parenthesized editorial
+// aside, such as "(As a Q, this is quite broad ...:) You would ...", into the
+// aside and the real answer. A short parenthesis like "(1)" is not an aside.
+func leadingAside(p string) (aside, rest string, ok bool) {
+	if !strings.HasPrefix(p, "(") {
+		return "", p, false
+	}
+	end := matchParen(p)
+	if end < 0 {
+		return "", p, false
+	}
+	aside, rest = p[:end+1], strings.TrimSpace(strings.TrimLeft(p[end+1:], ".;:"))
+	if rest == "" || len(strings.Fields(aside)) < 4 {
+		return "", p, false
+	}
+	return aside, rest, true
+}
+
+// noteReason names why an editorial note makes an item skippable.
+func noteReason(note string) string {
+	if reDupWord.MatchString(note) || strings.Contains(strings.ToLower(note), "already") {
+		if m := reRef.FindStringSubmatch(note); m != nil {
+			n, _ := strconv.Atoi(m[1])
+			return fmt.Sprintf("duplicate of item %d", n)
+		}
+		return "duplicate"
+	}
+	return "editorial note only"
+}
+
+// ImportNotes reads Q&A notes (see docs/banks.md for the shapes it
+// recognizes) and returns a bank with a term guessed from each question, the
+// report, or an *Error naming the lines at fault.
+func ImportNotes(notes []byte, opts ImportOptions) (*Bank, *Report, error) {
+	return importNotes(notes, opts, true)
+}
+
+// importNotes is ImportNotes; warnTerms says whether to warn about guessed
+// terms (not when an overlay will replace them).
+func importNotes(notes []byte, opts ImportOptions, warnTerms bool) (*Bank, *Report, error) {
+	entries, title, rep, err := importEntries(notes)
+	if err != nil {
+		return nil, nil, err
+	}
+	if opts.IDPrefix == "" {
+		opts.IDPrefix = "item"
+	}
+	if opts.Title == "" {
+		opts.Title = title
+	}
+	if opts.Title == "" {
+		opts.Title = "Imported notes"
+	}
+	if opts.Category == "" {
+		opts.Category = "General"
+	}
+	b := &Bank{Version: Version, Title: opts.Title, Items: []Item{}}
+	ids := assignIDs(entries, opts.IDPrefix)
+	for i, e := range entries {
+		if e.skip != "" {
+			continue
+		}
+		term, aliases, sure := guessTerm(e.question)
+		if !sure && warnTerms {
+			rep.Warnings = append(rep.Warnings, Problem{Line: e.line, Message: fmt.Sprintf("question %d: term %q guessed from the question; review it", e.num, term)})
+		}
+		cat := e.section
+		if cat == "" {
+			cat = opts.Category
+		}
+		it := Item{ID: ids[i], Question: clip(e.question, MaxQuestionLen), Answer: clip(e.answer, MaxAnswerLen),
+			Term: term, Aliases: aliases, Category: clip(cat, MaxTermLen)}
+		b.Items = append(b.Items, it)
+		rep.Kept = append(rep.Kept, Kept{Number: e.num, Line: e.line, ID: it.ID, Question: it.Question})
+	}
+	if len(b.Items) == 0 {
+		return nil, rep, &Error{Code: CodeNoQuestions, Message: "no question with a usable answer: every question was skipped", Problems: skipProblems(rep)}
+	}
+	return b, rep, nil
+}
+
+func skipProblems(rep *Report) []Problem {
+	var ps []Problem
+	for _, s := range rep.Skipped {
+		ps = append(ps, Problem{Line: s.Line, Message: fmt.Sprintf("question %d skipped: %s", s.Number, s.Reason)})
+	}
+	return ps
+}
+
+// cleanEntry is an entry after cleaning: its answer, or why it is skipped.
+type cleanEntry struct {
+	num, line int
+	question  string
+	answer    string
+	section   string
+	skip      string
+}
+
+func importEntries(notes []byte) ([]cleanEntry, string, *Report, error) {
+	if err := checkInput(notes); err != nil {
+		return nil, "", nil, err
+	}
+	raw, title, warnings := parseNotes(string(notes))
+	if len(raw) == 0 {
+		return nil, "", nil, errorf(CodeNoQuestions, "no recognizable questions: expected numbered questions with \"Answer:\", \"Q:\"/\"A:\" pairs or \"##\" headings (see docs/banks.md)")
+	}
+	rep := &Report{Skipped: []Skipped{}, Kept: []Kept{}, Warnings: warnings}
+	var missing []Problem
+	seenQ := map[string]int{}
+	seenA := map[string]int{}
+	out := make([]cleanEntry, 0, len(raw))
+	for i, e := range raw {
+		if e.num == 0 {
+			e.num = i + 1
+		}
+		c := cleanEntry{num: e.num, line: e.line, question: e.question, section: e.section}
+		if !e.answerLabel && len(e.paras) == 0 {
+			missing = append(missing, Problem{Line: e.line, Message: fmt.Sprintf("question %d %q has no answer", e.num, shorten(e.question, 60))})
+			out = append(out, c)
+			continue
+		}
+		skip := func(reason, note string) {
+			c.skip = reason
+			rep.Skipped = append(rep.Skipped, Skipped{Number: e.num, Line: e.line, Question: e.question, Reason: reason, Note: note})
+		}
+		paras := e.paras
+		switch {
+		case len(paras) == 0:
+			skip("empty answer", "")
+		case editorial(paras[0].text):
+			skip(noteReason(paras[0].text), paras[0].text)
+			if len(paras) > 1 {
+				rep.Warnings = append(rep.Warnings, Problem{Line: paras[1].line, Message: fmt.Sprintf("commentary after the editorial note of question %d ignored (%s)", e.num, lineRange([]int{paras[1].line, paras[len(paras)-1].line}))})
+			}
+		}
+		if c.skip == "" {
+			var kept []string
+			for j, p := range paras {
+				text := p.text
+				if j == 0 {
+					if aside, rest, ok := leadingAside(text); ok {
+						rep.Warnings = append(rep.Warnings, Problem{Line: p.line, Message: fmt.Sprintf("editorial aside removed from question %d: %q", e.num, shorten(aside, 80))})
+						text = rest
+					}
+				} else if editorial(text) {
+					rep.Warnings = append(rep.Warnings, Problem{Line: p.line, Message: fmt.Sprintf("editorial note removed from question %d: %q", e.num, shorten(text, 80))})
+					continue
+				}
+				kept = append(kept, text)
+			}
+			c.answer = strings.Join(kept, "\n\n")
+			qk, ak := normalize(e.question), normalize(c.answer)
+			if n, dup := seenQ[qk]; dup && qk != "" {
+				skip(fmt.Sprintf("duplicate of item %d", n), "")
+			} else if n, dup := seenA[ak]; dup && ak != "" {
+				skip(fmt.Sprintf("duplicate of item %d", n), "")
+			} else {
+				seenQ[qk], seenA[ak] = e.num, e.num
+			}
+		}
+		out = append(out, c)
+	}
+	if len(missing) > 0 {
+		return nil, "", nil, &Error{Code: CodeMissingAnswer, Message: fmt.Sprintf("%d question(s) have no answer", len(missing)), Problems: missing}
+	}
+	return out, title, rep, nil
+}
+
+func assignIDs(entries []cleanEntry, prefix string) []string {
+	ids := make([]string, len(entries))
+	seen := map[int]bool{}
+	unique := true
+	for _, e := range entries {
+		if seen[e.num] {
+			unique = false
+		}
+		seen[e.num] = true
+	}
+	for i, e := range entries {
+		n := e.num
+		if !unique {
+			n = i + 1
+		}
+		ids[i] = fmt.Sprintf("%s-%03d", prefix, n)
+	}
+	return ids
+}
+
+var (
+	reWhatIs   = regexp.MustCompile(`(?i)^(?:what|who)\s+(?:is|are|was|were)\s+(?:an?\s+|the\s+)?(.+)$`)
+	reWhatDoes = regexp.MustCompile(`(?i)^what\s+(?:does|do)\s+(?:an?\s+|the\s+)?(.+?)\s+(?:mean|stand for|do)\b.*$`)
+	reDefine   = regexp.MustCompile(`(?i)^(?:define|explain|describe)\s+(?:an?\s+|the\s+)?(.+)$`)
+	reCut      = regexp.MustCompile(`(?i)\s+(?:and|in|on|for|when|where|why|how|with|vs\.?|versus|or)\s+.*$|,.*$`)
+	reParen    = regexp.MustCompile(`\s*\(([^()]{1,40})\)`)
+)
+
+// guessTerm derives the term a question asks about: "What is a database
+// index and why is it used?" gives "Database index". sure is false when the
+// question does not have a "What is X" shape.
+func guessTerm(q string) (term string, aliases []string, sure bool) {
+	q = strings.TrimSpace(strings.TrimRight(strings.TrimSpace(q), "?.!:"))
+	var rest string
+	switch {
+	case reWhatDoes.MatchString(q):
+		rest, sure = reWhatDoes.FindStringSubmatch(q)[1], true
+	case reWhatIs.MatchString(q):
+		rest, sure = reWhatIs.FindStringSubmatch(q)[1], true
+	case reDefine.MatchString(q):
+		rest, sure = reDefine.FindStringSubmatch(q)[1], true
+	case !strings.ContainsAny(q, "?") && len(strings.Fields(q)) <= 6:
+		rest, sure = q, true // a heading naming the term
+	default:
+		rest = q
+	}
+	if sure {
+		if m := reParen.FindStringSubmatch(rest); m != nil {
+			inner := strings.TrimSpace(m[1])
+			rest = strings.Replace(rest, m[0], "", 1)
+			if !strings.ContainsAny(inner, ",;") && len(strings.Fields(inner)) <= 4 {
+				aliases = append(aliases, inner)
+			}
+		}
+		rest = reCut.ReplaceAllString(rest, "")
+	}
+	term = clip(capitalize(strings.TrimSpace(rest)), MaxTermLen)
+	if term == "" {
+		term, sure = clip(capitalize(q), MaxTermLen), false
+	}
+	if term == "" {
+		term = "Untitled"
+	}
+	for i, a := range aliases {
+		if normalize(a) == normalize(term) {
+			aliases = append(aliases[:i], aliases[i+1:]...)
+			break
+		}
+	}
+	if aliases == nil {
+		aliases = []string{}
+	}
+	return term, aliases, sure
+}
+
+func capitalize(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 || !unicode.IsLower(r) {
+		return s
+	}
+	// Keep words like "iPhone" or "gRPC" as written.
+	if w := strings.Fields(s)[0]; strings.IndexFunc(w[n:], unicode.IsUpper) >= 0 {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
+}
+
+// clip cuts s to at most max runes (without adding an ellipsis).
+func clip(s string, max int) string {
+	if utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	return strings.TrimSpace(string([]rune(s)[:max]))
+}
+
+// shorten cuts s to at most max runes, at a word boundary, with "…".
+func shorten(s string, max int) string {
+	if utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	r := []rune(s)[:max-1]
+	if i := strings.LastIndex(string(r), " "); i > len(string(r))/2 {
+		return strings.TrimRight(string(r)[:i], " ,;:") + "…"
+	}
+	return string(r) + "…"
+}
