@@ -1,0 +1,35 @@
+// The read-only big screen: everything the host screen shows, no controls.
+import { Conn } from "./conn.js";
+import { Stage } from "./stage.js";
+import { $, show, errorText } from "./ui.js";
+
+const pin = decodeURIComponent((location.pathname.match(/^\/display\/([^/]+)/) || [])[1] || "");
+let stage = null;
+
+const conn = new Conn(() => ({ type: "display", pin }), {
+  onMessage(msg) {
+    if (msg.type === "error") {
+      if (stage.phase === "") {
+        conn.stop();
+        $("#fatal-text").textContent = errorText(msg.code, msg.message);
+        show("fatal");
+      }
+      return;
+    }
+    stage.handle(msg);
+  },
+  onStatus(s) {
+    $("#conn-status").textContent = s === "reconnecting" ? "Reconnecting…" : s === "connecting" ? "Connecting…" : "";
+  },
+  onClose: (ev) => ev.code >= 4400 && ev.code < 4500,
+});
+stage = new Stage(conn, $("#stage"));
+stage.pin = pin;
+stage.qrSrc = `/api/games/${encodeURIComponent(pin)}/qr.png`;
+document.title = `Game ${pin} · Quizroom`;
+if (!/^\d{6}$/.test(pin)) {
+  $("#fatal-text").textContent = "The address should end with the 6-digit game PIN, like /display/123456.";
+  show("fatal");
+} else {
+  conn.start();
+}

@@ -1,0 +1,227 @@
+// The host page: game setup, then the shared screen with host controls.
+import { Conn } from "./conn.js";
+import { Stage } from "./stage.js";
+import {
+  $, el, clear, show, announce, api, errorText, storageGet, storageSet,
+} from "./ui.js";
+
+const HOST_KEY = "quizroom.host";
+let game = storageGet(sessionStorage, HOST_KEY);
+let conn = null;
+let stage = null;
+let banks = [];
+let total = 0;
+let currentQ = -1;
+let paused = false;
+let locked = false;
+
+const controls = $("#controls");
+const buttons = {
+  next: $("#btn-next"), skip: $("#btn-skip"), pause: $("#btn-pause"),
+  extend: $("#btn-extend"), end: $("#btn-end"), lock: $("#btn-lock"),
+};
+
+if (game && game.pin && game.host_token) connect();
+else setup();
+
+async function setup() {
+  show("setup");
+  const form = $("#setup-form");
+  form.addEventListener("submit", create);
+  $("#bank").addEventListener("change", paintCategories);
+  try {
+    const data = await api("GET", "/api/banks");
+    banks = Array.isArray(data) ? data : (data && data.banks) || [];
+  } catch (err) {
+    $("#setup-error").textContent = "Could not load the question banks: " + errorText(err.code, err.message);
+  }
+  const select = clear($("#bank"));
+  for (const b of banks) {
+    const count = b.questions ?? b.items ?? b.count;
+    select.append(el("option", { value: b.id ?? b.name, text: (b.title || b.name || b.id) + (count ? ` (${count})` : "") }));
+  }
+  paintCategories();
+}
+
+function paintCategories() {
+  const bank = banks.find((b) => (b.id ?? b.name) === $("#bank").value);
+  const box = clear($("#categories"));
+  const cats = (bank && bank.categories) || [];
+  $("#categories-field").hidden = cats.length === 0;
+  for (const c of cats) {
+    const name = typeof c === "string" ? c : c.name;
+    const count = typeof c === "string" ? null : c.count;
+    box.append(el("label", { class: "check" },
+      el("input", { type: "checkbox", name: "categories", value: name }),
+      " " + name + (count ? ` (${count})` : "")));
+  }
+}
+
+async function create(ev) {
+  ev.preventDefault();
+  const form = ev.target;
+  const errBox = $("#setup-error");
+  errBox.textContent = "";
+  const checked = (name) => [...form.querySelectorAll(`input[name=${name}]:checked`)].map((i) => i.value);
+  const kinds = checked("kinds");
+  const count = Number($("#count").value);
+  const seconds = Number($("#seconds").value);
+  if (kinds.length === 0) return fail("Tick at least one question kind.", $("#kinds input"));
+  if (!Number.isInteger(count) || count < 1 || count > 100) return fail("Questions: enter a number from 1 to 100.", $("#count"));
+  if (!Number.isInteger(seconds) || seconds < 5 || seconds > 300) return fail("Seconds per question: enter a number from 5 to 300.", $("#seconds"));
+  const btn = $("#create");
+  btn.disabled = true;
+  btn.textContent = "Creating…";
+  try {
+    const created = await api("POST", "/api/games", {
+      bank: $("#bank").value, categories: checked("categories"), kinds, count, seconds, mode: $("#mode").value,
+    });
+    game = { pin: created.pin, host_token: created.host_token, join_url: created.join_url, qr: created.qr };
+    storageSet(sessionStorage, HOST_KEY, game);
+    connect();
+  } catch (err) {
+    fail(errorText(err.code, err.message));
+  } finally {
+    btn.disabled = false;
+    btn.textContent = "Create game";
+  }
+
+  function fail(text, focus) {
+    errBox.textContent = text;
+    if (focus) focus.focus();
+  }
+}
+
+function connect() {
+  show("game");
+  document.title = `Game ${game.pin} · Quizroom`;
+  conn = new Conn(() => ({ type: "host", pin: game.pin, host_token: game.host_token }), {
+    onMessage: receive,
+    onStatus: status,
+    onClose: (ev) => ev.code === 4404 || ev.code === 4403,
+  });
+  stage = new Stage(conn, $("#stage"), {
+    host: { kick: (id) => conn.send({ type: "kick", player_id: id }) },
+    onPhase: paintControls,
+    afterPodium: results,
+  });
+  stage.pin = game.pin;
+  stage.joinUrl = game.join_url || "";
+  stage.qrSrc = game.qr || `/api/games/${encodeURIComponent(game.pin)}/qr.png`;
+  bindControls();
+  conn.start();
+}
+
+function receive(msg) {
+  if (msg.type === "error") {
+    if (["unknown_game", "bad_host_token", "game_ended"].includes(msg.code) && stage.phase === "") {
+      conn.stop();
+      storageSet(sessionStorage, HOST_KEY, null);
+      $("#fatal-text").textContent = msg.code === "bad_host_token"
+        ? errorText(msg.code, msg.message) : `Game ${game.pin} no longer exists.`;
+      show("fatal");
+      controls.hidden = true;
+      return;
+    }
+    announce(errorText(msg.code, msg.message), true);
+    return;
+  }
+  if (msg.type === "question") {
+    total = msg.total;
+    currentQ = msg.q;
+    paused = false;
+  }
+  if (msg.type === "welcome" || msg.type === "state") {
+    const st = msg.state || msg;
+    total = st.total ?? (st.question && st.question.total) ?? total;
+    currentQ = st.q ?? currentQ;
+    paused = !!st.paused;
+    if (st.locked !== undefined) locked = !!st.locked;
+  }
+  if (msg.type === "lobby" || msg.type === "locked") locked = !!msg.locked;
+  if (msg.type === "paused") paused = true;
+  if (msg.type === "resumed") paused = false;
+  stage.handle(msg);
+  paintControls(stage.phase);
+}
+
+function status(s) {
+  const box = $("#conn-status");
+  box.dataset.status = s;
+  box.textContent = s === "reconnecting" ? "Reconnecting…" : s === "connecting" ? "Connecting…" :
+    s === "closed" ? "Disconnected" : "";
+}
+
+function paintControls(phase) {
+  controls.hidden = !["lobby", "question", "reveal", "leaderboard"].includes(phase);
+  const inQuestion = phase === "question";
+  buttons.lock.hidden = phase !== "lobby";
+  buttons.lock.firstChild.textContent = locked ? "Unlock joining " : "Lock joining ";
+  buttons.lock.setAttribute("aria-pressed", String(locked));
+  buttons.pause.hidden = !inQuestion;
+  buttons.pause.firstChild.textContent = paused ? "Resume " : "Pause ";
+  buttons.extend.hidden = !inQuestion;
+  buttons.skip.hidden = !inQuestion;
+  const last = total > 0 && currentQ >= total - 1;
+  const nextLabel = {
+    lobby: "Start game ",
+    question: "Show answer ",
+    reveal: last ? "Final results " : "Next ",
+    leaderboard: last ? "Final results " : "Next question ",
+  }[phase] || "Next ";
+  buttons.next.firstChild.textContent = nextLabel;
+  buttons.next.disabled = phase === "lobby" && stage.players.size === 0;
+}
+
+function bindControls() {
+  const act = {
+    next: () => conn.send({ type: stage.phase === "lobby" ? "start" : "next" }),
+    skip: () => stage.phase === "question" && conn.send({ type: "skip" }),
+    pause: () => stage.phase === "question" && conn.send({ type: paused ? "resume_game" : "pause" }),
+    extend: () => stage.phase === "question" && conn.send({ type: "extend", seconds: 10 }),
+    lock: () => stage.phase === "lobby" && conn.send({ type: locked ? "unlock" : "lock" }),
+    end: confirmEnd,
+  };
+  for (const [name, fn] of Object.entries(act)) buttons[name].addEventListener("click", fn);
+  document.addEventListener("keydown", (ev) => {
+    if (ev.ctrlKey || ev.metaKey || ev.altKey || controls.hidden) return;
+    const t = ev.target;
+    if (t.closest && t.closest("input, select, textarea")) return;
+    if ((ev.key === " " || ev.key === "Enter") && t.closest && t.closest("button, a")) return;
+    const key = ev.key.length === 1 ? ev.key.toLowerCase() : ev.key;
+    const map = { " ": "next", ArrowRight: "next", PageDown: "next", s: "skip", p: "pause", e: "extend", l: "lock", x: "end" };
+    const name = map[key];
+    if (!name || buttons[name].hidden || buttons[name].disabled) return;
+    ev.preventDefault();
+    act[name]();
+  });
+}
+
+// Ending is not undoable, so it takes a second press within a few seconds.
+let endArmed = null;
+function confirmEnd() {
+  const btn = buttons.end;
+  if (endArmed) {
+    clearTimeout(endArmed);
+    endArmed = null;
+    btn.firstChild.textContent = "End game ";
+    conn.send({ type: "end" });
+    return;
+  }
+  btn.firstChild.textContent = "Press again to end ";
+  announce("Press End game again to end the game for everyone.", true);
+  endArmed = setTimeout(() => {
+    endArmed = null;
+    btn.firstChild.textContent = "End game ";
+  }, 4000);
+}
+
+function results() {
+  const href = `/api/games/${encodeURIComponent(game.pin)}/results.csv?host_token=${encodeURIComponent(game.host_token)}`;
+  return el("div", { class: "after-actions" },
+    el("a", { class: "btn btn-primary", id: "download-csv", href, download: `quizroom-${game.pin}.csv`, text: "Download results (CSV)" }),
+    el("button", {
+      type: "button", class: "btn", id: "new-game", text: "Host a new game",
+      onclick: () => { storageSet(sessionStorage, HOST_KEY, null); conn.stop(); location.assign("/host"); },
+    }));
+}

@@ -1,0 +1,69 @@
+// The landing page: PIN, then nickname, then on to the player controller.
+import { $, show, api, errorText, storageGet, storageSet } from "./ui.js";
+
+const JOIN_KEY = "quizroom.join";
+const SEAT_KEY = "quizroom.player";
+let pin = "";
+
+const fromPath = location.pathname.match(/^\/join\/([^/]+)\/?$/);
+const seat = storageGet(sessionStorage, SEAT_KEY);
+if (seat && seat.pin) {
+  $("#resume").hidden = false;
+  $("#resume-link").textContent = `Back to game ${seat.pin}`;
+}
+
+$("#pin-form").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  checkPin($("#pin-input").value);
+});
+$("#nick-form").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  const nickname = $("#nick-input").value.trim().replace(/\s+/g, " ");
+  const err = $("#nick-error");
+  if (!nickname) { err.textContent = "Type a nickname so others know who you are."; $("#nick-input").focus(); return; }
+  if ([...nickname].length > 20) { err.textContent = "Nicknames can be at most 20 characters."; return; }
+  storageSet(sessionStorage, JOIN_KEY, { pin, nickname });
+  location.assign("/play");
+});
+
+if (fromPath) {
+  checkPin(decodeURIComponent(fromPath[1]));
+} else {
+  show("step-pin");
+  $("#pin-input").focus();
+}
+
+async function checkPin(raw) {
+  const value = String(raw).replace(/\D/g, "");
+  const err = $("#pin-error");
+  err.textContent = "";
+  if (value.length !== 6) {
+    show("step-pin");
+    $("#pin-input").value = raw;
+    err.textContent = "A game PIN has 6 digits.";
+    $("#pin-input").focus();
+    return;
+  }
+  const btn = $("#pin-submit");
+  btn.disabled = true;
+  try {
+    const info = await api("GET", `/api/games/${value}`);
+    if (info && info.locked) throw { code: "locked" };
+    if (info && (info.phase === "ended" || info.phase === "podium")) throw { code: "ended" };
+    pin = value;
+    $("#nick-pin").textContent = value.replace(/^(\d{3})(\d{3})$/, "$1 $2");
+    show("step-nick");
+    const last = storageGet(localStorage, "quizroom.nickname");
+    if (last && !$("#nick-input").value) $("#nick-input").value = last;
+    $("#nick-input").focus();
+  } catch (e) {
+    show("step-pin");
+    $("#pin-input").value = value;
+    err.textContent = e.code === "not_found" || e.status === 404
+      ? `There is no game with PIN ${value}. Check the number on the host's screen.`
+      : errorText(e.code, e.message);
+    $("#pin-input").focus();
+  } finally {
+    btn.disabled = false;
+  }
+}
