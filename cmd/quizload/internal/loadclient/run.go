@@ -1,0 +1,163 @@
+package loadclient
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Plan is a whole run: games to create, their hosts, and the players split
+// into shards.
+type Plan struct {
+	// URLs are the instances' base URLs; games are created round-robin on
+	// them and players connect round-robin.
+	URLs           []string
+	Games          int
+	PlayersPerGame int
+	// CreateBody is the JSON body of POST /api/games.
+	CreateBody map[string]any
+	// Job is the template of every shard: Run fills URLs, PINs, First and
+	// Count.
+	Job Job
+	// ShardSize is the most players one shard runs (0: one shard).
+	ShardSize int
+	// Spawn runs a shard elsewhere (a worker process); nil runs shards in
+	// this process. It must call onJoined as players join.
+	Spawn func(ctx context.Context, job Job, onJoined func(joined int64)) (*Result, error)
+	// Progress, when set, is told how far the run is: stage "join" counts
+	// players in, stage "question" counts questions started (of all games).
+	Progress func(stage string, done, total int64)
+	// JoinTimeout bounds the wait for every player to join before the games
+	// start anyway (missing players count as errors).
+	JoinTimeout time.Duration
+	// OnHostEvent, when set, sees every frame of the first game's host.
+	OnHostEvent func(Event)
+}
+
+// Run creates the games, joins every player, starts the games and plays them
+// to the podium, and returns the merged measurements.
+func Run(ctx context.Context, plan Plan) (*Result, error) {
+	if len(plan.URLs) == 0 || plan.Games <= 0 || plan.PlayersPerGame <= 0 {
+		return nil, errors.New("plan: need URLs, games and players per game")
+	}
+	total := plan.Games * plan.PlayersPerGame
+	client := newHTTPClient()
+	defer client.CloseIdleConnections()
+
+	hosts := make([]*Host, plan.Games)
+	pins := make([]string, plan.Games)
+	for k := range hosts {
+		base := plan.URLs[k%len(plan.URLs)]
+		g, err := CreateGame(ctx, client, base, plan.CreateBody)
+		if err != nil {
+			return nil, fmt.Errorf("game %d of %d: %w", k+1, plan.Games, err)
+		}
+		hosts[k] = &Host{Game: g, URL: base}
+		if k == 0 {
+			hosts[k].OnEvent = plan.OnHostEvent
+		}
+		if err := hosts[k].Connect(ctx); err != nil {
+			return nil, err
+		}
+		pins[k] = g.PIN
+	}
+
+	job := plan.Job
+	job.URLs, job.PINs, job.PlayersPerGame = plan.URLs, pins, plan.PlayersPerGame
+	size := plan.ShardSize
+	if size <= 0 {
+		size = total
+	}
+	var joined atomic.Int64
+	allJoined := make(chan struct{})
+	var joinedOnce sync.Once
+	var shardJoined []atomic.Int64 = make([]atomic.Int64, (total+size-1)/size)
+	results := make([]*Result, len(shardJoined))
+	errs := make([]error, len(shardJoined))
+	var shards sync.WaitGroup
+	for k := range shardJoined {
+		sj := job
+		sj.First, sj.Count = k*size, min(size, total-k*size)
+		onJoined := func(n int64) {
+			prev := shardJoined[k].Swap(n)
+			all := joined.Add(n - prev)
+			if plan.Progress != nil {
+				plan.Progress("join", all, int64(total))
+			}
+			if all >= int64(total) {
+				joinedOnce.Do(func() { close(allJoined) })
+			}
+		}
+		shards.Go(func() {
+			if plan.Spawn != nil {
+				results[k], errs[k] = plan.Spawn(ctx, sj, onJoined)
+			} else {
+				results[k], errs[k] = RunShard(ctx, sj, onJoined)
+			}
+		})
+	}
+
+	joinTimeout := plan.JoinTimeout
+	if joinTimeout <= 0 {
+		joinTimeout = 60*time.Second + time.Duration(total)*5*time.Millisecond
+	}
+	timer := time.NewTimer(joinTimeout)
+	select {
+	case <-allJoined:
+	case <-timer.C:
+	case <-ctx.Done():
+	}
+	timer.Stop()
+
+	var questionsStarted atomic.Int64
+	questionTotal := int64(plan.Games * job.Questions)
+	hostErrs := make([]error, len(hosts))
+	var driving sync.WaitGroup
+	for k, h := range hosts {
+		prev := h.OnEvent
+		h.OnEvent = func(e Event) {
+			if e.Type == "question" && plan.Progress != nil {
+				plan.Progress("question", questionsStarted.Add(1), questionTotal)
+			}
+			if prev != nil {
+				prev(e)
+			}
+		}
+		if err := h.Start(ctx); err != nil {
+			hostErrs[k] = err
+			continue
+		}
+		driving.Go(func() { _, hostErrs[k] = h.Drive(ctx) })
+	}
+	driving.Wait()
+	shards.Wait()
+
+	merged := &Result{Errors: map[string]int64{}, PerQuestion: map[int]QuestionIO{}}
+	for k, r := range results {
+		if errs[k] != nil {
+			merged.Errors["shard"]++
+			merged.ErrorSamples = append(merged.ErrorSamples, errs[k].Error())
+			continue
+		}
+		merged.Merge(r)
+	}
+	if missing := int64(total) - merged.Joined; missing > 0 {
+		merged.Errors["not_joined"] += missing
+	}
+	for k, h := range hosts {
+		if hostErrs[k] != nil {
+			merged.Errors["host"]++
+			merged.ErrorSamples = append(merged.ErrorSamples, hostErrs[k].Error())
+		}
+		for _, e := range h.Errors() {
+			merged.Errors["host_error"]++
+			if len(merged.ErrorSamples) < 20 {
+				merged.ErrorSamples = append(merged.ErrorSamples, "host: "+e)
+			}
+		}
+	}
+	return merged, nil
+}
