@@ -1,0 +1,229 @@
+package clustertest
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/quizroom/quizroom/lobby"
+)
+
+var _ lobby.Bus = (*FaultBus)(nil)
+
+// ErrKilled is what every call of a killed FaultBus returns.
+var ErrKilled = errors.New("clustertest: instance killed")
+
+// FaultBus wraps a lobby.Bus to inject the failures the cluster tests need:
+//   - Kill: the instance vanishes from the Bus at once, as a process killed
+//     with SIGKILL would: no lease renewal or release, no snapshot, no
+//     publish, and its subscriptions go silent. Nothing is cleaned up.
+//   - DropOutputs: each output a subscription receives is dropped with the
+//     given probability, as pub/sub does under a slow or broken connection.
+type FaultBus struct {
+	inner  lobby.Bus
+	killed atomic.Bool
+	// dropPermille is the share of received outputs dropped, in 1/1000.
+	dropPermille atomic.Int64
+	dropped      atomic.Int64
+
+	mu   sync.Mutex
+	rand uint64 // xorshift state: deterministic drops per bus
+}
+
+// NewFaultBus wraps inner; seed makes the drop pattern reproducible.
+func NewFaultBus(inner lobby.Bus, seed uint64) *FaultBus {
+	return &FaultBus{inner: inner, rand: seed | 1}
+}
+
+// Kill makes every later call fail and silences every subscription.
+func (f *FaultBus) Kill() { f.killed.Store(true) }
+
+// Killed reports whether Kill was called.
+func (f *FaultBus) Killed() bool { return f.killed.Load() }
+
+// DropOutputs sets the share of received outputs to drop (0..1).
+func (f *FaultBus) DropOutputs(share float64) { f.dropPermille.Store(int64(share * 1000)) }
+
+// Dropped is the number of outputs dropped so far.
+func (f *FaultBus) Dropped() int64 { return f.dropped.Load() }
+
+func (f *FaultBus) drop() bool {
+	p := f.dropPermille.Load()
+	if p <= 0 {
+		return false
+	}
+	f.mu.Lock()
+	x := f.rand
+	x ^= x << 13
+	x ^= x >> 7
+	x ^= x << 17
+	f.rand = x
+	f.mu.Unlock()
+	return int64(x%1000) < p
+}
+
+func (f *FaultBus) check() error {
+	if f.killed.Load() {
+		return ErrKilled
+	}
+	return nil
+}
+
+func (f *FaultBus) ReservePIN(ctx context.Context, pin string, ttl time.Duration) (bool, error) {
+	if err := f.check(); err != nil {
+		return false, err
+	}
+	return f.inner.ReservePIN(ctx, pin, ttl)
+}
+
+func (f *FaultBus) PINReserved(ctx context.Context, pin string) (bool, error) {
+	if err := f.check(); err != nil {
+		return false, err
+	}
+	return f.inner.PINReserved(ctx, pin)
+}
+
+func (f *FaultBus) ReleasePIN(ctx context.Context, pin string) error {
+	if err := f.check(); err != nil {
+		return err
+	}
+	return f.inner.ReleasePIN(ctx, pin)
+}
+
+func (f *FaultBus) AcquireLease(ctx context.Context, room, holder string, ttl time.Duration) (bool, error) {
+	if err := f.check(); err != nil {
+		return false, err
+	}
+	return f.inner.AcquireLease(ctx, room, holder, ttl)
+}
+
+func (f *FaultBus) RenewLease(ctx context.Context, room, holder string, ttl time.Duration) (bool, error) {
+	if err := f.check(); err != nil {
+		return false, err
+	}
+	return f.inner.RenewLease(ctx, room, holder, ttl)
+}
+
+func (f *FaultBus) ReleaseLease(ctx context.Context, room, holder string) error {
+	if err := f.check(); err != nil {
+		return err
+	}
+	return f.inner.ReleaseLease(ctx, room, holder)
+}
+
+func (f *FaultBus) LeaseHolder(ctx context.Context, room string) (string, error) {
+	if err := f.check(); err != nil {
+		return "", err
+	}
+	return f.inner.LeaseHolder(ctx, room)
+}
+
+func (f *FaultBus) AppendInput(ctx context.Context, room string, data []byte) (string, error) {
+	if err := f.check(); err != nil {
+		return "", err
+	}
+	return f.inner.AppendInput(ctx, room, data)
+}
+
+func (f *FaultBus) ReadInputs(ctx context.Context, room, after string, max int, block time.Duration) ([]lobby.Input, error) {
+	if err := f.check(); err != nil {
+		return nil, err
+	}
+	in, err := f.inner.ReadInputs(ctx, room, after, max, block)
+	if f.killed.Load() {
+		// Killed while blocked: the inputs were never seen.
+		return nil, ErrKilled
+	}
+	return in, err
+}
+
+func (f *FaultBus) TrimInputs(ctx context.Context, room, upTo string) error {
+	if err := f.check(); err != nil {
+		return err
+	}
+	return f.inner.TrimInputs(ctx, room, upTo)
+}
+
+func (f *FaultBus) Publish(ctx context.Context, room string, out lobby.Output) error {
+	if err := f.check(); err != nil {
+		return err
+	}
+	return f.inner.Publish(ctx, room, out)
+}
+
+func (f *FaultBus) SaveSnapshot(ctx context.Context, room string, s lobby.Snapshot) error {
+	if err := f.check(); err != nil {
+		return err
+	}
+	return f.inner.SaveSnapshot(ctx, room, s)
+}
+
+func (f *FaultBus) LoadSnapshot(ctx context.Context, room string) (lobby.Snapshot, error) {
+	if err := f.check(); err != nil {
+		return lobby.Snapshot{}, err
+	}
+	return f.inner.LoadSnapshot(ctx, room)
+}
+
+func (f *FaultBus) ExpireRoom(ctx context.Context, room string, ttl time.Duration) error {
+	if err := f.check(); err != nil {
+		return err
+	}
+	return f.inner.ExpireRoom(ctx, room, ttl)
+}
+
+func (f *FaultBus) Ping(ctx context.Context) error {
+	if err := f.check(); err != nil {
+		return err
+	}
+	return f.inner.Ping(ctx)
+}
+
+func (f *FaultBus) Subscribe(ctx context.Context, room string) (lobby.Subscription, error) {
+	if err := f.check(); err != nil {
+		return nil, err
+	}
+	inner, err := f.inner.Subscribe(ctx, room)
+	if err != nil {
+		return nil, err
+	}
+	s := &faultSub{inner: inner, c: make(chan lobby.Output, cap(inner.C())+1), done: make(chan struct{})}
+	go s.forward(f)
+	return s, nil
+}
+
+// faultSub forwards the inner subscription's outputs, minus the dropped ones
+// and everything after a Kill. Its channel closes when the inner one does.
+type faultSub struct {
+	inner lobby.Subscription
+	c     chan lobby.Output
+	done  chan struct{}
+}
+
+func (s *faultSub) C() <-chan lobby.Output { return s.c }
+
+func (s *faultSub) Close() error {
+	err := s.inner.Close()
+	<-s.done
+	return err
+}
+
+func (s *faultSub) forward(f *FaultBus) {
+	defer close(s.done)
+	defer close(s.c)
+	for out := range s.inner.C() {
+		if f.killed.Load() {
+			continue
+		}
+		if f.drop() {
+			f.dropped.Add(1)
+			continue
+		}
+		select {
+		case s.c <- out:
+		default:
+		}
+	}
+}
