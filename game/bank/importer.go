@@ -73,6 +73,7 @@ type entry struct {
 type para struct {
 	line int
 	text string
+	b    *strings.Builder // text while parsing
 }
 
 type lineKind int
@@ -219,7 +220,8 @@ func parseNotes(data string) (entries []*entry, title string, warnings []Problem
 			} else {
 				cur.answerLabel = true
 				if l.text != "" {
-					cur.paras = append(cur.paras, para{line: l.n, text: l.text})
+					cur.paras = append(cur.paras, para{line: l.n, b: &strings.Builder{}})
+					cur.paras[len(cur.paras)-1].b.WriteString(l.text)
 				}
 				newPara = false
 				continue
@@ -244,16 +246,24 @@ func parseNotes(data string) (entries []*entry, title string, warnings []Problem
 			continue
 		}
 		if newPara || len(cur.paras) == 0 {
-			cur.paras = append(cur.paras, para{line: l.n, text: text})
+			cur.paras = append(cur.paras, para{line: l.n, b: &strings.Builder{}})
+			cur.paras[len(cur.paras)-1].b.WriteString(text)
 		} else {
+			// A builder, not +=, keeps a huge paragraph linear.
 			p := &cur.paras[len(cur.paras)-1]
-			sep := " "
 			if isListLine(text) {
-				sep = "\n"
+				p.b.WriteByte('\n')
+			} else {
+				p.b.WriteByte(' ')
 			}
-			p.text += sep + text
+			p.b.WriteString(text)
 		}
 		newPara = false
+	}
+	for _, e := range entries {
+		for i := range e.paras {
+			e.paras[i].text = e.paras[i].b.String()
+		}
 	}
 	if len(entries) == 0 {
 		stray = nil // the caller reports "no questions"
@@ -387,8 +397,15 @@ func importNotes(notes []byte, opts ImportOptions, warnTerms bool) (*Bank, *Repo
 		if cat == "" {
 			cat = opts.Category
 		}
-		it := Item{ID: ids[i], Question: clip(e.question, MaxQuestionLen), Answer: clip(e.answer, MaxAnswerLen),
-			Term: term, Aliases: aliases, Category: clip(cat, MaxTermLen)}
+		it := Item{ID: ids[i], Question: tidy(e.question, MaxQuestionLen, "Untitled question"), Answer: tidy(e.answer, MaxAnswerLen, ""),
+			Term: tidy(term, MaxTermLen, "Untitled"), Aliases: tidyAliases(term, aliases), Category: tidy(cat, MaxTermLen, "General")}
+		if it.Answer == "" {
+			rep.Skipped = append(rep.Skipped, Skipped{Number: e.num, Line: e.line, Question: e.question, Reason: "empty answer"})
+			continue
+		}
+		if len(b.Items) == MaxItems {
+			return nil, rep, errorf(CodeTooLarge, "the notes hold more than %d questions", MaxItems)
+		}
 		b.Items = append(b.Items, it)
 		rep.Kept = append(rep.Kept, Kept{Number: e.num, Line: e.line, ID: it.ID, Question: it.Question})
 	}
@@ -590,4 +607,26 @@ func shorten(s string, max int) string {
 		return strings.TrimRight(string(r)[:i], " ,;:") + "…"
 	}
 	return string(r) + "…"
+}
+
+// tidy makes s a valid bank field: trimmed, at most max runes, else def.
+func tidy(s string, max int, def string) string {
+	s = strings.TrimSpace(clip(strings.TrimSpace(s), max))
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+func tidyAliases(term string, aliases []string) []string {
+	out := []string{}
+	seen := map[string]bool{normalize(term): true}
+	for _, a := range aliases {
+		a = tidy(a, MaxTermLen, "")
+		if k := normalize(a); a != "" && !seen[k] {
+			seen[k] = true
+			out = append(out, a)
+		}
+	}
+	return out
 }
