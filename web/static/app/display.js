@@ -21,7 +21,7 @@ const conn = new Conn(() => ({ type: "display", pin }), {
   onStatus(s) {
     $("#conn-status").textContent = s === "reconnecting" ? "Reconnecting…" : s === "connecting" ? "Connecting…" : "";
   },
-  onClose: (ev) => ev.code >= 4400 && ev.code < 4500,
+  onClose: (ev) => ev.code === 4000 || (ev.code === 1000 && /game over/.test(ev.reason || "")),
 });
 stage = new Stage(conn, $("#stage"));
 stage.pin = pin;

@@ -33,7 +33,8 @@ async function setup() {
     const data = await api("GET", "/api/banks");
     banks = Array.isArray(data) ? data : (data && data.banks) || [];
   } catch (err) {
-    $("#setup-error").textContent = "Could not load the question banks: " + errorText(err.code, err.message);
+    $("#setup-error").textContent = err.code === "network"
+      ? errorText(err.code) : "Could not load the question banks. Reload the page to try again.";
   }
   const select = clear($("#bank"));
   for (const b of banks) {
@@ -98,7 +99,7 @@ function connect() {
   conn = new Conn(() => ({ type: "host", pin: game.pin, host_token: game.host_token }), {
     onMessage: receive,
     onStatus: status,
-    onClose: (ev) => ev.code === 4404 || ev.code === 4403,
+    onClose: (ev) => ev.code === 4000 || (ev.code === 1000 && /game over/.test(ev.reason || "")),
   });
   stage = new Stage(conn, $("#stage"), {
     host: { kick: (id) => conn.send({ type: "kick", player_id: id }) },
@@ -148,8 +149,9 @@ function receive(msg) {
 function status(s) {
   const box = $("#conn-status");
   box.dataset.status = s;
+  const over = stage && (stage.phase === "podium" || stage.phase === "ended");
   box.textContent = s === "reconnecting" ? "Reconnecting…" : s === "connecting" ? "Connecting…" :
-    s === "closed" ? "Disconnected" : "";
+    s === "closed" && !over ? "Disconnected" : "";
 }
 
 function paintControls(phase) {

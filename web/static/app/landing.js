@@ -48,8 +48,11 @@ async function checkPin(raw) {
   btn.disabled = true;
   try {
     const info = await api("GET", `/api/games/${value}`);
-    if (info && info.locked) throw { code: "locked" };
-    if (info && (info.phase === "ended" || info.phase === "podium")) throw { code: "ended" };
+    if (info && info.joinable === false) {
+      if (info.phase === "ended" || info.phase === "podium") throw { code: "game_ended" };
+      if (info.locked) throw { code: "game_locked" };
+      throw { code: "late_join_closed" };
+    }
     pin = value;
     $("#nick-pin").textContent = value.replace(/^(\d{3})(\d{3})$/, "$1 $2");
     show("step-nick");

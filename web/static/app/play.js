@@ -66,11 +66,18 @@ function status(s) {
   }
 }
 
+// Close codes of transport/ws: 4002 kicked, 4000 resumed elsewhere, 1000 with
+// "game over" or "left the game" final. Anything else (network, restart, slow
+// link, room moved) means "resume".
 function closed(ev) {
-  // 4xxx close codes are the server's final word (kicked, game over); 1008 a policy refusal.
-  if (ev.code >= 4400 && ev.code < 4500) {
-    if (/kick/i.test(ev.reason)) kicked();
-    else if (phase !== "ended" && phase !== "final") ended("Game over", ev.reason || "This game is over.");
+  const reason = String(ev.reason || "");
+  if (ev.code === 4002 || /kick/i.test(reason)) { kicked(); return true; }
+  if (ev.code === 4000) {
+    ended("Playing elsewhere", "You opened this game in another tab or device, so this one stopped. Carry on there.");
+    return true;
+  }
+  if (ev.code === 1000 && /game over|left/i.test(reason)) {
+    if (phase !== "ended" && phase !== "final") ended("Game over", "This game is over.");
     return true;
   }
   return phase === "stopped";

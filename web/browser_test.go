@@ -1,0 +1,258 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+)
+
+// stepTimeout bounds one wait in a browser; generous because the race
+// detector and two shared cores slow everything down.
+const stepTimeout = 20 * time.Second
+
+// watchScript runs before any page script and records what must never happen:
+// script errors, CSP violations and alert dialogs (the XSS probe calls alert).
+const watchScript = `
+window.__problems = [];
+addEventListener("error", (e) => __problems.push("error: " + e.message));
+addEventListener("unhandledrejection", (e) => __problems.push("rejection: " + e.reason));
+addEventListener("securitypolicyviolation", (e) => __problems.push("csp: " + e.violatedDirective + " " + e.blockedURI));
+window.alert = (m) => __problems.push("alert: " + m);
+`
+
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	for _, p := range []string{os.Getenv("CHROMIUM"), "/usr/bin/chromium", "/usr/lib/chromium/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"} {
+		if p == "" {
+			continue
+		}
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	if p, err := exec.LookPath("chromium"); err == nil {
+		return p
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatal("chromium is not installed; browser tests cannot be skipped in CI (apt-get install -y chromium)")
+	}
+	t.Skip("chromium not found (apt-get install -y chromium, or set CHROMIUM=/path); skipping browser tests")
+	return ""
+}
+
+// newBrowser starts one headless Chromium for the test and returns a context
+// whose first tab is already open. Tabs made with newTab share the process
+// but not cookies or storage.
+func newBrowser(t *testing.T) context.Context {
+	t.Helper()
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromiumPath(t)),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		// Background tabs must keep their timers running: every player is a tab.
+		chromedp.Flag("disable-background-timer-throttling", true),
+		chromedp.Flag("disable-renderer-backgrounding", true),
+		chromedp.Flag("disable-backgrounding-occluded-windows", true),
+		chromedp.Flag("hide-scrollbars", true),
+		chromedp.Flag("font-render-hinting", "none"),
+		chromedp.UserDataDir(t.TempDir()),
+	}
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(allocCtx)
+	t.Cleanup(func() {
+		cancel()
+		cancelAlloc()
+	})
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("starting chromium: %v", err)
+	}
+	return ctx
+}
+
+// tab is one page in its own browser context (its own storage), like a
+// separate device.
+type tab struct {
+	t    *testing.T
+	name string
+	ctx  context.Context
+}
+
+func newTab(t *testing.T, browser context.Context, name string, width, height int64, mobile bool) *tab {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel)
+	var vp []chromedp.EmulateViewportOption
+	if mobile {
+		vp = append(vp, chromedp.EmulateMobile, chromedp.EmulateTouch)
+	}
+	err := chromedp.Do(ctx,
+		chromedp.EmulateViewport(width, height, vp...),
+		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: watchScript})
+			return err
+		}),
+	)
+	if err != nil {
+		t.Fatalf("%s: opening tab: %v", name, err)
+	}
+	return &tab{t: t, name: name, ctx: ctx}
+}
+
+func (b *tab) do(what string, actions ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		b.t.Fatalf("%s: %s: %v", b.name, what, err)
+	}
+}
+
+func (b *tab) navigate(url string) {
+	b.t.Helper()
+	b.do("navigate to "+url, chromedp.Navigate(url))
+}
+
+func (b *tab) click(sel string) {
+	b.t.Helper()
+	b.do("click "+sel, chromedp.WaitVisible(chromedp.CSS(sel)), chromedp.Click(chromedp.CSS(sel)))
+}
+
+// typeInto replaces the value of an input by typing, as a person would.
+func (b *tab) typeInto(sel, text string) {
+	b.t.Helper()
+	b.do("type into "+sel,
+		chromedp.WaitVisible(chromedp.CSS(sel)),
+		chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.querySelector(%s).value = ""`, jsString(sel))),
+		chromedp.SendKeys(chromedp.CSS(sel), text))
+}
+
+func (b *tab) key(keys string) {
+	b.t.Helper()
+	b.do("press "+keys, chromedp.KeyEvent(keys))
+}
+
+// eval runs a JavaScript expression and decodes its result into T.
+func eval[T any](b *tab, expr string) T {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		b.t.Fatalf("%s: evaluating %s: %v", b.name, expr, err)
+	}
+	return v
+}
+
+// waitFor polls a JavaScript predicate until it is true; the failure shows
+// what the page showed instead.
+func (b *tab) waitFor(what, predicate string) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	_, err := chromedp.Run(ctx, chromedp.Poll[bool](predicate, chromedp.WithPollingInterval(50*time.Millisecond)))
+	if err != nil {
+		body := eval[string](b, `document.querySelector("main") ? document.querySelector("main").innerText.slice(0, 1500) : document.body.innerText.slice(0, 1500)`)
+		b.t.Fatalf("%s: waiting for %s: %v\npage shows:\n%s", b.name, what, err, body)
+	}
+}
+
+// waitText waits until the visible text of sel contains want.
+func (b *tab) waitText(sel, want string) {
+	b.t.Helper()
+	b.waitFor(fmt.Sprintf("%s to show %q", sel, want), fmt.Sprintf(
+		`(() => { const n = document.querySelector(%s); return !!n && n.offsetParent !== null && n.innerText.includes(%s); })()`,
+		jsString(sel), jsString(want)))
+}
+
+// waitVisible waits until an element is displayed.
+func (b *tab) waitVisible(sel string) {
+	b.t.Helper()
+	b.waitFor(sel+" to be visible", fmt.Sprintf(
+		`(() => { const n = document.querySelector(%s); return !!n && n.offsetParent !== null; })()`, jsString(sel)))
+}
+
+func (b *tab) text(sel string) string {
+	b.t.Helper()
+	return eval[string](b, fmt.Sprintf(`(document.querySelector(%s) || {innerText: ""}).innerText`, jsString(sel)))
+}
+
+// noProblems fails the test if the page had a script error, a CSP violation
+// or an alert.
+func (b *tab) noProblems() {
+	b.t.Helper()
+	problems := eval[[]string](b, `window.__problems || []`)
+	if len(problems) > 0 {
+		b.t.Errorf("%s: the page reported problems:\n  %s", b.name, strings.Join(problems, "\n  "))
+	}
+}
+
+func jsString(s string) string {
+	out, _ := json.Marshal(s)
+	return string(out)
+}
+
+var (
+	outDirOnce sync.Once
+	outDir     string
+)
+
+// screenshotDir is $QUIZROOM_TEST_OUT or a fresh temporary folder, printed once.
+func screenshotDir(t *testing.T) string {
+	outDirOnce.Do(func() {
+		outDir = os.Getenv("QUIZROOM_TEST_OUT")
+		if outDir == "" {
+			var err error
+			outDir, err = os.MkdirTemp("", "quizroom-web-")
+			if err != nil {
+				t.Fatalf("making screenshot folder: %v", err)
+			}
+		}
+		if err := os.MkdirAll(outDir, 0o755); err != nil {
+			t.Fatalf("making screenshot folder: %v", err)
+		}
+		fmt.Fprintf(os.Stderr, "web: screenshots in %s\n", outDir)
+	})
+	return outDir
+}
+
+// screenshot saves the viewport as name.png in the test output folder, and in
+// docs/screenshots when QUIZROOM_UPDATE_SCREENSHOTS=1.
+func (b *tab) screenshot(name string) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		b.t.Fatalf("%s: screenshot %s: %v", b.name, name, err)
+	}
+	dirs := []string{screenshotDir(b.t)}
+	if os.Getenv("QUIZROOM_UPDATE_SCREENSHOTS") == "1" {
+		dirs = append(dirs, filepath.Join("..", "docs", "screenshots"))
+	}
+	for _, dir := range dirs {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			b.t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+			b.t.Fatalf("writing screenshot: %v", err)
+		}
+	}
+	b.t.Logf("screenshot %s.png", name)
+}

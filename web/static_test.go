@@ -1,0 +1,169 @@
+package web_test
+
+import (
+	"io/fs"
+	"net"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+
+	"go.uber.org/goleak"
+
+	"github.com/quizroom/quizroom/web"
+)
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m,
+		// The HTTP client's idle keep-alive connections of the test servers
+		// close a moment after the servers do.
+		goleak.IgnoreTopFunction("internal/poll.runtime_pollWait"),
+		goleak.IgnoreTopFunction("net/http.(*persistConn).writeLoop"),
+		goleak.IgnoreTopFunction("net/http.(*persistConn).readLoop"),
+	)
+}
+
+// The issue's budget: every page together under 100 KB, the QR excluded.
+func TestPageWeightUnder100KB(t *testing.T) {
+	total := 0
+	err := fs.WalkDir(web.FS(), ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(web.FS(), path)
+		total += len(b)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("static files: %d bytes", total)
+	if total > 100*1024 {
+		t.Errorf("static files weigh %d bytes, over the 100 KB budget", total)
+	}
+}
+
+func TestEveryPageExists(t *testing.T) {
+	for route, file := range web.Pages {
+		if _, err := fs.Stat(web.FS(), file); err != nil {
+			t.Errorf("route %s: %v", route, err)
+		}
+	}
+}
+
+// The CSP forbids inline script and style; bank text and nicknames must only
+// reach the DOM as text. These patterns would break one or the other.
+func TestNoInlineScriptNoHTMLInjection(t *testing.T) {
+	htmlBad := map[string]*regexp.Regexp{
+		"inline script":    regexp.MustCompile(`<script(?:\s[^>]*)?>\s*[^<\s]`),
+		"style attribute":  regexp.MustCompile(`\sstyle\s*=`),
+		"style element":    regexp.MustCompile(`<style`),
+		"event attribute":  regexp.MustCompile(`\son[a-z]+\s*=`),
+		"external request": regexp.MustCompile(`(?:src|href)\s*=\s*"(?:https?:)?//`),
+	}
+	jsBad := map[string]*regexp.Regexp{
+		"innerHTML":          regexp.MustCompile(`\.(?:inner|outer)HTML\b`),
+		"insertAdjacentHTML": regexp.MustCompile(`insertAdjacentHTML`),
+		"document.write":     regexp.MustCompile(`document\.write`),
+		"eval":               regexp.MustCompile(`\beval\(|new Function\(`),
+		"external request":   regexp.MustCompile(`["'\x60]https?://`),
+	}
+	err := fs.WalkDir(web.FS(), ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(web.FS(), path)
+		if err != nil {
+			return err
+		}
+		var bad map[string]*regexp.Regexp
+		switch {
+		case strings.HasSuffix(path, ".html"):
+			bad = htmlBad
+		case strings.HasSuffix(path, ".js"):
+			bad = jsBad
+		default:
+			return nil
+		}
+		for name, re := range bad {
+			for _, loc := range re.FindAllIndex(b, -1) {
+				if strings.HasPrefix(string(b[loc[0]+1:]), "http://www.w3.org/") {
+					continue // an XML namespace name, not a request
+				}
+				t.Errorf("%s: %s at byte %d: %q", path, name, loc[0], b[loc[0]:min(len(b), loc[1]+20)])
+				break
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// staticServer serves only the pages, with the production CSP: enough to
+// check that every page starts under the policy without a script error.
+func staticServer(t *testing.T) string {
+	t.Helper()
+	mux := http.NewServeMux()
+	mux.Handle("/static/", http.StripPrefix("/static/", http.FileServerFS(web.FS())))
+	for route, file := range web.Pages {
+		pattern := regexp.MustCompile(`:(\w+)`).ReplaceAllString(route, "{$1}")
+		if pattern == "/" {
+			pattern = "/{$}"
+		}
+		mux.HandleFunc("GET "+pattern, func(w http.ResponseWriter, r *http.Request) {
+			http.ServeFileFS(w, r, web.FS(), file)
+		})
+	}
+	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'")
+		mux.ServeHTTP(w, r)
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: handler}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	return "http://" + ln.Addr().String()
+}
+
+func TestPagesStartUnderCSP(t *testing.T) {
+	browser := newBrowser(t)
+	base := staticServer(t)
+	b := newTab(t, browser, "visitor", 1280, 800, false)
+
+	b.navigate(base + "/")
+	b.waitVisible("#pin-input")
+	b.typeInto("#pin-input", "12")
+	b.click("#pin-submit")
+	b.waitText("#pin-error", "6 digits")
+	b.noProblems()
+
+	b.navigate(base + "/host")
+	b.waitVisible("#setup-form")
+	b.noProblems()
+
+	b.navigate(base + "/play")
+	b.waitText("#v-ended", "Enter a game PIN")
+	b.noProblems()
+
+	b.navigate(base + "/display/12")
+	b.waitText("#fatal", "6-digit game PIN")
+	b.noProblems()
+}
+
+func TestLandingAndSetupLook(t *testing.T) {
+	browser := newBrowser(t)
+	base := staticServer(t)
+	phone := newTab(t, browser, "phone", 360, 740, true)
+	phone.navigate(base + "/")
+	phone.waitVisible("#pin-input")
+	phone.screenshot("landing-phone")
+	desk := newTab(t, browser, "desk", 1280, 800, false)
+	desk.navigate(base + "/host")
+	desk.waitVisible("#setup-form")
+	desk.screenshot("host-setup")
+}
