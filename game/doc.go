@@ -6,6 +6,18 @@
 // the same inputs always produce the same state and the same events. That is
 // what lets a game be snapshotted on one instance and replayed on another.
 //
+// Driving a game: every input method (Join, Answer, Start, Next, ...) either
+// applies the input and returns the events it caused, in order, or refuses it
+// with a *Error (see CodeOf) and changes nothing. Timers are the caller's:
+// after every call, arm one timer for Deadline() (zero means none) and call
+// Advance(now) when it fires; Advance applies each expired timer at its
+// scheduled time, so a late call catches up exactly. Times given to the
+// engine may carry any zone or monotonic reading; they are stored in UTC.
+//
+// Phases: lobby -> (question -> reveal [-> leaderboard])* -> podium -> ended.
+// Scoring and ranking are documented in docs/scoring.md.
+//
 // Concurrency: a *Game is not safe for concurrent use. Exactly one goroutine
-// (the room actor in package lobby) owns each game.
+// (the room actor in package lobby) owns each game. Events and read results
+// hold copies, never aliases into the state.
 package game

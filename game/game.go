@@ -435,7 +435,7 @@ func (g *Game) openQuestion(i int, at time.Time, evs []Event) []Event {
 	return append(evs, QuestionOpened{
 		Index:        i,
 		Total:        len(g.st.Questions),
-		Question:     q,
+		Question:     cloneQuestion(q),
 		OpenedAt:     at,
 		Deadline:     g.st.QuestionDeadline,
 		Duration:     d,
