@@ -3,10 +3,360 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
+	"fmt"
 	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mattn/go-isatty"
+	"github.com/rs/zerolog"
+
+	"github.com/quizroom/quizroom/lobby"
+	"github.com/quizroom/quizroom/lobby/membus"
+	"github.com/quizroom/quizroom/transport/httpapi"
+	"github.com/quizroom/quizroom/transport/ws"
 )
 
-// runServe is replaced by the server work (issue 4).
+// newRedisBus builds the Redis bus for REDIS_URL. The scale-out work
+// (transport/redisbus) sets it from its own file in this package; while it
+// is nil, REDIS_URL is refused at start.
+var newRedisBus func(ctx context.Context, redisURL string, log zerolog.Logger) (lobby.Bus, io.Closer, error)
+
+// newBus chooses the Bus: in memory unless REDIS_URL is set.
+func newBus(ctx context.Context, redisURL string, log zerolog.Logger) (lobby.Bus, io.Closer, error) {
+	if redisURL == "" {
+		return membus.New(membus.Options{}), io.NopCloser(nil), nil
+	}
+	if newRedisBus == nil {
+		return nil, nil, usagef("REDIS_URL is set but this build has no Redis bus")
+	}
+	return newRedisBus(ctx, redisURL, log)
+}
+
+// serveConfig is every setting of quizroom serve.
+type serveConfig struct {
+	Addr           string
+	PublicURL      string
+	RedisURL       string
+	Instance       string
+	LogLevel       string
+	LogFormat      string
+	MaxGames       int
+	MaxPlayers     int
+	MaxQuestions   int
+	Drain          time.Duration
+	RoomIdle       time.Duration
+	Retention      time.Duration
+	MessageRate    float64
+	JoinRate       float64
+	JoinMisses     float64
+	QueueFrames    int
+	WriteTimeout   time.Duration
+	IdleTimeout    time.Duration
+	TrustProxy     bool
+	Origins        string
+	AnswerGraceMs  int
+	ReconnectAfter time.Duration
+}
+
+// setting is one flag with its environment fallback.
+type setting struct {
+	flag, env, def, help string
+}
+
+var settings = []setting{
+	{"addr", "QUIZROOM_ADDR", ":8080", "address to listen on (host:port; port 0 picks one)"},
+	{"public-url", "QUIZROOM_PUBLIC_URL", "", "base URL of join links and QR codes, e.g. https://quiz.example.com (empty: from each request's Host)"},
+	{"redis-url", "REDIS_URL", "", "Redis URL shared by several instances (empty: state in memory, one instance)"},
+	{"instance", "QUIZROOM_INSTANCE", "", "name of this instance on the bus (empty: host name plus a random suffix)"},
+	{"log-level", "QUIZROOM_LOG_LEVEL", "info", "log level: debug, info, warn, error"},
+	{"log-format", "QUIZROOM_LOG_FORMAT", "auto", "log format: json, console, or auto (console on a terminal, else json)"},
+	{"max-games", "QUIZROOM_MAX_GAMES", "1000", "games this instance runs at most"},
+	{"max-players", "QUIZROOM_MAX_PLAYERS", "5000", "players per game at most"},
+	{"max-questions", "QUIZROOM_MAX_QUESTIONS", "100", "questions per game at most"},
+	{"drain", "QUIZROOM_DRAIN", "10s", "on SIGINT/SIGTERM, how long connections get to close before they are cut"},
+	{"room-idle", "QUIZROOM_ROOM_IDLE", "2h", "a game with no input for this long ends"},
+	{"retention", "QUIZROOM_RETENTION", "24h", "how long an ended game's results stay readable"},
+	{"message-rate", "QUIZROOM_MESSAGE_RATE", "10", "messages per second one connection may send (burst 3x)"},
+	{"join-rate", "QUIZROOM_JOIN_RATE", "20", "join/resume/host/display attempts per second per client address (burst 10x)"},
+	{"join-misses", "QUIZROOM_JOIN_MISSES", "10", "attempts at unknown PINs per minute per client address (burst 10)"},
+	{"queue", "QUIZROOM_QUEUE", "256", "outgoing messages queued per connection before it is closed as a slow consumer"},
+	{"write-timeout", "QUIZROOM_WRITE_TIMEOUT", "5s", "deadline of every WebSocket write"},
+	{"idle-timeout", "QUIZROOM_IDLE_TIMEOUT", "30s", "a connection that answers no ping for this long is closed"},
+	{"trust-proxy", "QUIZROOM_TRUST_PROXY", "false", "take the client address from X-Forwarded-For (behind a load balancer)"},
+	{"origins", "QUIZROOM_ORIGINS", "", "comma-separated extra origins (host patterns) allowed to open WebSockets"},
+	{"answer-grace", "QUIZROOM_ANSWER_GRACE_MS", "500", "milliseconds after a deadline an answer in flight still counts (0-5000)"},
+	{"reconnect-after", "QUIZROOM_RECONNECT_AFTER", "500ms", "on shutdown, how long clients are told to wait before reconnecting"},
+}
+
+func serveUsage(w io.Writer) {
+	fmt.Fprintf(w, "Usage: quizroom [serve] [flags]\n\nRuns the Quizroom server. Every flag falls back to an environment variable.\n\n")
+	for _, s := range settings {
+		def := s.def
+		if def == "" {
+			def = `""`
+		}
+		fmt.Fprintf(w, "  --%-16s %-26s default %s\n      %s\n", s.flag, "($"+s.env+")", def, s.help)
+	}
+}
+
+func parseServe(args []string, getenv func(string) string, stdout io.Writer) (serveConfig, error) {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	values := map[string]*string{}
+	for _, s := range settings {
+		v := s.def
+		if e := getenv(s.env); e != "" {
+			v = e
+		}
+		values[s.flag] = fs.String(s.flag, v, s.help)
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			serveUsage(stdout)
+			return serveConfig{}, flag.ErrHelp
+		}
+		return serveConfig{}, usagef("serve: %v (see quizroom serve --help)", err)
+	}
+	if fs.NArg() > 0 {
+		return serveConfig{}, usagef("serve: unexpected argument %q", fs.Arg(0))
+	}
+	p := settingParser{values: values}
+	cfg := serveConfig{
+		Addr:           p.str("addr"),
+		PublicURL:      p.str("public-url"),
+		RedisURL:       p.str("redis-url"),
+		Instance:       p.str("instance"),
+		LogLevel:       p.oneOf("log-level", "debug", "info", "warn", "error"),
+		LogFormat:      p.oneOf("log-format", "auto", "json", "console"),
+		MaxGames:       p.intIn("max-games", 1, 1_000_000),
+		MaxPlayers:     p.intIn("max-players", 1, 1_000_000),
+		MaxQuestions:   p.intIn("max-questions", 1, 1000),
+		Drain:          p.duration("drain", 0, time.Hour),
+		RoomIdle:       p.duration("room-idle", time.Minute, 30*24*time.Hour),
+		Retention:      p.duration("retention", time.Minute, 365*24*time.Hour),
+		MessageRate:    p.float("message-rate", 1, 1000),
+		JoinRate:       p.float("join-rate", 0.1, 100000),
+		JoinMisses:     p.float("join-misses", 1, 100000),
+		QueueFrames:    p.intIn("queue", 8, 100000),
+		WriteTimeout:   p.duration("write-timeout", 100*time.Millisecond, time.Minute),
+		IdleTimeout:    p.duration("idle-timeout", time.Second, time.Hour),
+		TrustProxy:     p.boolean("trust-proxy"),
+		Origins:        p.str("origins"),
+		AnswerGraceMs:  p.intIn("answer-grace", 0, 5000),
+		ReconnectAfter: p.duration("reconnect-after", 0, time.Minute),
+	}
+	if _, _, err := net.SplitHostPort(cfg.Addr); err != nil && p.err == nil {
+		p.err = usagef("--addr ($QUIZROOM_ADDR): %q is not host:port", cfg.Addr)
+	}
+	if cfg.PublicURL != "" && p.err == nil {
+		u, err := url.Parse(cfg.PublicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			p.err = usagef("--public-url ($QUIZROOM_PUBLIC_URL): %q is not an http(s) URL", cfg.PublicURL)
+		}
+	}
+	if cfg.RedisURL != "" && p.err == nil {
+		u, err := url.Parse(cfg.RedisURL)
+		if err != nil || (u.Scheme != "redis" && u.Scheme != "rediss" && u.Scheme != "unix") {
+			p.err = usagef("--redis-url ($REDIS_URL): %q is not a redis:// URL", cfg.RedisURL)
+		}
+	}
+	return cfg, p.err
+}
+
+// settingParser converts settings, keeping the first error, which names
+// the setting.
+type settingParser struct {
+	values map[string]*string
+	err    error
+}
+
+func (p *settingParser) name(flag string) string {
+	for _, s := range settings {
+		if s.flag == flag {
+			return "--" + flag + " ($" + s.env + ")"
+		}
+	}
+	return "--" + flag
+}
+
+func (p *settingParser) fail(flag, format string, args ...any) {
+	if p.err == nil {
+		p.err = usagef("%s: %s", p.name(flag), fmt.Sprintf(format, args...))
+	}
+}
+
+func (p *settingParser) str(flag string) string { return strings.TrimSpace(*p.values[flag]) }
+
+func (p *settingParser) oneOf(flag string, allowed ...string) string {
+	v := strings.ToLower(p.str(flag))
+	for _, a := range allowed {
+		if v == a {
+			return v
+		}
+	}
+	p.fail(flag, "%q is not one of %s", v, strings.Join(allowed, ", "))
+	return allowed[0]
+}
+
+func (p *settingParser) intIn(flag string, lo, hi int) int {
+	v, err := strconv.Atoi(p.str(flag))
+	if err != nil || v < lo || v > hi {
+		p.fail(flag, "%q is not a whole number from %d to %d", p.str(flag), lo, hi)
+	}
+	return v
+}
+
+func (p *settingParser) float(flag string, lo, hi float64) float64 {
+	v, err := strconv.ParseFloat(p.str(flag), 64)
+	if err != nil || v < lo || v > hi {
+		p.fail(flag, "%q is not a number from %g to %g", p.str(flag), lo, hi)
+	}
+	return v
+}
+
+func (p *settingParser) duration(flag string, lo, hi time.Duration) time.Duration {
+	v, err := time.ParseDuration(p.str(flag))
+	if err != nil || v < lo || v > hi {
+		p.fail(flag, "%q is not a duration from %v to %v (like 10s, 2m, 1h)", p.str(flag), lo, hi)
+	}
+	return v
+}
+
+func (p *settingParser) boolean(flag string) bool {
+	v, err := strconv.ParseBool(p.str(flag))
+	if err != nil {
+		p.fail(flag, "%q is not true or false", p.str(flag))
+	}
+	return v
+}
+
+func newLogger(cfg serveConfig, stderr io.Writer) zerolog.Logger {
+	level, _ := zerolog.ParseLevel(cfg.LogLevel)
+	var w io.Writer = stderr
+	console := cfg.LogFormat == "console"
+	if cfg.LogFormat == "auto" {
+		if f, ok := stderr.(*os.File); ok && isatty.IsTerminal(f.Fd()) {
+			console = true
+		}
+	}
+	if console {
+		w = zerolog.ConsoleWriter{Out: stderr, TimeFormat: time.TimeOnly}
+	}
+	return zerolog.New(w).Level(level).With().Timestamp().Logger()
+}
+
+// runServe runs the server until ctx ends, then shuts down within the drain
+// time. It prints "listening on <addr>" on stdout once it accepts connections.
 func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	return errors.New("serve: not built yet")
+	cfg, err := parseServe(args, getenv, stdout)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg, stderr)
+	if cfg.Instance == "" {
+		host, _ := os.Hostname()
+		cfg.Instance = fmt.Sprintf("%s-%d", host, time.Now().UnixNano()%1_000_000)
+	}
+	log = log.With().Str("instance", cfg.Instance).Logger()
+
+	bus, busCloser, err := newBus(ctx, cfg.RedisURL, log)
+	if err != nil {
+		return err
+	}
+	defer busCloser.Close()
+
+	metrics := httpapi.NewMetrics()
+	lob := lobby.New(bus, lobby.Config{
+		Instance:    cfg.Instance,
+		MaxGames:    cfg.MaxGames,
+		MaxPlayers:  cfg.MaxPlayers,
+		IdleTimeout: cfg.RoomIdle,
+		Retention:   cfg.Retention,
+		AnswerGrace: time.Duration(cfg.AnswerGraceMs) * time.Millisecond,
+		Log:         log,
+		Observer:    metrics,
+	})
+	joins := ws.NewAddrLimiter(cfg.JoinRate, int(cfg.JoinRate*10)+1, cfg.JoinMisses, 10)
+	var origins []string
+	for _, o := range strings.Split(cfg.Origins, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			origins = append(origins, o)
+		}
+	}
+	wss := ws.NewServer(lob, ws.Config{
+		QueueFrames:       cfg.QueueFrames,
+		WriteTimeout:      cfg.WriteTimeout,
+		IdleTimeout:       cfg.IdleTimeout,
+		MessagesPerSecond: cfg.MessageRate,
+		Burst:             int(cfg.MessageRate * 3),
+		OriginPatterns:    origins,
+		Joins:             joins,
+		Log:               log,
+		Observer:          metrics,
+	})
+	app := httpapi.New(lob, wss, joins, metrics, httpapi.Config{
+		PublicURL:    cfg.PublicURL,
+		MaxQuestions: cfg.MaxQuestions,
+		TrustProxy:   cfg.TrustProxy,
+		Log:          log,
+	})
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		lob.Close()
+		return fmt.Errorf("--addr ($QUIZROOM_ADDR): %w", err)
+	}
+	srv := &http.Server{
+		Handler:           app,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          nil,
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	log.Info().Str("addr", ln.Addr().String()).Str("bus", busName(cfg.RedisURL)).Msg("listening")
+	fmt.Fprintf(stdout, "listening on %s\n", ln.Addr())
+
+	select {
+	case <-ctx.Done():
+	case err := <-served:
+		lob.Close()
+		return fmt.Errorf("serve: %w", err)
+	}
+
+	log.Info().Dur("drain", cfg.Drain).Msg("shutting down")
+	drainCtx, cancel := context.WithTimeout(context.Background(), cfg.Drain)
+	defer cancel()
+	// Stop taking requests (hijacked WebSockets are not closed by this),
+	// then tell every WebSocket to reconnect and close it.
+	shutdownDone := make(chan error, 1)
+	go func() { shutdownDone <- srv.Shutdown(drainCtx) }()
+	if err := wss.Shutdown(drainCtx, cfg.ReconnectAfter); err != nil {
+		log.Warn().Err(err).Msg("drain")
+	}
+	if err := <-shutdownDone; err != nil {
+		log.Warn().Err(err).Msg("http shutdown")
+		srv.Close()
+	}
+	<-served
+	lob.Close()
+	log.Info().Msg("stopped")
+	return nil
+}
+
+func busName(redisURL string) string {
+	if redisURL == "" {
+		return "memory"
+	}
+	return "redis"
 }

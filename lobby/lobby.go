@@ -1,0 +1,443 @@
+package lobby
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/quizroom/quizroom/game"
+	"github.com/quizroom/quizroom/transport/wire"
+)
+
+// Config tunes a Lobby. Zero values take the defaults named below.
+type Config struct {
+	// Instance names this process on the Bus (lease holder, reply routing).
+	Instance string
+	// MaxGames bounds the rooms this instance runs (default 1000).
+	MaxGames int
+	// MaxPlayers is the default player cap of a game (default 5000).
+	MaxPlayers int
+	// InputQueue bounds the inputs waiting for one room (default 4096); an
+	// input past it is refused with room_busy.
+	InputQueue int
+	// IdleTimeout ends a room with no input for this long (default 2h).
+	IdleTimeout time.Duration
+	// Retention keeps an ended game's results (default 24h).
+	Retention time.Duration
+	// AnswerGrace is how long after a deadline an answer in flight still
+	// counts (default 500ms).
+	AnswerGrace time.Duration
+	// LeaseTTL is the owner lease (default 10s, renewed every third of it).
+	LeaseTTL time.Duration
+	// AttachTimeout bounds the wait for a room's welcome (default 10s).
+	AttachTimeout time.Duration
+	Log           zerolog.Logger
+	Observer      Observer
+}
+
+func (c Config) withDefaults() Config {
+	if c.Instance == "" {
+		c.Instance = "i_" + randomHex(6)
+	}
+	if c.MaxGames <= 0 {
+		c.MaxGames = 1000
+	}
+	if c.MaxPlayers <= 0 {
+		c.MaxPlayers = 5000
+	}
+	if c.InputQueue <= 0 {
+		c.InputQueue = 4096
+	}
+	if c.IdleTimeout <= 0 {
+		c.IdleTimeout = 2 * time.Hour
+	}
+	if c.Retention <= 0 {
+		c.Retention = 24 * time.Hour
+	}
+	if c.AnswerGrace <= 0 {
+		c.AnswerGrace = 500 * time.Millisecond
+	}
+	if c.LeaseTTL <= 0 {
+		c.LeaseTTL = 10 * time.Second
+	}
+	if c.AttachTimeout <= 0 {
+		c.AttachTimeout = 10 * time.Second
+	}
+	if c.Observer == nil {
+		c.Observer = nopObserver{}
+	}
+	return c
+}
+
+// Lobby runs this instance's rooms and routes room outputs to the
+// connections attached here.
+type Lobby struct {
+	cfg Config
+	bus Bus
+	log zerolog.Logger
+	obs Observer
+
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
+	refs atomic.Uint64
+
+	mu      sync.Mutex
+	rooms   map[string]*room // rooms whose actor runs here
+	views   map[string]*view // rooms with connections here
+	closing bool
+}
+
+// New returns a Lobby on bus. Close stops it.
+func New(bus Bus, cfg Config) *Lobby {
+	cfg = cfg.withDefaults()
+	ctx, cancel := context.WithCancel(context.Background())
+	return &Lobby{
+		cfg:    cfg,
+		bus:    bus,
+		log:    cfg.Log,
+		obs:    cfg.Observer,
+		ctx:    ctx,
+		cancel: cancel,
+		rooms:  map[string]*room{},
+		views:  map[string]*view{},
+	}
+}
+
+// Instance is this lobby's name on the Bus.
+func (l *Lobby) Instance() string { return l.cfg.Instance }
+
+// Ready reports whether the lobby can take new games.
+func (l *Lobby) Ready(ctx context.Context) error {
+	l.mu.Lock()
+	closing := l.closing
+	l.mu.Unlock()
+	if closing {
+		return wire.Errorf(wire.CodeUnavailable, "shutting down")
+	}
+	if err := l.bus.Ping(ctx); err != nil {
+		return wire.Errorf(wire.CodeUnavailable, "bus: %v", err)
+	}
+	return nil
+}
+
+// Close stops every room actor and subscription on this instance and waits
+// for their goroutines. Rooms do not end: their state stays on the Bus
+// (another instance may take them over). Connections are the transport's to
+// close.
+func (l *Lobby) Close() {
+	l.mu.Lock()
+	l.closing = true
+	l.mu.Unlock()
+	l.cancel()
+	l.wg.Wait()
+}
+
+// Rooms is the number of rooms whose actor runs here.
+func (l *Lobby) Rooms() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.rooms)
+}
+
+// GameSpec is what the host chose.
+type GameSpec struct {
+	Questions []game.Question
+	Settings  game.Settings
+}
+
+// Created is a new game.
+type Created struct {
+	PIN       string
+	HostToken string
+}
+
+// pinTTL holds a PIN for the life of a live game; ExpireRoom shortens it to
+// the retention when the game ends.
+const pinTTL = 7 * 24 * time.Hour
+
+// CreateGame starts a room for spec and returns its PIN and host token
+// (returned only here: the room keeps a hash).
+func (l *Lobby) CreateGame(ctx context.Context, spec GameSpec) (Created, error) {
+	l.mu.Lock()
+	if l.closing {
+		l.mu.Unlock()
+		return Created{}, wire.Errorf(wire.CodeUnavailable, "the server is shutting down")
+	}
+	if len(l.rooms) >= l.cfg.MaxGames {
+		l.mu.Unlock()
+		return Created{}, wire.Errorf(wire.CodeTooManyGames, "this server runs its maximum of %d games", l.cfg.MaxGames)
+	}
+	l.mu.Unlock()
+
+	s := spec.Settings
+	if s.MaxPlayers <= 0 || s.MaxPlayers > l.cfg.MaxPlayers {
+		s.MaxPlayers = l.cfg.MaxPlayers
+	}
+	if s.AnswerGrace < l.cfg.AnswerGrace {
+		s.AnswerGrace = l.cfg.AnswerGrace
+	}
+	g, err := game.New(spec.Questions, s)
+	if err != nil {
+		return Created{}, engineError(err)
+	}
+	pin, err := l.reservePIN(ctx)
+	if err != nil {
+		return Created{}, err
+	}
+	token := "h_" + randomToken()
+	r := newRoom(l, pin, g, roomMeta{HostTokenHash: hashToken(token), Tokens: map[string]game.PlayerID{}})
+	if ok, err := l.bus.AcquireLease(ctx, pin, l.cfg.Instance, l.cfg.LeaseTTL); err != nil || !ok {
+		_ = l.bus.ReleasePIN(ctx, pin)
+		return Created{}, wire.Errorf(wire.CodeUnavailable, "cannot take the room's lease: %v", err)
+	}
+	if err := r.saveSnapshot(ctx); err != nil {
+		_ = l.bus.ReleasePIN(ctx, pin)
+		return Created{}, wire.Errorf(wire.CodeUnavailable, "cannot store the game: %v", err)
+	}
+	if err := l.startRoom(r); err != nil {
+		_ = l.bus.ReleasePIN(ctx, pin)
+		return Created{}, err
+	}
+	l.log.Info().Str("pin", pin).Int("questions", g.Total()).Msg("game created")
+	return Created{PIN: pin, HostToken: token}, nil
+}
+
+func (l *Lobby) reservePIN(ctx context.Context) (string, error) {
+	for range 50 {
+		var b [4]byte
+		_, _ = rand.Read(b[:])
+		pin := fmt.Sprintf("%06d", binary.BigEndian.Uint32(b[:])%1_000_000)
+		ok, err := l.bus.ReservePIN(ctx, pin, pinTTL)
+		if err != nil {
+			return "", wire.Errorf(wire.CodeUnavailable, "cannot reserve a PIN: %v", err)
+		}
+		if ok {
+			return pin, nil
+		}
+	}
+	return "", wire.Errorf(wire.CodeTooManyGames, "no free PIN found")
+}
+
+// startRoom runs r's actor here (after creation or a takeover).
+func (l *Lobby) startRoom(r *room) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.closing {
+		return wire.Errorf(wire.CodeUnavailable, "the server is shutting down")
+	}
+	if _, ok := l.rooms[r.pin]; ok {
+		return nil
+	}
+	l.rooms[r.pin] = r
+	l.obs.RoomsChanged(1)
+	l.wg.Add(1)
+	go func() {
+		defer l.wg.Done()
+		r.run(l.ctx)
+		l.mu.Lock()
+		delete(l.rooms, r.pin)
+		l.mu.Unlock()
+		l.obs.RoomsChanged(-1)
+	}()
+	return nil
+}
+
+// GameInfo is what anyone may know of a game.
+type GameInfo struct {
+	PIN      string `json:"pin"`
+	Phase    string `json:"phase"`
+	Joinable bool   `json:"joinable"`
+	Locked   bool   `json:"locked"`
+	Players  int    `json:"players"`
+	Total    int    `json:"questions"`
+}
+
+// Info describes the game pin, from its latest snapshot.
+func (l *Lobby) Info(ctx context.Context, pin string) (GameInfo, error) {
+	g, _, err := l.loadGame(ctx, pin)
+	if err != nil {
+		return GameInfo{}, err
+	}
+	ph := g.Phase()
+	joinable := !g.Locked() && (ph == game.PhaseLobby || (g.Settings().LateJoin && (ph == game.PhaseQuestion || ph == game.PhaseReveal || ph == game.PhaseLeaderboard)))
+	return GameInfo{PIN: pin, Phase: string(ph), Joinable: joinable, Locked: g.Locked(), Players: len(g.Players()), Total: g.Total()}, nil
+}
+
+// Results returns the results of pin to its host.
+func (l *Lobby) Results(ctx context.Context, pin, hostToken string) (game.Results, error) {
+	g, meta, err := l.loadGame(ctx, pin)
+	if err != nil {
+		return game.Results{}, err
+	}
+	if !tokenMatches(meta.HostTokenHash, hostToken) {
+		return game.Results{}, wire.Errorf(wire.CodeBadHostToken, "the host token does not match this game")
+	}
+	return g.Results(), nil
+}
+
+func (l *Lobby) loadGame(ctx context.Context, pin string) (*game.Game, roomMeta, error) {
+	if !wire.ValidPIN(pin) {
+		return nil, roomMeta{}, wire.Errorf(wire.CodeUnknownGame, "no game with PIN %q", pin)
+	}
+	snap, err := l.bus.LoadSnapshot(ctx, pin)
+	if errors.Is(err, ErrNoSnapshot) {
+		return nil, roomMeta{}, wire.Errorf(wire.CodeUnknownGame, "no game with PIN %s", pin)
+	}
+	if err != nil {
+		return nil, roomMeta{}, wire.Errorf(wire.CodeUnavailable, "cannot read the game: %v", err)
+	}
+	rs, err := decodeRoomSnapshot(snap.Data)
+	if err != nil {
+		return nil, roomMeta{}, err
+	}
+	g, err := game.Restore(rs.Game)
+	if err != nil {
+		return nil, roomMeta{}, fmt.Errorf("lobby: restoring %s: %w", pin, err)
+	}
+	return g, rs.Meta, nil
+}
+
+// ---- attaching connections ----
+
+// Member is one attached connection's handle on its room.
+type Member struct {
+	v      *view
+	ref    uint64
+	conn   Conn
+	role   string
+	player game.PlayerID
+	closed atomic.Bool
+}
+
+// Role is wire.RoleHost, RolePlayer or RoleDisplay.
+func (m *Member) Role() string { return m.role }
+
+// PlayerID is the player's id ("" for host and display).
+func (m *Member) PlayerID() string { return string(m.player) }
+
+// PIN is the room's PIN.
+func (m *Member) PIN() string { return m.v.pin }
+
+// Attach handles a connection's first message: it asks the room to admit the
+// connection and returns once the welcome was queued on conn, or with the
+// room's refusal (*wire.Error). After Attach, conn receives the room's
+// messages until Detach.
+func (l *Lobby) Attach(ctx context.Context, hello Hello, conn Conn) (*Member, error) {
+	v, err := l.viewOf(ctx, hello.PIN)
+	if err != nil {
+		return nil, err
+	}
+	ref := l.refs.Add(1)
+	wait := v.expect(ref, conn)
+	in := input{Op: hello.Type, Re: hello.Re, Nickname: hello.Nickname}
+	switch hello.Type {
+	case wire.TypeHost:
+		in.Token = hello.HostToken
+	case wire.TypeResume:
+		in.Token = hello.ResumeToken
+	case wire.TypeJoin:
+		in.Player = game.PlayerID("p_" + randomHex(8))
+		in.Token = "r_" + randomToken()
+	}
+	if err := v.submit(ctx, ref, in); err != nil {
+		v.forget(ref)
+		return nil, err
+	}
+	timeout := time.NewTimer(l.cfg.AttachTimeout)
+	defer timeout.Stop()
+	select {
+	case res := <-wait:
+		if res.err != nil {
+			return nil, res.err
+		}
+		return res.member, nil
+	case <-ctx.Done():
+		v.forget(ref)
+		return nil, ctx.Err()
+	case <-timeout.C:
+		v.forget(ref)
+		return nil, wire.Errorf(wire.CodeUnavailable, "the room did not answer in time")
+	}
+}
+
+// Submit sends a message from an attached connection to its room. The
+// room's answer (answer_ack, error, state) arrives on the connection; the
+// error returned here is a refusal before the room saw it (room_busy,
+// unavailable).
+func (m *Member) Submit(ctx context.Context, msg Message) error {
+	if m.closed.Load() {
+		return wire.Errorf(wire.CodeUnavailable, "the connection left the room")
+	}
+	in := input{Op: msg.Type, Re: msg.Re, Player: m.player, Role: m.role, Q: msg.Q, Answer: msg.Answer,
+		RT: msg.ResponseTime, Recv: msg.Received, Seconds: msg.Seconds, Target: game.PlayerID(msg.Target)}
+	return m.v.submit(ctx, m.ref, in)
+}
+
+// Message is a message from an attached connection, validated and
+// authorized by the transport.
+type Message struct {
+	Type string
+	Re   []byte
+	// Answer: the question, the answer, when it was read and the response
+	// time the connection measured.
+	Q            int
+	Answer       game.Answer
+	Received     time.Time
+	ResponseTime time.Duration
+	Seconds      int
+	Target       string
+}
+
+// Detach tells the room the connection is gone (a player is then shown as
+// disconnected until they resume). It is idempotent.
+func (m *Member) Detach() {
+	if m.closed.Swap(true) {
+		return
+	}
+	m.v.detach(m)
+}
+
+// ---- tokens and ids ----
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func randomToken() string {
+	b := make([]byte, 24)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func hashToken(token string) string {
+	h := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(h[:])
+}
+
+func tokenMatches(hash, token string) bool {
+	return token != "" && subtle.ConstantTimeCompare([]byte(hash), []byte(hashToken(token))) == 1
+}
+
+// engineError turns an engine refusal into a wire error with the same code.
+func engineError(err error) error {
+	var gerr *game.Error
+	if errors.As(err, &gerr) {
+		return &wire.Error{Code: wire.Code(gerr.Code), Message: gerr.Message}
+	}
+	return err
+}

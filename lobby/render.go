@@ -1,0 +1,319 @@
+package lobby
+
+import (
+	"encoding/json"
+	"strings"
+	"time"
+
+	"github.com/quizroom/quizroom/game"
+	"github.com/quizroom/quizroom/transport/wire"
+)
+
+// podiumSize is how many standings the podium message lists.
+const podiumSize = 10
+
+func ms(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+func (r *room) questionFrame(i int, seq uint64, now time.Time) wire.Question {
+	q := r.g.Question(i)
+	d := q.Time
+	if d == 0 {
+		d = r.g.Settings().QuestionTime
+	}
+	return wire.Question{
+		Type: wire.TypeQuestion, Seq: seq, Q: i, Total: r.g.Total(), Kind: string(q.Kind),
+		Prompt: q.Prompt, Options: q.Options, TimeMs: d.Milliseconds(),
+		DeadlineMs: ms(r.g.QuestionDeadline()), ServerMs: ms(now), DoublePoints: q.DoublePoints, Category: q.Category,
+	}
+}
+
+func standings(ss []game.Standing) []wire.Standing {
+	out := make([]wire.Standing, len(ss))
+	for i, s := range ss {
+		out[i] = wire.Standing{Rank: s.Rank, PlayerID: string(s.Player), Nickname: s.Nickname, Score: s.Score,
+			Correct: s.Correct, PrevRank: s.PrevRank, ResponseMs: s.ResponseMs}
+	}
+	return out
+}
+
+func youRanks(all []game.Standing) map[game.PlayerID]json.RawMessage {
+	you := make(map[game.PlayerID]json.RawMessage, len(all))
+	for i, s := range all {
+		y := wire.YouRank{Rank: s.Rank, Score: s.Score}
+		if i > 0 {
+			y.Ahead = &wire.Ahead{Nickname: all[i-1].Nickname, Score: all[i-1].Score}
+		}
+		you[s.Player] = wire.Marshal(y)
+	}
+	return you
+}
+
+func youResult(res game.PlayerResult) wire.YouResult {
+	return wire.YouResult{Answered: res.Answered, Correct: res.Correct, Points: res.Points, StreakBonus: res.StreakBonus,
+		Streak: res.Streak, Score: res.Score, Rank: res.Rank, ResponseMs: res.ResponseTime.Milliseconds()}
+}
+
+func playerInfo(id game.PlayerID, nick string, connected bool) wire.Player {
+	return wire.Player{ID: string(id), Nickname: nick, Connected: connected}
+}
+
+// handle turns engine events into output items.
+func (r *room) handle(evs []game.Event) {
+	now := time.Now()
+	for _, ev := range evs {
+		switch e := ev.(type) {
+		case game.PlayerJoined:
+			r.playerCount = e.Players
+			r.broadcast(toHosts, func(seq uint64) any {
+				return wire.PlayerJoined{Type: wire.TypePlayerJoined, Seq: seq, Player: playerInfo(e.Player, e.Nickname, true), Count: e.Players}
+			}, nil, 0)
+			r.l.obs.PlayersChanged(1)
+		case game.PlayerLeft:
+			r.playerCount = e.Players
+			r.broadcast(toHosts, func(seq uint64) any {
+				return wire.PlayerLeft{Type: wire.TypePlayerLeft, Seq: seq, PlayerID: string(e.Player), Nickname: e.Nickname, Count: e.Players, Kicked: e.Kicked}
+			}, nil, 0)
+			r.l.obs.PlayersChanged(-1)
+			r.snapshotDue = true
+		case game.PlayerConnection:
+			r.broadcast(toHosts, func(seq uint64) any {
+				return wire.PlayerConnection{Type: wire.TypePlayerConnection, Seq: seq, PlayerID: string(e.Player), Connected: e.Connected}
+			}, nil, 0)
+		case game.QuestionOpened:
+			r.lastCount = &wire.AnswersCount{Type: wire.TypeAnswersCount, Q: e.Index, Answered: 0, Players: r.playerCount}
+			r.countDirty = false
+			r.broadcast(toAll, func(seq uint64) any {
+				f := r.questionFrame(e.Index, seq, now)
+				f.DeadlineMs, f.TimeMs, f.DoublePoints = ms(e.Deadline), e.Duration.Milliseconds(), e.DoublePoints
+				return f
+			}, nil, e.Index+1)
+			r.snapshotDue = true
+		case game.AnswerAccepted:
+			// Acked to the player in answer; the count follows.
+		case game.AnswersCount:
+			r.lastCount = &wire.AnswersCount{Type: wire.TypeAnswersCount, Q: e.Index, Answered: e.Answered, Players: e.Players}
+			r.countDirty = true
+		case game.Paused:
+			r.broadcast(toAll, func(seq uint64) any {
+				return wire.Paused{Type: wire.TypePaused, Seq: seq, Q: r.g.QuestionIndex(), Phase: string(e.Phase), RemainingMs: e.Remaining.Milliseconds()}
+			}, nil, 0)
+			r.snapshotDue = true
+		case game.Resumed:
+			r.broadcast(toAll, func(seq uint64) any {
+				return wire.Resumed{Type: wire.TypeResumed, Seq: seq, Q: r.g.QuestionIndex(), Phase: string(e.Phase), DeadlineMs: ms(e.Deadline), ServerMs: ms(now)}
+			}, nil, 0)
+			r.snapshotDue = true
+		case game.Extended:
+			r.broadcast(toAll, func(seq uint64) any {
+				return wire.Extended{Type: wire.TypeExtended, Seq: seq, Q: e.Index, DeadlineMs: ms(e.Deadline), RemainingMs: e.Remaining.Milliseconds(), ServerMs: ms(now)}
+			}, nil, 0)
+			r.snapshotDue = true
+		case game.QuestionClosed:
+			r.countDirty = false
+			q := r.g.Question(e.Index)
+			rev := wire.Reveal{Type: wire.TypeReveal, Q: e.Index, Kind: string(e.Kind), Reason: e.Reason,
+				Correct: nonNil(e.Correct), Accept: e.Accept, Distribution: nonNil(e.Distribution), Answered: e.Answered,
+				CorrectCount: e.CorrectCount, Players: e.Players, Skipped: e.Skipped, Explanation: e.Explanation, Term: q.Term}
+			you := make(map[game.PlayerID]json.RawMessage, len(e.Results))
+			for id, res := range e.Results {
+				you[id] = wire.Marshal(youResult(res))
+			}
+			r.broadcast(toAll, func(seq uint64) any { rev.Seq = seq; return rev }, you, 0)
+			r.lastReveal = &rev
+			r.snapshotDue = true
+		case game.LeaderboardShown:
+			board := wire.Leaderboard{Type: wire.TypeLeaderboard, Q: e.Index, Top: standings(e.Top)}
+			r.broadcast(toAll, func(seq uint64) any { board.Seq = seq; return board }, youRanks(e.All), 0)
+			r.lastBoard = &board
+			r.snapshotDue = true
+		case game.PodiumShown:
+			top := e.Standings[:min(len(e.Standings), podiumSize)]
+			pod := wire.Podium{Type: wire.TypePodium, Top: standings(top), Players: len(e.Standings)}
+			r.broadcast(toAll, func(seq uint64) any { pod.Seq = seq; return pod }, youRanks(e.Standings), 0)
+			r.lastPodium = &pod
+			r.reviewAndStats()
+			r.snapshotDue = true
+		case game.GameEnded:
+			r.broadcast(toAll, func(seq uint64) any {
+				return wire.Ended{Type: wire.TypeEnded, Seq: seq, Reason: e.Reason}
+			}, nil, 0)
+			r.ended = true
+		case game.LockChanged:
+			r.broadcast(toAll, func(seq uint64) any {
+				return wire.LockChanged{Type: wire.TypeLocked, Seq: seq, Locked: e.Locked}
+			}, nil, 0)
+			r.snapshotDue = true
+		}
+	}
+}
+
+func nonNil[T any](xs []T) []T {
+	if xs == nil {
+		return []T{}
+	}
+	return xs
+}
+
+func answerText(q game.Question, choices []int, text string) string {
+	if q.Kind == game.KindTyped {
+		return text
+	}
+	var parts []string
+	for _, c := range choices {
+		if c >= 0 && c < len(q.Options) {
+			parts = append(parts, q.Options[c])
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+func correctText(q game.Question) string {
+	if q.Kind == game.KindTyped {
+		if len(q.Accept) > 0 {
+			return q.Accept[0]
+		}
+		return ""
+	}
+	return answerText(q, q.Correct, "")
+}
+
+// reviewAndStats sends each player what they missed and host and display the
+// per-question accuracy.
+func (r *room) reviewAndStats() {
+	res := r.g.Results()
+	per := make(map[game.PlayerID]json.RawMessage, len(res.Players))
+	for _, p := range res.Players {
+		byIndex := map[int]game.ReviewItem{}
+		for _, a := range p.Answers {
+			byIndex[a.Index] = a
+		}
+		missed := []wire.Missed{}
+		for _, i := range p.Missed {
+			q := res.Questions[i].Question
+			a := byIndex[i]
+			yours := ""
+			if a.Answered {
+				yours = answerText(q, a.Choices, a.Text)
+			}
+			missed = append(missed, wire.Missed{Q: i, Prompt: q.Prompt, YourAnswer: yours, CorrectAnswer: correctText(q), Explanation: q.Explanation, Term: q.Term})
+		}
+		per[p.Player] = wire.Marshal(wire.Review{Type: wire.TypeReview, Seq: r.wireSeq, Missed: missed})
+	}
+	r.add(outItem{To: toPlayers, Per: per})
+	stats := wire.Stats{Type: wire.TypeStats, Seq: r.wireSeq, Questions: []wire.QuestionStat{}}
+	for _, q := range res.Questions {
+		if !q.Closed {
+			continue
+		}
+		stats.Questions = append(stats.Questions, wire.QuestionStat{Q: q.Index, Term: q.Question.Term, Prompt: q.Question.Prompt,
+			Accuracy: q.Accuracy, Answered: q.Answered, Players: q.Players})
+	}
+	r.add(outItem{To: toHosts, D: wire.Marshal(stats)})
+}
+
+// state is where the game stands, for role (and player pid).
+func (r *room) state(role string, pid game.PlayerID, now time.Time) *wire.State {
+	g := r.g
+	st := &wire.State{Phase: string(g.Phase()), Q: g.QuestionIndex(), Total: g.Total(), Count: r.playerCount,
+		Locked: g.Locked(), Paused: g.Paused(), ServerMs: ms(now), EndReason: g.EndReason()}
+	switch g.Phase() {
+	case game.PhaseQuestion:
+		q := r.questionFrame(g.QuestionIndex(), r.wireSeq, now)
+		st.Question = &q
+		st.Answers = r.lastCount
+		if g.Paused() {
+			st.RemainingMs = g.Remaining().Milliseconds()
+		} else {
+			st.RemainingMs = max(g.QuestionDeadline().Sub(now).Milliseconds(), 0)
+		}
+	case game.PhaseReveal:
+		st.LastReveal = r.lastReveal
+	case game.PhaseLeaderboard:
+		st.LastReveal = r.lastReveal
+		st.Leaderboard = r.lastBoard
+	case game.PhasePodium, game.PhaseEnded:
+		st.Podium = r.lastPodium
+	}
+	if role != wire.RolePlayer {
+		if g.Phase() == game.PhaseLobby || role == wire.RoleHost {
+			for _, p := range g.Players() {
+				if !p.Left {
+					st.Players = append(st.Players, playerInfo(p.ID, p.Nickname, p.Connected))
+				}
+			}
+		}
+		return st
+	}
+	ps, ok := g.Player(pid)
+	if !ok {
+		return st
+	}
+	r.personalize(st, ps)
+	return st
+}
+
+// personalize adds a player's own fields to a state (copying the shared
+// parts it changes).
+func (r *room) personalize(st *wire.State, ps game.PlayerState) {
+	answered := ps.Answered
+	score, streak, rank := ps.Score, ps.Streak, ps.Rank
+	st.Answered, st.Score, st.Streak, st.Rank, st.Nickname = &answered, &score, &streak, &rank, ps.Nickname
+	if ps.Answered {
+		ya := &wire.YourAnswer{}
+		q := r.g.Question(r.g.QuestionIndex())
+		switch {
+		case q.Kind == game.KindTyped:
+			t := ps.Answer.Text
+			ya.Text = &t
+		case q.Kind == game.KindMulti:
+			ya.Choices = ps.Answer.Choices
+		case len(ps.Answer.Choices) == 1:
+			c := ps.Answer.Choices[0]
+			ya.Choice = &c
+		}
+		st.YourAnswer = ya
+	}
+	if st.LastReveal != nil && ps.Last != nil {
+		rev := *st.LastReveal
+		y := youResult(*ps.Last)
+		rev.You = &y
+		st.LastReveal = &rev
+	}
+	if st.Leaderboard != nil || st.Podium != nil {
+		y := &wire.YouRank{Rank: ps.Rank, Score: ps.Score}
+		if st.Leaderboard != nil {
+			b := *st.Leaderboard
+			b.You = y
+			st.Leaderboard = &b
+		}
+		if st.Podium != nil {
+			p := *st.Podium
+			p.You = y
+			st.Podium = &p
+		}
+	}
+}
+
+// resyncAll sends every connection a fresh state, as one shared frame plus
+// each player's own fields, after an instance lost outputs.
+func (r *room) resyncAll(now time.Time) {
+	shared := r.state(wire.RoleDisplay, "", now)
+	shared.Type = wire.TypeState
+	r.wireSeq++
+	shared.Seq = r.wireSeq
+	players := r.g.Players()
+	you := make(map[game.PlayerID]json.RawMessage, len(players))
+	for _, ps := range players {
+		st := *shared
+		r.personalize(&st, ps)
+		you[ps.ID] = wire.Marshal(st)
+	}
+	// Players get their whole personal state (Per); host and display the shared one.
+	r.add(outItem{To: toHosts, D: wire.Marshal(shared), Q: r.shownQuestion("")})
+	r.add(outItem{To: toPlayers, Per: you, Q: r.shownQuestion("")})
+}

@@ -1,0 +1,499 @@
+package lobby
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/quizroom/quizroom/game"
+	"github.com/quizroom/quizroom/transport/wire"
+)
+
+// roomMeta is what the room keeps beside the engine.
+type roomMeta struct {
+	HostTokenHash string                   `json:"host"`
+	Tokens        map[string]game.PlayerID `json:"tokens"` // hash(resume token) -> player
+}
+
+// roomSnapshot is the room's encoding in lobby.Snapshot.Data.
+type roomSnapshot struct {
+	Meta            roomMeta           `json:"meta"`
+	Game            json.RawMessage    `json:"game"`
+	WireSeq         uint64             `json:"wire_seq"`
+	PlayerCount     int                `json:"players"`
+	LastReveal      *wire.Reveal       `json:"last_reveal,omitempty"`
+	LastLeaderboard *wire.Leaderboard  `json:"last_leaderboard,omitempty"`
+	LastPodium      *wire.Podium       `json:"last_podium,omitempty"`
+	LastCount       *wire.AnswersCount `json:"last_count,omitempty"`
+}
+
+func decodeRoomSnapshot(data []byte) (roomSnapshot, error) {
+	var rs roomSnapshot
+	if err := json.Unmarshal(data, &rs); err != nil {
+		return rs, fmt.Errorf("lobby: bad room snapshot: %w", err)
+	}
+	if rs.Meta.Tokens == nil {
+		rs.Meta.Tokens = map[string]game.PlayerID{}
+	}
+	return rs, nil
+}
+
+type binding struct {
+	origin string
+	ref    uint64
+}
+
+// room is the actor of one game: run is its only goroutine touching g.
+type room struct {
+	l    *Lobby
+	pin  string
+	g    *game.Game
+	meta roomMeta
+	log  zerolog.Logger
+
+	inputs  chan input
+	pending atomic.Int64
+
+	// Actor state.
+	lastInput    string
+	outSeq       uint64
+	wireSeq      uint64
+	playerCount  int
+	bindings     map[game.PlayerID]binding
+	lastReveal   *wire.Reveal
+	lastBoard    *wire.Leaderboard
+	lastPodium   *wire.Podium
+	lastCount    *wire.AnswersCount
+	countDirty   bool
+	items        []outItem
+	snapshotDue  bool
+	ended        bool
+	lastActivity time.Time
+}
+
+func newRoom(l *Lobby, pin string, g *game.Game, meta roomMeta) *room {
+	return &room{
+		l:            l,
+		pin:          pin,
+		g:            g,
+		meta:         meta,
+		log:          l.log.With().Str("pin", pin).Logger(),
+		inputs:       make(chan input, l.cfg.InputQueue),
+		lastInput:    InputStart,
+		bindings:     map[game.PlayerID]binding{},
+		lastActivity: time.Now(),
+	}
+}
+
+// restoreRoom rebuilds a room from its snapshot, for an instance taking it
+// over; run then replays the inputs after the snapshot.
+func restoreRoom(l *Lobby, pin string, snap Snapshot) (*room, error) {
+	rs, err := decodeRoomSnapshot(snap.Data)
+	if err != nil {
+		return nil, err
+	}
+	g, err := game.Restore(rs.Game)
+	if err != nil {
+		return nil, err
+	}
+	r := newRoom(l, pin, g, rs.Meta)
+	r.lastInput = snap.LastInput
+	if r.lastInput == "" {
+		r.lastInput = InputStart
+	}
+	// Outputs continue after the last one the old owner may have published;
+	// receivers see a gap and resync, which is what they should do.
+	r.outSeq = snap.Seq + 1
+	r.wireSeq = rs.WireSeq + 1
+	r.playerCount = rs.PlayerCount
+	r.lastReveal, r.lastBoard, r.lastPodium, r.lastCount = rs.LastReveal, rs.LastLeaderboard, rs.LastPodium, rs.LastCount
+	return r, nil
+}
+
+func (r *room) saveSnapshot(ctx context.Context) error {
+	rs := roomSnapshot{
+		Meta: r.meta, Game: r.g.Snapshot(), WireSeq: r.wireSeq, PlayerCount: r.playerCount,
+		LastReveal: r.lastReveal, LastLeaderboard: r.lastBoard, LastPodium: r.lastPodium, LastCount: r.lastCount,
+	}
+	data, err := json.Marshal(rs)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := r.l.bus.SaveSnapshot(ctx, r.pin, Snapshot{Data: data, LastInput: r.lastInput, Seq: r.outSeq}); err != nil {
+		return err
+	}
+	if r.lastInput != InputStart {
+		_ = r.l.bus.TrimInputs(ctx, r.pin, r.lastInput)
+	}
+	return nil
+}
+
+// run is the actor. It returns when the game ends, when the lease is lost,
+// or when ctx ends (shutdown: the room stays on the Bus for another instance).
+func (r *room) run(ctx context.Context) {
+	pumpCtx, stopPump := context.WithCancel(ctx)
+	var pumpDone sync.WaitGroup
+	pumpDone.Add(1)
+	go func() {
+		defer pumpDone.Done()
+		r.pump(pumpCtx, r.lastInput)
+	}()
+	defer func() {
+		stopPump()
+		pumpDone.Wait()
+	}()
+
+	renew := time.NewTicker(r.l.cfg.LeaseTTL / 3)
+	defer renew.Stop()
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	for !r.ended {
+		var fire <-chan time.Time
+		if d := r.g.Deadline(); !d.IsZero() {
+			timer.Reset(max(time.Until(d), 0))
+			fire = timer.C
+		}
+		select {
+		case <-ctx.Done():
+			r.release()
+			return
+		case in := <-r.inputs:
+			r.apply(in)
+		drain:
+			for range 511 {
+				select {
+				case in := <-r.inputs:
+					r.apply(in)
+				default:
+					break drain
+				}
+			}
+			r.flush(ctx)
+		case <-fire:
+			r.handle(r.g.Advance(time.Now()))
+			r.flush(ctx)
+		case <-renew.C:
+			if !r.renew(ctx) {
+				return
+			}
+			if time.Since(r.lastActivity) > r.l.cfg.IdleTimeout {
+				r.log.Info().Msg("room idle: ending the game")
+				evs, _ := r.g.End(time.Now())
+				r.handle(evs)
+				r.flush(ctx)
+			}
+		}
+		timer.Stop()
+	}
+	r.finish(ctx)
+}
+
+func (r *room) renew(ctx context.Context) bool {
+	c, cancel := context.WithTimeout(ctx, r.l.cfg.LeaseTTL/3)
+	defer cancel()
+	ok, err := r.l.bus.RenewLease(c, r.pin, r.l.cfg.Instance, r.l.cfg.LeaseTTL)
+	if err != nil {
+		// The store is unreachable: keep running; the lease may still hold.
+		r.log.Warn().Err(err).Msg("lease renewal failed")
+		return true
+	}
+	if !ok {
+		r.log.Warn().Msg("lease lost: another instance owns the room now")
+		return false
+	}
+	return true
+}
+
+func (r *room) release() {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	_ = r.saveSnapshot(ctx)
+	_ = r.l.bus.ReleaseLease(ctx, r.pin, r.l.cfg.Instance)
+}
+
+// finish stores the final state and lets the room's data expire.
+func (r *room) finish(ctx context.Context) {
+	c, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := r.saveSnapshot(c); err != nil {
+		r.log.Warn().Err(err).Msg("final snapshot failed")
+	}
+	_ = r.l.bus.ExpireRoom(c, r.pin, r.l.cfg.Retention)
+	_ = r.l.bus.ReleaseLease(c, r.pin, r.l.cfg.Instance)
+	r.log.Info().Msg("room ended")
+}
+
+// pump moves the input log into the actor's channel. Blocking on a full
+// channel is fine here: the bound that refuses inputs is counted on submit.
+func (r *room) pump(ctx context.Context, after string) {
+	for {
+		ins, err := r.l.bus.ReadInputs(ctx, r.pin, after, 256, 5*time.Second)
+		if err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			r.log.Warn().Err(err).Msg("reading inputs failed")
+			t := time.NewTimer(200 * time.Millisecond)
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return
+			case <-t.C:
+			}
+			continue
+		}
+		for _, raw := range ins {
+			after = raw.ID
+			var in input
+			if err := json.Unmarshal(raw.Data, &in); err != nil {
+				r.log.Error().Err(err).Str("input", raw.ID).Msg("undecodable input skipped")
+				continue
+			}
+			in.ID = raw.ID
+			select {
+			case r.inputs <- in:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}
+}
+
+func (r *room) add(it outItem) { r.items = append(r.items, it) }
+
+func (r *room) replyError(in input, err error) {
+	var werr *wire.Error
+	if !errors.As(engineError(err), &werr) {
+		r.log.Error().Err(err).Str("op", in.Op).Msg("internal error")
+		werr = wire.Errorf(wire.CodeInternal, "internal error")
+	}
+	frame := wire.Marshal(wire.ErrorMsg{Type: wire.TypeError, Re: in.Re, Seq: r.wireSeq, Code: werr.Code, Message: werr.Message})
+	it := outItem{To: toRef, Origin: in.Origin, Ref: in.Ref, D: frame}
+	if isAttach(in.Op) {
+		it.Code, it.Msg = werr.Code, werr.Message
+	}
+	r.add(it)
+}
+
+func isAttach(op string) bool { return wire.FirstMessages[op] }
+
+// apply runs one input through the engine. Timers due by now fire first, so
+// an answer read after the deadline finds the question closed.
+func (r *room) apply(in input) {
+	r.lastInput = in.ID
+	if in.Counted && in.Origin == r.l.cfg.Instance {
+		r.pending.Add(-1)
+	}
+	now := time.Now()
+	r.lastActivity = now
+	r.handle(r.g.Advance(now))
+
+	switch in.Op {
+	case wire.TypeHost:
+		if !tokenMatches(r.meta.HostTokenHash, in.Token) {
+			r.replyError(in, wire.Errorf(wire.CodeBadHostToken, "the host token does not match this game"))
+			return
+		}
+		r.welcome(in, wire.RoleHost, "", "")
+	case wire.TypeDisplay:
+		r.welcome(in, wire.RoleDisplay, "", "")
+	case wire.TypeJoin:
+		evs, err := r.g.Join(in.Player, in.Nickname, now)
+		if err != nil {
+			r.replyError(in, err)
+			return
+		}
+		r.meta.Tokens[hashToken(in.Token)] = in.Player
+		r.bindings[in.Player] = binding{in.Origin, in.Ref}
+		r.handle(evs)
+		r.welcome(in, wire.RolePlayer, in.Player, in.Token)
+	case wire.TypeResume:
+		pid, ok := r.meta.Tokens[hashToken(in.Token)]
+		if !ok {
+			r.replyError(in, wire.Errorf(wire.CodeBadResumeToken, "the resume token does not match a player of this game"))
+			return
+		}
+		ps, _ := r.g.Player(pid)
+		var evs []game.Event
+		var err error
+		switch {
+		case ps.Kicked:
+			err = wire.Errorf(wire.CodeKicked, "you were removed from this game")
+		case ps.Left:
+			evs, err = r.g.Join(pid, ps.Nickname, now)
+		default:
+			evs, err = r.g.Reconnect(pid, now)
+		}
+		if err != nil {
+			r.replyError(in, err)
+			return
+		}
+		if old, ok := r.bindings[pid]; ok && old != (binding{in.Origin, in.Ref}) {
+			r.add(outItem{To: toRef, Origin: old.origin, Ref: old.ref, Close: CloseReplaced})
+		}
+		r.bindings[pid] = binding{in.Origin, in.Ref}
+		r.handle(evs)
+		r.welcome(in, wire.RolePlayer, pid, in.Token)
+	case wire.TypeAnswer:
+		r.answer(in, now)
+	case wire.TypeSync:
+		st := r.state(in.Role, in.Player, now)
+		st.Type, st.Seq = wire.TypeState, r.wireSeq
+		r.add(outItem{To: toRef, Origin: in.Origin, Ref: in.Ref, D: wire.Marshal(st), Q: r.shownQuestion(in.Player)})
+	case wire.TypeLeave:
+		evs, err := r.g.Leave(in.Player, now)
+		if err != nil {
+			r.replyError(in, err)
+			return
+		}
+		delete(r.bindings, in.Player)
+		r.handle(evs)
+		r.add(outItem{To: toRef, Origin: in.Origin, Ref: in.Ref, Close: CloseLeft})
+	case opDetach:
+		if b, ok := r.bindings[in.Player]; ok && b == (binding{in.Origin, in.Ref}) {
+			delete(r.bindings, in.Player)
+			evs, _ := r.g.Disconnect(in.Player, now)
+			r.handle(evs)
+		}
+	case opResync:
+		r.resyncAll(now)
+	default:
+		if wire.HostCommands[in.Op] {
+			r.command(in, now)
+			return
+		}
+		r.log.Error().Str("op", in.Op).Msg("unknown input op")
+	}
+}
+
+// maxCompensation bounds how much earlier than "now minus open" a response
+// time may be: RTT and write lag are forgiven, a resume trick is not.
+const maxCompensation = time.Second
+
+func (r *room) answer(in input, now time.Time) {
+	rt := in.RT
+	if floor := in.Recv.Sub(r.g.OpenedAt()) - maxCompensation; rt < floor {
+		rt = floor
+	}
+	evs, err := r.g.Answer(in.Player, in.Q, in.Answer, rt, r.l.cfg.AnswerGrace, now)
+	ack := wire.AnswerAck{Type: wire.TypeAnswerAck, Re: in.Re, Seq: r.wireSeq, Q: in.Q}
+	if err != nil {
+		werr, _ := engineError(err).(*wire.Error)
+		if werr == nil {
+			werr = wire.Errorf(wire.CodeInternal, "internal error")
+		}
+		ack.Code, ack.Message = werr.Code, werr.Message
+	} else {
+		ack.Accepted = true
+		for _, ev := range evs {
+			if a, ok := ev.(game.AnswerAccepted); ok && a.Player == in.Player {
+				ms := a.ResponseTime.Milliseconds()
+				ack.ResponseMs = &ms
+			}
+		}
+	}
+	r.add(outItem{To: toRef, Origin: in.Origin, Ref: in.Ref, D: wire.Marshal(ack), Recv: in.Recv})
+	r.handle(evs)
+}
+
+func (r *room) command(in input, now time.Time) {
+	var evs []game.Event
+	var err error
+	switch in.Op {
+	case wire.TypeStart:
+		evs, err = r.g.Start(now)
+	case wire.TypeNext:
+		evs, err = r.g.Next(now)
+	case wire.TypeSkip:
+		evs, err = r.g.Skip(now)
+	case wire.TypePause:
+		evs, err = r.g.Pause(now)
+	case wire.TypeResumeGame:
+		evs, err = r.g.Resume(now)
+	case wire.TypeEnd:
+		evs, err = r.g.End(now)
+	case wire.TypeExtend:
+		evs, err = r.g.Extend(time.Duration(in.Seconds)*time.Second, now)
+	case wire.TypeLock, wire.TypeUnlock:
+		evs, err = r.g.SetLocked(in.Op == wire.TypeLock, now)
+	case wire.TypeKick:
+		evs, err = r.g.Kick(in.Target, now)
+		if err == nil {
+			delete(r.bindings, in.Target)
+			frame := wire.Marshal(wire.ErrorMsg{Type: wire.TypeError, Seq: r.wireSeq, Code: wire.CodeKicked, Message: "the host removed you from the game"})
+			r.add(outItem{To: toPlayer, Player: in.Target, D: frame, Close: CloseKicked})
+		}
+	}
+	if err != nil {
+		r.replyError(in, err)
+		return
+	}
+	r.handle(evs)
+}
+
+func (r *room) shownQuestion(pid game.PlayerID) int {
+	if r.g.Phase() != game.PhaseQuestion {
+		return 0
+	}
+	return r.g.QuestionIndex() + 1
+}
+
+func (r *room) welcome(in input, role string, pid game.PlayerID, token string) {
+	now := time.Now()
+	st := r.state(role, pid, now)
+	w := wire.Welcome{Type: wire.TypeWelcome, Re: in.Re, Seq: r.wireSeq, Role: role, PIN: r.pin, ServerMs: now.UnixMilli(), State: st}
+	if pid != "" {
+		ps, _ := r.g.Player(pid)
+		w.PlayerID, w.ResumeToken, w.Nickname = string(pid), token, ps.Nickname
+	}
+	r.add(outItem{To: toRef, Origin: in.Origin, Ref: in.Ref, D: wire.Marshal(w), Role: role, Player: pid, Q: r.shownQuestion(pid)})
+}
+
+// flush publishes the batch's items as one Output.
+func (r *room) flush(ctx context.Context) {
+	if r.countDirty && r.lastCount != nil && r.g.Phase() == game.PhaseQuestion {
+		r.broadcast(toAll, func(seq uint64) any { c := *r.lastCount; c.Seq = seq; return c }, nil, 0)
+	}
+	r.countDirty = false
+	if len(r.items) == 0 {
+		return
+	}
+	if r.ended {
+		r.add(outItem{To: toAll, End: true})
+	}
+	data, err := json.Marshal(outMsg{Items: r.items})
+	r.items = r.items[:0]
+	if err != nil {
+		r.log.Error().Err(err).Msg("encoding output")
+		return
+	}
+	r.outSeq++
+	c, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := r.l.bus.Publish(c, r.pin, Output{Seq: r.outSeq, Data: data}); err != nil {
+		r.log.Warn().Err(err).Uint64("seq", r.outSeq).Msg("publish failed; receivers will resync")
+	}
+	if r.snapshotDue && !r.ended {
+		r.snapshotDue = false
+		if err := r.saveSnapshot(c); err != nil {
+			r.log.Warn().Err(err).Msg("snapshot failed")
+		}
+	}
+}
+
+// broadcast adds a frame for audience, encoded once with the next wire seq
+// (toAll) or the current one.
+func (r *room) broadcast(to int, build func(seq uint64) any, you map[game.PlayerID]json.RawMessage, q int) {
+	if to == toAll {
+		r.wireSeq++
+	}
+	r.add(outItem{To: to, D: wire.Marshal(build(r.wireSeq)), You: you, Q: q})
+}

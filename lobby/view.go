@@ -1,0 +1,306 @@
+package lobby
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/quizroom/quizroom/game"
+	"github.com/quizroom/quizroom/transport/wire"
+)
+
+// view is one room as seen from this instance: the connections attached
+// here and the subscription that feeds them the room's outputs. Its
+// dispatcher goroutine is the only reader of the subscription.
+type view struct {
+	l   *Lobby
+	pin string
+	sub Subscription
+
+	mu      sync.Mutex
+	members map[uint64]*Member
+	waiting map[uint64]waiter
+	ended   bool
+}
+
+type waiter struct {
+	conn Conn
+	ch   chan attachResult
+}
+
+type attachResult struct {
+	member *Member
+	err    error
+}
+
+// viewOf returns the view of pin, creating it (and taking the room over when
+// no instance runs it) on first use.
+func (l *Lobby) viewOf(ctx context.Context, pin string) (*view, error) {
+	l.mu.Lock()
+	if v, ok := l.views[pin]; ok {
+		l.mu.Unlock()
+		return v, nil
+	}
+	closing := l.closing
+	l.mu.Unlock()
+	if closing {
+		return nil, wire.Errorf(wire.CodeUnavailable, "the server is shutting down")
+	}
+	if err := l.ensureOwner(ctx, pin); err != nil {
+		return nil, err
+	}
+
+	sub, err := l.bus.Subscribe(l.ctx, pin)
+	if err != nil {
+		return nil, wire.Errorf(wire.CodeUnavailable, "cannot follow the room: %v", err)
+	}
+	l.mu.Lock()
+	if v, ok := l.views[pin]; ok { // another connection won the race
+		l.mu.Unlock()
+		sub.Close()
+		return v, nil
+	}
+	v := &view{l: l, pin: pin, sub: sub, members: map[uint64]*Member{}, waiting: map[uint64]waiter{}}
+	l.views[pin] = v
+	l.wg.Add(1)
+	l.mu.Unlock()
+	go func() {
+		defer l.wg.Done()
+		v.dispatch()
+	}()
+	return v, nil
+}
+
+// ensureOwner checks that some instance runs pin's actor and, when none
+// does (its owner died or shut down), takes the room over: restore the
+// snapshot, replay the inputs after it.
+func (l *Lobby) ensureOwner(ctx context.Context, pin string) error {
+	l.mu.Lock()
+	_, local := l.rooms[pin]
+	l.mu.Unlock()
+	if local {
+		return nil
+	}
+	holder, err := l.bus.LeaseHolder(ctx, pin)
+	if err != nil {
+		return wire.Errorf(wire.CodeUnavailable, "cannot look the room up: %v", err)
+	}
+	if holder != "" {
+		return nil
+	}
+	snap, err := l.bus.LoadSnapshot(ctx, pin)
+	if errors.Is(err, ErrNoSnapshot) {
+		return wire.Errorf(wire.CodeUnknownGame, "no game with PIN %s", pin)
+	}
+	if err != nil {
+		return wire.Errorf(wire.CodeUnavailable, "cannot read the room: %v", err)
+	}
+	r, err := restoreRoom(l, pin, snap)
+	if err != nil {
+		return err
+	}
+	if ph := r.g.Phase(); ph == game.PhaseEnded {
+		return wire.Errorf(wire.CodeGameEnded, "game %s is over", pin)
+	}
+	ok, err := l.bus.AcquireLease(ctx, pin, l.cfg.Instance, l.cfg.LeaseTTL)
+	if err != nil {
+		return wire.Errorf(wire.CodeUnavailable, "cannot take the room over: %v", err)
+	}
+	if !ok {
+		return nil // someone else took it over first
+	}
+	l.log.Info().Str("pin", pin).Str("after", snap.LastInput).Msg("taking the room over")
+	return l.startRoom(r)
+}
+
+func (v *view) expect(ref uint64, conn Conn) <-chan attachResult {
+	ch := make(chan attachResult, 1)
+	v.mu.Lock()
+	v.waiting[ref] = waiter{conn: conn, ch: ch}
+	v.mu.Unlock()
+	return ch
+}
+
+func (v *view) forget(ref uint64) {
+	v.mu.Lock()
+	delete(v.waiting, ref)
+	v.mu.Unlock()
+}
+
+// submit appends in to the room's input log. The bound on waiting inputs is
+// enforced where it is known: when the room's actor runs here.
+func (v *view) submit(ctx context.Context, ref uint64, in input) error {
+	in.Origin, in.Ref, in.At = v.l.cfg.Instance, ref, time.Now()
+	v.l.mu.Lock()
+	r := v.l.rooms[v.pin]
+	v.l.mu.Unlock()
+	if r != nil {
+		if r.pending.Add(1) > int64(v.l.cfg.InputQueue) {
+			r.pending.Add(-1)
+			return wire.Errorf(wire.CodeRoomBusy, "the room has too many messages waiting; try again")
+		}
+		in.Counted = true
+	}
+	data, err := json.Marshal(in)
+	if err == nil {
+		_, err = v.l.bus.AppendInput(ctx, v.pin, data)
+	}
+	if err != nil {
+		if r != nil {
+			r.pending.Add(-1)
+		}
+		return wire.Errorf(wire.CodeUnavailable, "cannot reach the room: %v", err)
+	}
+	return nil
+}
+
+func (v *view) detach(m *Member) {
+	v.mu.Lock()
+	delete(v.members, m.ref)
+	ended := v.ended
+	v.mu.Unlock()
+	if m.role == wire.RolePlayer && !ended {
+		ctx, cancel := context.WithTimeout(v.l.ctx, 2*time.Second)
+		defer cancel()
+		_ = v.submit(ctx, m.ref, input{Op: opDetach, Player: m.player, Role: m.role})
+	}
+}
+
+// dispatch delivers the room's outputs to the connections here, in order.
+func (v *view) dispatch() {
+	var last uint64
+	defer v.close(CloseRoomLost)
+	for out := range v.sub.C() {
+		if last != 0 && out.Seq != last+1 && out.Seq > last {
+			v.l.obs.OutputGap()
+			v.l.log.Warn().Str("pin", v.pin).Uint64("after", last).Uint64("got", out.Seq).Msg("outputs lost: resyncing")
+			ctx, cancel := context.WithTimeout(v.l.ctx, 2*time.Second)
+			_ = v.submit(ctx, 0, input{Op: opResync})
+			cancel()
+		}
+		if out.Seq > last {
+			last = out.Seq
+		}
+		var msg outMsg
+		if err := json.Unmarshal(out.Data, &msg); err != nil {
+			v.l.log.Error().Err(err).Str("pin", v.pin).Msg("undecodable output")
+			continue
+		}
+		for i := range msg.Items {
+			if msg.Items[i].End {
+				v.close(CloseGameOver)
+				return
+			}
+			v.deliver(&msg.Items[i])
+		}
+	}
+}
+
+// close ends the view: every connection closes with reason and the view is
+// forgotten.
+func (v *view) close(reason CloseReason) {
+	v.mu.Lock()
+	if v.ended {
+		v.mu.Unlock()
+		return
+	}
+	v.ended = true
+	members := v.members
+	v.members = map[uint64]*Member{}
+	for ref, w := range v.waiting {
+		w.ch <- attachResult{err: wire.Errorf(wire.CodeUnavailable, "the room stopped")}
+		delete(v.waiting, ref)
+	}
+	v.mu.Unlock()
+	for _, m := range members {
+		m.closed.Store(true)
+		m.conn.Close(reason)
+	}
+	v.sub.Close()
+	v.l.mu.Lock()
+	if v.l.views[v.pin] == v {
+		delete(v.l.views, v.pin)
+	}
+	v.l.mu.Unlock()
+}
+
+func (v *view) deliver(it *outItem) {
+	frameQ := it.Q - 1
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	switch it.To {
+	case toAll, toHosts, toPlayers:
+		start := time.Now()
+		n := 0
+		for _, m := range v.members {
+			isPlayer := m.role == wire.RolePlayer
+			if (it.To == toHosts && isPlayer) || (it.To == toPlayers && !isPlayer) {
+				continue
+			}
+			if len(it.D) > 0 {
+				data := []byte(it.D)
+				if isPlayer {
+					if you, ok := it.You[m.player]; ok {
+						data = wire.WithYou(it.D, you)
+					}
+				}
+				m.conn.Send(Frame{Data: data, Question: frameQ})
+				n++
+			}
+			if isPlayer && it.Per != nil {
+				if f, ok := it.Per[m.player]; ok {
+					m.conn.Send(Frame{Data: f, Question: frameQ})
+					n++
+				}
+			}
+		}
+		v.l.obs.FanOut(time.Since(start), n)
+	case toRef:
+		if it.Origin != v.l.cfg.Instance {
+			return
+		}
+		if w, ok := v.waiting[it.Ref]; ok {
+			delete(v.waiting, it.Ref)
+			if it.Code != "" {
+				w.ch <- attachResult{err: &wire.Error{Code: it.Code, Message: it.Msg}}
+				return
+			}
+			m := &Member{v: v, ref: it.Ref, conn: w.conn, role: it.Role, player: it.Player}
+			v.members[it.Ref] = m
+			w.conn.Send(Frame{Data: it.D, Question: frameQ})
+			w.ch <- attachResult{member: m}
+			return
+		}
+		m, ok := v.members[it.Ref]
+		if !ok {
+			return
+		}
+		if len(it.D) > 0 {
+			m.conn.Send(Frame{Data: it.D, Question: frameQ})
+			if !it.Recv.IsZero() {
+				v.l.obs.AnswerAcked(time.Since(it.Recv))
+			}
+		}
+		if it.Close != "" {
+			delete(v.members, it.Ref)
+			m.closed.Store(true)
+			m.conn.Close(it.Close)
+		}
+	case toPlayer:
+		for ref, m := range v.members {
+			if m.player != it.Player {
+				continue
+			}
+			if len(it.D) > 0 {
+				m.conn.Send(Frame{Data: it.D, Question: frameQ})
+			}
+			if it.Close != "" {
+				delete(v.members, ref)
+				m.closed.Store(true)
+				m.conn.Close(it.Close)
+			}
+		}
+	}
+}

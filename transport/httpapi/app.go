@@ -1,0 +1,623 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/csv"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/rs/zerolog"
+	qrcode "github.com/skip2/go-qrcode"
+
+	"github.com/quizroom/quizroom/game"
+	"github.com/quizroom/quizroom/game/bank"
+	"github.com/quizroom/quizroom/lobby"
+	"github.com/quizroom/quizroom/transport/wire"
+	"github.com/quizroom/quizroom/transport/ws"
+	"github.com/quizroom/quizroom/web"
+)
+
+// CSP is the Content-Security-Policy of every response: no inline script.
+const CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+
+// Config is what the App needs beyond the lobby.
+type Config struct {
+	// PublicURL is the base of join links and QR codes (e.g. https://quiz.example.com).
+	// Empty: derived from each request's Host.
+	PublicURL string
+	// Banks by name; "default" is the embedded bank when nil.
+	Banks map[string]*bank.Bank
+	// MaxQuestions bounds count in POST /api/games (default 100).
+	MaxQuestions int
+	// TrustProxy reads the client address from X-Forwarded-For / X-Real-IP.
+	TrustProxy bool
+	Log        zerolog.Logger
+}
+
+// App is the HTTP handler of one server.
+type App struct {
+	cfg     Config
+	lobby   *lobby.Lobby
+	ws      *ws.Server
+	joins   *ws.AddrLimiter
+	metrics *Metrics
+	echo    *echo.Echo
+	log     zerolog.Logger
+
+	etags sync.Map // static path -> etag
+}
+
+// New builds the App.
+func New(l *lobby.Lobby, wss *ws.Server, joins *ws.AddrLimiter, m *Metrics, cfg Config) *App {
+	if cfg.Banks == nil {
+		cfg.Banks = map[string]*bank.Bank{"default": bank.Default()}
+	}
+	if cfg.MaxQuestions <= 0 {
+		cfg.MaxQuestions = 100
+	}
+	a := &App{cfg: cfg, lobby: l, ws: wss, joins: joins, metrics: m, log: cfg.Log}
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	e.HTTPErrorHandler = a.errorHandler
+	if cfg.TrustProxy {
+		e.IPExtractor = echo.ExtractIPFromXFFHeader()
+	} else {
+		e.IPExtractor = echo.ExtractIPDirect()
+	}
+	e.Use(a.requestContext, a.securityHeaders)
+
+	e.GET("/healthz", func(c echo.Context) error { return c.JSON(http.StatusOK, map[string]string{"status": "ok"}) })
+	e.GET("/readyz", a.readyz)
+	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{})))
+	e.GET("/ws", a.websocket)
+
+	api := e.Group("/api")
+	api.POST("/games", a.createGame)
+	api.GET("/banks", a.banks)
+	api.GET("/games/:pin", a.gameInfo)
+	api.GET("/games/:pin/qr.png", a.qr)
+	api.GET("/games/:pin/results.json", a.resultsJSON)
+	api.GET("/games/:pin/results.csv", a.resultsCSV)
+
+	e.GET("/static/*", a.static)
+	for route, file := range web.Pages {
+		e.GET(route, a.page(file))
+	}
+	a.echo = e
+	return a
+}
+
+// ServeHTTP implements http.Handler.
+func (a *App) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.echo.ServeHTTP(w, r) }
+
+// ---- middleware ----
+
+func (a *App) requestContext(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		req := c.Request()
+		id := req.Header.Get(echo.HeaderXRequestID)
+		if id == "" || len(id) > 64 {
+			id = uuid.NewString()
+		}
+		c.Response().Header().Set(echo.HeaderXRequestID, id)
+		log := a.log.With().Str("request_id", id).Logger()
+		c.Set("log", log)
+		start := time.Now()
+		err := next(c)
+		if err != nil {
+			c.Error(err)
+		}
+		if req.URL.Path != "/healthz" && req.URL.Path != "/metrics" {
+			log.Debug().Str("method", req.Method).Str("path", req.URL.Path).Int("status", c.Response().Status).
+				Dur("took", time.Since(start)).Str("ip", c.RealIP()).Msg("request")
+		}
+		return nil
+	}
+}
+
+func logOf(c echo.Context) zerolog.Logger {
+	if l, ok := c.Get("log").(zerolog.Logger); ok {
+		return l
+	}
+	return zerolog.Nop()
+}
+
+func (a *App) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("Content-Security-Policy", CSP)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "no-referrer")
+		return next(c)
+	}
+}
+
+// ---- errors ----
+
+type errorBody struct {
+	Error struct {
+		Code    wire.Code `json:"code"`
+		Message string    `json:"message"`
+	} `json:"error"`
+}
+
+func statusOf(code wire.Code) int {
+	switch code {
+	case wire.CodeUnknownGame, wire.CodeNotFound, wire.CodeUnknownBank:
+		return http.StatusNotFound
+	case wire.CodeBadHostToken:
+		return http.StatusForbidden
+	case wire.CodeJoinRateLimited, wire.CodeRateLimited:
+		return http.StatusTooManyRequests
+	case wire.CodeTooManyGames, wire.CodeUnavailable:
+		return http.StatusServiceUnavailable
+	case wire.CodeResultsNotReady:
+		return http.StatusConflict
+	case wire.CodeMethodNotAllowed:
+		return http.StatusMethodNotAllowed
+	case wire.CodeInternal:
+		return http.StatusInternalServerError
+	}
+	return http.StatusBadRequest
+}
+
+func (a *App) errorHandler(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	var body errorBody
+	status := 0
+	var he *echo.HTTPError
+	var werr *wire.Error
+	switch {
+	case errors.As(err, &werr):
+		body.Error.Code, body.Error.Message = werr.Code, werr.Message
+		status = statusOf(werr.Code)
+	case errors.As(err, &he):
+		status = he.Code
+		body.Error.Message = fmt.Sprint(he.Message)
+		switch he.Code {
+		case http.StatusNotFound:
+			body.Error.Code = wire.CodeNotFound
+		case http.StatusMethodNotAllowed:
+			body.Error.Code = wire.CodeMethodNotAllowed
+		case http.StatusRequestEntityTooLarge, http.StatusBadRequest, http.StatusUnsupportedMediaType:
+			body.Error.Code = wire.CodeInvalidRequest
+		default:
+			body.Error.Code = wire.CodeInternal
+		}
+	default:
+		log := logOf(c)
+		log.Error().Err(err).Msg("internal error")
+		status = http.StatusInternalServerError
+		body.Error.Code, body.Error.Message = wire.CodeInternal, "internal error"
+	}
+	if c.Request().Method == http.MethodHead {
+		_ = c.NoContent(status)
+		return
+	}
+	_ = c.JSON(status, body)
+}
+
+func invalid(format string, args ...any) error {
+	return wire.Errorf(wire.CodeInvalidRequest, format, args...)
+}
+
+// ---- health ----
+
+func (a *App) readyz(c echo.Context) error {
+	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
+	defer cancel()
+	if err := a.lobby.Ready(ctx); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
+}
+
+// ---- websocket ----
+
+func (a *App) websocket(c echo.Context) error {
+	a.ws.ServeHTTP(c.Response(), c.Request(), c.RealIP(), logOf(c))
+	return nil
+}
+
+// ---- games ----
+
+// CreateRequest is the body of POST /api/games.
+type CreateRequest struct {
+	Bank            string      `json:"bank"`
+	Categories      []string    `json:"categories"`
+	Kinds           []game.Kind `json:"kinds"`
+	Count           int         `json:"count"`
+	Seconds         int         `json:"seconds"`
+	Mode            game.Mode   `json:"mode"`
+	SpeedWeight     *float64    `json:"speed_weight"`
+	ShowLeaderboard *bool       `json:"show_leaderboard"`
+	AutoAdvance     bool        `json:"auto_advance"`
+	LateJoin        *bool       `json:"late_join"`
+	MaxPlayers      int         `json:"max_players"`
+	Seed            *int64      `json:"seed"`
+}
+
+// CreateResponse is the 201 body of POST /api/games.
+type CreateResponse struct {
+	PIN       string `json:"pin"`
+	HostToken string `json:"host_token"`
+	JoinURL   string `json:"join_url"`
+	QR        string `json:"qr"`
+	QRURL     string `json:"qr_url"`
+	Questions int    `json:"questions"`
+}
+
+const maxBody = 64 << 10
+
+func (a *App) createGame(c echo.Context) error {
+	var req CreateRequest
+	body := http.MaxBytesReader(c.Response(), c.Request().Body, maxBody)
+	dec := jsonDecoder(body)
+	if err := dec.Decode(&req); err != nil {
+		return invalid("body: %v", err)
+	}
+	if req.Bank == "" {
+		req.Bank = "default"
+	}
+	b, ok := a.cfg.Banks[req.Bank]
+	if !ok {
+		return wire.Errorf(wire.CodeUnknownBank, "no bank named %q (GET /api/banks lists them)", req.Bank)
+	}
+	if req.Count == 0 {
+		req.Count = 10
+	}
+	if req.Count < 1 || req.Count > a.cfg.MaxQuestions {
+		return invalid("count: 1 to %d", a.cfg.MaxQuestions)
+	}
+	if req.Seconds == 0 {
+		req.Seconds = 20
+	}
+	if req.Seconds < 5 || req.Seconds > 300 {
+		return invalid("seconds: 5 to 300")
+	}
+	switch req.Mode {
+	case "":
+		req.Mode = game.ModeStandard
+	case game.ModeStandard, game.ModeAccuracy, game.ModeSpeedWeight:
+	default:
+		return invalid("mode: standard, accuracy or speed-weight")
+	}
+	if req.MaxPlayers < 0 {
+		return invalid("max_players: 0 (the server's limit) or more")
+	}
+	seed := time.Now().UnixNano()
+	if req.Seed != nil {
+		seed = *req.Seed
+	}
+	qs, err := bank.Generate(b, bank.GenerateOptions{Count: req.Count, Categories: req.Categories, Kinds: req.Kinds, Seed: seed})
+	if err != nil {
+		code := wire.CodeInvalidRequest
+		if bank.CodeOf(err) == bank.CodeNotEnoughItems {
+			code = wire.CodeNotEnoughItems
+		}
+		return wire.Errorf(code, "%v", err)
+	}
+	s := game.Settings{
+		Mode: req.Mode, SpeedWeight: 1, QuestionTime: time.Duration(req.Seconds) * time.Second,
+		ShowLeaderboard: true, AutoAdvance: req.AutoAdvance, LateJoin: true, MaxPlayers: req.MaxPlayers,
+	}
+	if req.SpeedWeight != nil {
+		if *req.SpeedWeight < 0 || *req.SpeedWeight > 1 {
+			return invalid("speed_weight: 0 to 1")
+		}
+		s.SpeedWeight = *req.SpeedWeight
+	}
+	if req.ShowLeaderboard != nil {
+		s.ShowLeaderboard = *req.ShowLeaderboard
+	}
+	if req.LateJoin != nil {
+		s.LateJoin = *req.LateJoin
+	}
+	created, err := a.lobby.CreateGame(c.Request().Context(), lobby.GameSpec{Questions: qs, Settings: s})
+	if err != nil {
+		return err
+	}
+	a.metrics.games.Inc()
+	join := a.joinURL(c, created.PIN)
+	png, err := qrcode.Encode(join, qrcode.Medium, 256)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, CreateResponse{
+		PIN: created.PIN, HostToken: created.HostToken, JoinURL: join,
+		QR:        "data:image/png;base64," + base64.StdEncoding.EncodeToString(png),
+		QRURL:     "/api/games/" + created.PIN + "/qr.png",
+		Questions: len(qs),
+	})
+}
+
+func (a *App) baseURL(c echo.Context) string {
+	if a.cfg.PublicURL != "" {
+		return strings.TrimRight(a.cfg.PublicURL, "/")
+	}
+	scheme := "http"
+	if c.Request().TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + c.Request().Host
+}
+
+func (a *App) joinURL(c echo.Context, pin string) string {
+	return a.baseURL(c) + "/join/" + url.PathEscape(pin)
+}
+
+type bankInfo struct {
+	Name       string          `json:"name"`
+	Title      string          `json:"title"`
+	Items      int             `json:"items"`
+	Categories []bank.Category `json:"categories"`
+	Kinds      []game.Kind     `json:"kinds"`
+}
+
+func (a *App) banks(c echo.Context) error {
+	out := struct {
+		Banks []bankInfo `json:"banks"`
+	}{Banks: []bankInfo{}}
+	for name, b := range a.cfg.Banks {
+		out.Banks = append(out.Banks, bankInfo{Name: name, Title: b.Title, Items: len(b.Items), Categories: b.Categories(),
+			Kinds: []game.Kind{game.KindSingle, game.KindTrueFalse, game.KindTyped}})
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// pinParam reads :pin under the per-address limit that makes PIN guessing slow.
+func (a *App) pinParam(c echo.Context) (string, error) {
+	pin := c.Param("pin")
+	if !a.joins.Allow(c.RealIP()) {
+		return "", wire.Errorf(wire.CodeJoinRateLimited, "too many attempts from your address; wait a minute and retry")
+	}
+	if !wire.ValidPIN(pin) {
+		a.joins.Miss(c.RealIP())
+		return "", wire.Errorf(wire.CodeUnknownGame, "no game with PIN %q", pin)
+	}
+	return pin, nil
+}
+
+func (a *App) missOn(c echo.Context, err error) error {
+	if wire.CodeOf(err) == wire.CodeUnknownGame {
+		a.joins.Miss(c.RealIP())
+	}
+	return err
+}
+
+func (a *App) gameInfo(c echo.Context) error {
+	pin, err := a.pinParam(c)
+	if err != nil {
+		return err
+	}
+	info, err := a.lobby.Info(c.Request().Context(), pin)
+	if err != nil {
+		return a.missOn(c, err)
+	}
+	return c.JSON(http.StatusOK, info)
+}
+
+func (a *App) qr(c echo.Context) error {
+	pin, err := a.pinParam(c)
+	if err != nil {
+		return err
+	}
+	if _, err := a.lobby.Info(c.Request().Context(), pin); err != nil {
+		return a.missOn(c, err)
+	}
+	png, err := qrcode.Encode(a.joinURL(c, pin), qrcode.Medium, 512)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "private, max-age=3600")
+	return c.Blob(http.StatusOK, "image/png", png)
+}
+
+func hostToken(c echo.Context) string {
+	if h := c.Request().Header.Get("Authorization"); strings.HasPrefix(h, "Bearer ") {
+		return strings.TrimPrefix(h, "Bearer ")
+	}
+	return c.QueryParam("host_token")
+}
+
+func (a *App) results(c echo.Context) (game.Results, error) {
+	pin, err := a.pinParam(c)
+	if err != nil {
+		return game.Results{}, err
+	}
+	if hostToken(c) == "" {
+		return game.Results{}, wire.Errorf(wire.CodeBadHostToken, "results need the host token (Authorization: Bearer <host_token> or ?host_token=)")
+	}
+	res, err := a.lobby.Results(c.Request().Context(), pin, hostToken(c))
+	if err != nil {
+		return res, a.missOn(c, err)
+	}
+	return res, nil
+}
+
+// ResultsJSON is the body of results.json.
+type ResultsJSON struct {
+	PIN       string           `json:"pin"`
+	Phase     string           `json:"phase"`
+	EndReason string           `json:"end_reason,omitempty"`
+	Questions []QuestionResult `json:"questions"`
+	Players   []PlayerResult   `json:"players"`
+}
+
+// QuestionResult is one question in results.json.
+type QuestionResult struct {
+	Q            int     `json:"q"`
+	Kind         string  `json:"kind"`
+	Prompt       string  `json:"prompt"`
+	Term         string  `json:"term,omitempty"`
+	Skipped      bool    `json:"skipped"`
+	Answered     int     `json:"answered"`
+	CorrectCount int     `json:"correct_count"`
+	Players      int     `json:"players"`
+	Accuracy     float64 `json:"accuracy"`
+	Distribution []int   `json:"distribution,omitempty"`
+}
+
+// PlayerResult is one player in results.json.
+type PlayerResult struct {
+	Rank       int            `json:"rank"`
+	PlayerID   string         `json:"player_id"`
+	Nickname   string         `json:"nickname"`
+	Score      int            `json:"score"`
+	Correct    int            `json:"correct"`
+	ResponseMs int64          `json:"response_ms"`
+	Left       bool           `json:"left"`
+	Answers    []AnswerResult `json:"answers"`
+}
+
+// AnswerResult is one answer in results.json.
+type AnswerResult struct {
+	Q           int    `json:"q"`
+	Answered    bool   `json:"answered"`
+	Choices     []int  `json:"choices,omitempty"`
+	Text        string `json:"text,omitempty"`
+	Correct     bool   `json:"correct"`
+	Points      int    `json:"points"`
+	StreakBonus int    `json:"streak_bonus"`
+	ResponseMs  int64  `json:"response_ms"`
+}
+
+func resultsBody(pin string, res game.Results) ResultsJSON {
+	out := ResultsJSON{PIN: pin, Phase: string(res.Phase), EndReason: res.EndReason, Questions: []QuestionResult{}, Players: []PlayerResult{}}
+	for _, q := range res.Questions {
+		if !q.Opened {
+			continue
+		}
+		out.Questions = append(out.Questions, QuestionResult{Q: q.Index, Kind: string(q.Question.Kind), Prompt: q.Question.Prompt,
+			Term: q.Question.Term, Skipped: q.Skipped, Answered: q.Answered, CorrectCount: q.CorrectCount, Players: q.Players,
+			Accuracy: q.Accuracy, Distribution: q.Distribution})
+	}
+	for _, p := range res.Players {
+		pr := PlayerResult{Rank: p.Rank, PlayerID: string(p.Player), Nickname: p.Nickname, Score: p.Score, Correct: p.Correct,
+			ResponseMs: p.ResponseMs, Left: p.Left, Answers: []AnswerResult{}}
+		for _, a := range p.Answers {
+			pr.Answers = append(pr.Answers, AnswerResult{Q: a.Index, Answered: a.Answered, Choices: a.Choices, Text: a.Text,
+				Correct: a.Correct, Points: a.Points, StreakBonus: a.StreakBonus, ResponseMs: a.ResponseTime.Milliseconds()})
+		}
+		out.Players = append(out.Players, pr)
+	}
+	return out
+}
+
+func (a *App) resultsJSON(c echo.Context) error {
+	res, err := a.results(c)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.JSON(http.StatusOK, resultsBody(c.Param("pin"), res))
+}
+
+// csvSafe stops spreadsheet formula injection from nicknames.
+func csvSafe(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+func (a *App) resultsCSV(c echo.Context) error {
+	res, err := a.results(c)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	_ = w.Write([]string{"rank", "player_id", "nickname", "score", "correct", "response_ms", "left"})
+	for _, p := range res.Players {
+		_ = w.Write([]string{strconv.Itoa(p.Rank), string(p.Player), csvSafe(p.Nickname), strconv.Itoa(p.Score),
+			strconv.Itoa(p.Correct), strconv.FormatInt(p.ResponseMs, 10), strconv.FormatBool(p.Left)})
+	}
+	w.Flush()
+	h := c.Response().Header()
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="quizroom-%s-results.csv"`, c.Param("pin")))
+	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+}
+
+// ---- web ----
+
+func (a *App) etag(name string, data []byte) string {
+	if v, ok := a.etags.Load(name); ok {
+		return v.(string)
+	}
+	sum := sha256.Sum256(data)
+	tag := `"` + hex.EncodeToString(sum[:12]) + `"`
+	a.etags.Store(name, tag)
+	return tag
+}
+
+func (a *App) serveFile(c echo.Context, name, cacheControl string) error {
+	data, err := fs.ReadFile(web.FS(), name)
+	if err != nil {
+		return wire.Errorf(wire.CodeNotFound, "no such file")
+	}
+	tag := a.etag(name, data)
+	h := c.Response().Header()
+	h.Set("ETag", tag)
+	h.Set("Cache-Control", cacheControl)
+	if match := c.Request().Header.Get("If-None-Match"); match != "" && strings.Contains(match, tag) {
+		return c.NoContent(http.StatusNotModified)
+	}
+	return c.Blob(http.StatusOK, contentType(name), data)
+}
+
+func contentType(name string) string {
+	switch path.Ext(name) {
+	case ".html":
+		return "text/html; charset=utf-8"
+	case ".js", ".mjs":
+		return "text/javascript; charset=utf-8"
+	case ".css":
+		return "text/css; charset=utf-8"
+	case ".svg":
+		return "image/svg+xml"
+	case ".png":
+		return "image/png"
+	case ".json":
+		return "application/json"
+	case ".ico":
+		return "image/x-icon"
+	case ".woff2":
+		return "font/woff2"
+	}
+	return "application/octet-stream"
+}
+
+func (a *App) static(c echo.Context) error {
+	name := path.Clean("/" + c.Param("*"))[1:]
+	if name == "" || strings.HasPrefix(name, ".") {
+		return wire.Errorf(wire.CodeNotFound, "no such file")
+	}
+	// Revalidate every time: files change with the binary, and an ETag
+	// answer costs no body.
+	return a.serveFile(c, name, "no-cache")
+}
+
+func (a *App) page(file string) echo.HandlerFunc {
+	return func(c echo.Context) error { return a.serveFile(c, file, "no-cache") }
+}
