@@ -193,9 +193,8 @@ func (g *game) join(c *conn, host bool) {
 	n := len(g.players)
 	c.send(fmt.Appendf(nil, `{"type":"welcome","seq":%d,"role":"player","pin":%q,"player_id":"p_%d","resume_token":"r_%d","nickname":"p%d","server_ms":%d,"state":{"phase":%q,"score":0}}`,
 		g.seq, g.pin, n, n, n, nowMs(), g.phase))
-	if g.host != nil {
-		g.host.send(fmt.Appendf(nil, `{"type":"player_joined","seq":%d,"count":%d}`, g.seq, n))
-	}
+	// No player_joined to the host: a burst of joins would overflow its queue,
+	// and quizload starts games when its own players report in.
 }
 
 // broadcastLocked sends one encoded frame to everyone in the game.

@@ -1,0 +1,312 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+
+	"github.com/quizroom/quizroom/cmd/quizload/internal/loadclient"
+	"github.com/quizroom/quizroom/cmd/quizload/internal/procstat"
+	"github.com/quizroom/quizroom/cmd/quizload/internal/report"
+	"github.com/quizroom/quizroom/cmd/quizload/internal/stats"
+)
+
+// scenario is one standard load shape.
+type scenario struct {
+	name, what, target string
+	games, perGame     int
+	questions, seconds int
+	instances          int
+	reactionMin        int
+	reactionMax        int
+	groups             []loadclient.Group
+	churnPct           int
+	correctPct         int
+}
+
+var near = []loadclient.Group{{Name: "local"}}
+
+// scenarios are the standard set, in the order bench runs them.
+var scenarios = []scenario{
+	{name: "room-1k", what: "one game, 1,000 players, one instance, 10 questions, answers spread over 3 s",
+		target: "fan-out p99 <= 1.2x floor and <= 25 ms; ack p99 <= 10 ms; 0 errors",
+		games:  1, perGame: 1000, questions: 10, seconds: 5, instances: 1, reactionMin: 100, reactionMax: 3000, groups: near, correctPct: 70},
+	{name: "room-10k", what: "one game, 10,000 players, one instance, all answer within 1 s",
+		target: "fan-out p99 <= 1.2x floor; ack p99 <= 100 ms; <= 16 KiB RSS per player",
+		games:  1, perGame: 10000, questions: 5, seconds: 5, instances: 1, reactionMin: 0, reactionMax: 1000, groups: near, correctPct: 70},
+	{name: "many-rooms", what: "200 games x 50 players, one instance",
+		target: "fan-out p99 <= 25 ms; 0 errors",
+		games:  200, perGame: 50, questions: 3, seconds: 5, instances: 1, reactionMin: 0, reactionMax: 1000, groups: near, correctPct: 70},
+	{name: "fairness", what: "200 players in two groups, 5 ms and 300 ms round trip, same reaction times",
+		target: "mean score gap <= 1% (and several % without compensation)",
+		games:  1, perGame: 200, questions: 5, seconds: 5, instances: 1, reactionMin: 800, reactionMax: 2500,
+		groups: []loadclient.Group{{Name: "rtt-5ms", OneWayMs: 2.5}, {Name: "rtt-300ms", OneWayMs: 150}}, correctPct: 100},
+	{name: "churn", what: "1,000 players, 20% drop after answering and resume during each question",
+		target: "every resume restores the score; 0 lost answers",
+		games:  1, perGame: 1000, questions: 5, seconds: 5, instances: 1, reactionMin: 100, reactionMax: 2500, groups: near, churnPct: 20, correctPct: 70},
+	{name: "cluster", what: "3 instances + Redis, one game of 10,000 players spread over them",
+		target: "fan-out p99 <= 1.5x room-10k; 0 errors",
+		games:  1, perGame: 10000, questions: 5, seconds: 5, instances: 3, reactionMin: 0, reactionMax: 1000, groups: near, correctPct: 70},
+	{name: "smoke", what: "one game, 300 players, 2 questions (the test suite's end-to-end check)",
+		games: 1, perGame: 300, questions: 2, seconds: 3, instances: 1, reactionMin: 20, reactionMax: 300, groups: near, correctPct: 70},
+}
+
+func findScenario(name string) (scenario, bool) {
+	for _, s := range scenarios {
+		if s.name == name {
+			return s, true
+		}
+	}
+	return scenario{}, false
+}
+
+func (s scenario) players() int { return s.games * s.perGame }
+
+// target is where a scenario runs: URLs of running servers and their pids.
+type target struct {
+	urls []string
+	pids []int
+}
+
+// runner holds what every scenario of a run shares.
+type runner struct {
+	pin      pinning
+	progress io.Writer // nil: no progress bars
+	log      io.Writer
+	// createBody builds POST /api/games for the real server.
+	createBody func(s scenario) map[string]any
+	noFloor    bool
+}
+
+func defaultCreateBody(s scenario) map[string]any {
+	return map[string]any{"count": s.questions, "seconds": s.seconds}
+}
+
+// measure runs scenario s against t, then the floor with the same shape.
+func (r *runner) measure(ctx context.Context, s scenario, t target) (report.Record, error) {
+	rec := report.Record{Scenario: s.name, Players: s.players(), Instances: len(t.urls), Games: s.games,
+		Questions: s.questions, Pinning: r.pin.String()}
+	res, usage, err := r.play(ctx, s, t, r.createBody(s), s.name)
+	if err != nil {
+		return rec, err
+	}
+	rec.FanoutSamples = float64s(res.Fanout)
+	rec.FanoutMs = stats.Summarize(float64s(res.Fanout))
+	rec.AckMs = stats.Summarize(float64s(res.Ack))
+	rec.Errors = res.ErrorCount()
+	rec.ErrorKinds = res.Errors
+	rec.LostAnswers, rec.Resumes, rec.ResumeFailures = res.LostAnswers, res.Resumes, res.ResumeFailed
+	if res.Frames > 0 {
+		rec.FrameBytes = res.FrameBytes / res.Frames
+	}
+	rec.ServerCPUSeconds = round1(usage.serverCPU)
+	rec.ServerRSSKiB = usage.serverRSS
+	if usage.rssPerPlayer > 0 {
+		rec.ServerRSSKiBPerPlayer = round1(usage.rssPerPlayer)
+	}
+	rec.ClientCPUSeconds = round1(usage.clientCPU)
+	rec.DurationS = round1(usage.wall.Seconds())
+	rec.ClientProcesses = usage.processes
+	if usage.wall > 0 {
+		rec.ClientCPUPct = round1(usage.clientCPU / usage.wall.Seconds() / float64(r.pin.clientCores()) * 100)
+		rec.ClientBound = usage.peakClientPct >= 90
+	}
+	fairness(&rec, res.Groups)
+	for _, e := range res.ErrorSamples {
+		fmt.Fprintf(r.log, "  %s: %s\n", s.name, e)
+	}
+
+	if !r.noFloor {
+		fl, err := startFloor(ctx, r.pin)
+		if err != nil {
+			return rec, err
+		}
+		floorShape := s
+		floorShape.instances = 1
+		floorShape.questions = min(s.questions, 5)
+		// Same earliest answers as the scenario (answers racing the question's
+		// fan-out are part of its cost), but a shorter tail to keep runs short.
+		floorShape.reactionMax = min(s.reactionMax, max(s.reactionMin+500, 1000))
+		floorShape.groups, floorShape.churnPct = near, 0
+		body := map[string]any{"count": floorShape.questions, "seconds": s.seconds, "pad_bytes": rec.FrameBytes}
+		fres, _, err := r.play(ctx, floorShape, target{urls: []string{fl.url}, pids: []int{fl.pid}}, body, s.name+" floor")
+		fl.stop()
+		if err != nil {
+			return rec, fmt.Errorf("floor: %w", err)
+		}
+		rec.FloorFanoutSamples = float64s(fres.Fanout)
+		rec.FloorFanoutMs = stats.Summarize(float64s(fres.Fanout))
+		rec.FloorAckMs = stats.Summarize(float64s(fres.Ack))
+		rec.FanoutP99VsFloor = stats.Ratio(rec.FanoutMs.P99, rec.FloorFanoutMs.P99)
+		if n := fres.ErrorCount(); n > 0 {
+			rec.Notes = append(rec.Notes, fmt.Sprintf("floor run had %d errors", n))
+		}
+	}
+	if rec.ClientBound {
+		rec.Notes = append(rec.Notes, "client-bound: the load generator saturated its core(s); latencies are an upper bound")
+	}
+	return rec, nil
+}
+
+func fairness(rec *report.Record, groups []loadclient.GroupScores) {
+	if len(groups) < 2 {
+		return
+	}
+	var pts, speed, uncomp []stats.Group
+	for _, g := range groups {
+		pts = append(pts, stats.Group{Name: g.Name, Count: g.PointsN, Sum: g.PointsSum})
+		speed = append(speed, stats.Group{Name: g.Name, Count: g.SpeedN, Sum: g.SpeedSum})
+		uncomp = append(uncomp, stats.Group{Name: g.Name, Count: g.SpeedN, Sum: g.SpeedUncompSum})
+	}
+	if gap, ok := stats.FairnessGapPct(pts); ok {
+		rec.FairnessGapPct, rec.FairnessBasis = &gap, "points of correct answers"
+	} else if gap, ok := stats.FairnessGapPct(speed); ok {
+		rec.FairnessGapPct, rec.FairnessBasis = &gap, "speed score 1000*(1-t/2T) from the server's response_ms"
+	}
+	if gap, ok := stats.FairnessGapPct(uncomp); ok {
+		rec.FairnessUncompensatedPct = &gap
+	}
+}
+
+type usage struct {
+	serverCPU     float64
+	serverRSS     int64
+	rssPerPlayer  float64
+	clientCPU     float64
+	peakClientPct float64
+	wall          time.Duration
+	processes     int
+}
+
+// play runs one plan against t and samples the servers and the client.
+func (r *runner) play(ctx context.Context, s scenario, t target, body map[string]any, label string) (*loadclient.Result, usage, error) {
+	var u usage
+	total := s.players()
+	plan := loadclient.Plan{
+		URLs: t.urls, Games: s.games, PlayersPerGame: s.perGame, CreateBody: body,
+		Job: loadclient.Job{
+			Questions: s.questions, Groups: s.groups, ReactionMinMs: s.reactionMin, ReactionMaxMs: s.reactionMax,
+			CorrectPct: s.correctPct, CorrectOption: "", ChurnPct: s.churnPct,
+			DialConcurrency: 64, SpreadSourceIPs: true, Seed: 7,
+			Timeout: time.Duration(s.questions*(s.seconds+15))*time.Second + 90*time.Second + time.Duration(total)*10*time.Millisecond,
+		},
+	}
+	u.processes = 1
+	if total+s.games > socketsPerProcess {
+		plan.ShardSize = socketsPerProcess
+		plan.Spawn = spawnWorker
+		u.processes = 1 + (total+socketsPerProcess-1)/socketsPerProcess
+	}
+	base := sampleAll(t.pids)
+	cpu0 := selfCPU()
+	start := time.Now()
+
+	var joinedOnce sync.Once
+	var bar *progressbar.ProgressBar
+	var barStage string
+	var barMu sync.Mutex
+	plan.Progress = func(stage string, done, all int64) {
+		if stage == "join" && done >= int64(total) {
+			joinedOnce.Do(func() {
+				now := sampleAll(t.pids)
+				if now.RSSKiB > 0 && total > 0 {
+					u.rssPerPlayer = float64(now.RSSKiB-base.RSSKiB) / float64(total)
+				}
+			})
+		}
+		if r.progress == nil {
+			return
+		}
+		barMu.Lock()
+		defer barMu.Unlock()
+		if bar == nil || barStage != stage {
+			if bar != nil {
+				bar.Finish()
+			}
+			barStage = stage
+			desc := label + ": players joining"
+			if stage == "question" {
+				desc = label + ": questions"
+			}
+			bar = progressbar.NewOptions64(all, progressbar.OptionSetWriter(r.progress), progressbar.OptionSetDescription(desc),
+				progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
+		}
+		bar.Set64(done)
+	}
+
+	// Sample the client's CPU while it runs to tell whether its cores saturate.
+	stopSampling := make(chan struct{})
+	var sampler sync.WaitGroup
+	var peakRSS int64
+	sampler.Go(func() {
+		prevCPU, prevT := selfCPU(), time.Now()
+		tick := time.NewTicker(500 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stopSampling:
+				return
+			case <-tick.C:
+				c, now := selfCPU(), time.Now()
+				pct := (c - prevCPU) / now.Sub(prevT).Seconds() / float64(r.pin.clientCores()) * 100
+				u.peakClientPct = max(u.peakClientPct, pct)
+				prevCPU, prevT = c, now
+				peakRSS = max(peakRSS, sampleAll(t.pids).RSSKiB)
+			}
+		}
+	})
+	res, err := loadclient.Run(ctx, plan)
+	close(stopSampling)
+	sampler.Wait()
+	if bar != nil {
+		bar.Finish()
+	}
+	if err != nil {
+		return nil, u, err
+	}
+	u.wall = time.Since(start)
+	end := sampleAll(t.pids)
+	u.serverCPU = end.CPUSeconds - base.CPUSeconds
+	u.serverRSS = max(peakRSS, end.RSSKiB)
+	u.clientCPU = selfCPU() - cpu0
+	if plan.Spawn != nil {
+		u.clientCPU += res.CPUSeconds
+	}
+	return res, u, nil
+}
+
+func sampleAll(pids []int) procstat.Sample {
+	var sum procstat.Sample
+	for _, pid := range pids {
+		s, err := procstat.Read(pid)
+		if err != nil {
+			continue
+		}
+		sum.CPUSeconds += s.CPUSeconds
+		sum.RSSKiB += s.RSSKiB
+	}
+	return sum
+}
+
+func selfCPU() float64 {
+	s, err := procstat.Read(os.Getpid())
+	if err != nil {
+		return 0
+	}
+	return s.CPUSeconds
+}
+
+func float64s(v []float32) []float64 {
+	out := make([]float64, len(v))
+	for i, x := range v {
+		out[i] = float64(x)
+	}
+	return out
+}
+
+func round1(v float64) float64 { return float64(int64(v*10+0.5)) / 10 }

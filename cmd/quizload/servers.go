@@ -1,0 +1,247 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// pinning decides which cores the servers and the client use. With taskset
+// and two or more cores, servers run on core 0 and the client on the others.
+type pinning struct {
+	enabled bool
+	server  string // taskset CPU list
+}
+
+func choosePinning(want bool) pinning {
+	if !want || runtime.NumCPU() < 2 {
+		return pinning{}
+	}
+	if _, err := exec.LookPath("taskset"); err != nil {
+		return pinning{}
+	}
+	return pinning{enabled: true, server: "0"}
+}
+
+func (p pinning) String() string {
+	if !p.enabled {
+		return "none"
+	}
+	return fmt.Sprintf("server cpu %s, client cpus 1-%d (taskset / sched_setaffinity)", p.server, runtime.NumCPU()-1)
+}
+
+// pinClient moves this process (and the workers it starts) off the server's core.
+func (p pinning) pinClient() error {
+	if !p.enabled {
+		return nil
+	}
+	var set unix.CPUSet
+	for c := 1; c < runtime.NumCPU(); c++ {
+		set.Set(c)
+	}
+	return unix.SchedSetaffinity(0, &set)
+}
+
+// clientCores is how many cores the client may use.
+func (p pinning) clientCores() int {
+	if p.enabled {
+		return runtime.NumCPU() - 1
+	}
+	return runtime.NumCPU()
+}
+
+func (p pinning) command(name string, args ...string) *exec.Cmd {
+	if p.enabled {
+		return exec.Command("taskset", append([]string{"-c", p.server, name}, args...)...)
+	}
+	return exec.Command(name, args...)
+}
+
+// child is a process quizload started and stops by its pid.
+type child struct {
+	name string
+	cmd  *exec.Cmd
+	url  string
+	pid  int // the server's own pid (taskset execs it, so it is cmd's pid)
+}
+
+func (c *child) stop() {
+	if c == nil || c.cmd.Process == nil {
+		return
+	}
+	c.cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() { c.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		c.cmd.Process.Kill()
+		<-done
+	}
+}
+
+func freePort() (int, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port, nil
+}
+
+// buildServer builds ./cmd/quizroom into dir.
+func buildServer(ctx context.Context, dir string, out io.Writer) (string, error) {
+	bin := filepath.Join(dir, "quizroom")
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/quizroom")
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("building ./cmd/quizroom (run quizload bench from the repository root): %w", err)
+	}
+	return bin, nil
+}
+
+// serverOptions are what a bench run passes to each quizroom instance.
+type serverOptions struct {
+	bin      string
+	redisURL string
+	extraEnv []string
+	logTo    io.Writer
+}
+
+// startServer starts one quizroom instance on a free port and waits until it
+// answers /healthz.
+func startServer(ctx context.Context, pin pinning, opt serverOptions) (*child, error) {
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	addr := fmt.Sprintf("127.0.0.1:%d", port)
+	cmd := pin.command(opt.bin, "serve")
+	cmd.Env = append(os.Environ(),
+		"QUIZROOM_ADDR="+addr,
+		"QUIZROOM_LOG_LEVEL=warn",
+	)
+	if opt.redisURL != "" {
+		cmd.Env = append(cmd.Env, "REDIS_URL="+opt.redisURL)
+	}
+	cmd.Env = append(cmd.Env, opt.extraEnv...)
+	cmd.Stdout, cmd.Stderr = opt.logTo, opt.logTo
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	c := &child{name: "quizroom", cmd: cmd, url: "http://" + addr, pid: cmd.Process.Pid}
+	if err := waitHTTP(ctx, c.url+"/healthz", cmd); err != nil {
+		c.stop()
+		return nil, fmt.Errorf("quizroom on %s: %w", addr, err)
+	}
+	return c, nil
+}
+
+// startFloor re-executes quizload as the floor server.
+func startFloor(ctx context.Context, pin pinning) (*child, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	cmd := pin.command(exe, "floor", "-addr", "127.0.0.1:0")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	c := &child{name: "floor", cmd: cmd, pid: cmd.Process.Pid}
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		c.stop()
+		return nil, fmt.Errorf("floor: %w", err)
+	}
+	c.url = strings.TrimSpace(strings.TrimPrefix(line, "listening "))
+	go io.Copy(io.Discard, out)
+	return c, nil
+}
+
+func waitHTTP(ctx context.Context, url string, cmd *exec.Cmd) error {
+	deadline := time.Now().Add(30 * time.Second)
+	client := &http.Client{Timeout: time.Second}
+	exited := make(chan struct{})
+	go func() {
+		// Process.Wait would reap the child; poll its state from /proc instead.
+		for {
+			if _, err := os.Stat("/proc/" + strconv.Itoa(cmd.Process.Pid)); err != nil {
+				close(exited)
+				return
+			}
+			select {
+			case <-time.After(100 * time.Millisecond):
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	for time.Now().Before(deadline) {
+		resp, err := client.Get(url)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode < 500 {
+				return nil
+			}
+		}
+		select {
+		case <-exited:
+			return fmt.Errorf("exited before answering %s", url)
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	return fmt.Errorf("no answer from %s within 30s", url)
+}
+
+// startRedis starts a redis-server of our own on a free port.
+func startRedis(ctx context.Context, dir string) (*child, string, error) {
+	bin, err := exec.LookPath("redis-server")
+	if err != nil {
+		return nil, "", fmt.Errorf("redis-server not installed: %w", err)
+	}
+	port, err := freePort()
+	if err != nil {
+		return nil, "", err
+	}
+	cmd := exec.Command(bin, "--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir)
+	if err := cmd.Start(); err != nil {
+		return nil, "", err
+	}
+	c := &child{name: "redis-server", cmd: cmd, pid: cmd.Process.Pid}
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		conn, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), 200*time.Millisecond)
+		if err == nil {
+			conn.Close()
+			return c, fmt.Sprintf("redis://127.0.0.1:%d/0", port), nil
+		}
+		select {
+		case <-ctx.Done():
+			c.stop()
+			return nil, "", ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	c.stop()
+	return nil, "", fmt.Errorf("redis-server on port %d did not start", port)
+}

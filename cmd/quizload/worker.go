@@ -1,0 +1,129 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/quizroom/quizroom/cmd/quizload/internal/floor"
+	"github.com/quizroom/quizroom/cmd/quizload/internal/loadclient"
+)
+
+// socketsPerProcess is how many client sockets one process opens at most: the
+// hard file-descriptor limit here is 20,000 and the runtime, pipes and the
+// listener of a few helpers need the rest.
+const socketsPerProcess = 19_000
+
+// runWorker plays one shard read from stdin as JSON. It prints "joined N"
+// lines as players join and ends with "result {json}".
+func runWorker(ctx context.Context, stdin io.Reader, stdout io.Writer) error {
+	var job loadclient.Job
+	if err := json.NewDecoder(stdin).Decode(&job); err != nil {
+		return fmt.Errorf("worker: reading job: %w", err)
+	}
+	var mu sync.Mutex
+	last := time.Time{}
+	res, err := loadclient.RunShard(ctx, job, func(n int64) {
+		mu.Lock()
+		defer mu.Unlock()
+		if n == int64(job.Count) || time.Since(last) > 100*time.Millisecond {
+			last = time.Now()
+			fmt.Fprintf(stdout, "joined %d\n", n)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	data, err := json.Marshal(res)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(stdout, "result %s\n", data)
+	return err
+}
+
+// spawnWorker runs a shard in a child process of this same binary.
+func spawnWorker(ctx context.Context, job loadclient.Job, onJoined func(int64)) (*loadclient.Result, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	jobData, err := json.Marshal(job)
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(exe, "worker")
+	cmd.Stdin = strings.NewReader(string(jobData))
+	cmd.Stderr = os.Stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	stopOnCancel := context.AfterFunc(ctx, func() { cmd.Process.Signal(os.Interrupt) })
+	defer stopOnCancel()
+	var res *loadclient.Result
+	sc := bufio.NewScanner(out)
+	sc.Buffer(make([]byte, 1<<20), 1<<30)
+	for sc.Scan() {
+		line := sc.Text()
+		if n, ok := strings.CutPrefix(line, "joined "); ok {
+			if v, err := strconv.ParseInt(n, 10, 64); err == nil {
+				onJoined(v)
+			}
+		} else if data, ok := strings.CutPrefix(line, "result "); ok {
+			res = new(loadclient.Result)
+			if err := json.Unmarshal([]byte(data), res); err != nil {
+				res = nil
+			}
+		}
+	}
+	waitErr := cmd.Wait()
+	if res == nil {
+		return nil, fmt.Errorf("worker (pid %d) gave no result: %v", cmd.Process.Pid, waitErr)
+	}
+	return res, nil
+}
+
+// runFloorCmd serves the floor until interrupted, printing its URL first.
+func runFloorCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("floor", stderr)
+	addr := fs.String("addr", "127.0.0.1:0", "listen address")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	srv := floor.New()
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	fmt.Fprintf(stdout, "listening http://%s\n", ln.Addr())
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case <-ctx.Done():
+	case err = <-errc:
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	hs.Shutdown(shutdownCtx)
+	srv.Close()
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
