@@ -43,6 +43,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return runBank(ctx, args[1:], stdout, stderr)
 		case "help", "-h", "-help", "--help":
 			fmt.Fprint(stdout, topUsage)
+			fmt.Fprintln(stdout)
+			serveUsage(stdout)
 			return nil
 		}
 	}

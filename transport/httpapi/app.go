@@ -96,8 +96,10 @@ func New(l *lobby.Lobby, wss *ws.Server, joins *ws.AddrLimiter, m *Metrics, cfg 
 	api.GET("/games/:pin/results.csv", a.resultsCSV)
 
 	e.GET("/static/*", a.static)
+	e.HEAD("/static/*", a.static)
 	for route, file := range web.Pages {
 		e.GET(route, a.page(file))
+		e.HEAD(route, a.page(file))
 	}
 	a.echo = e
 	return a
