@@ -51,7 +51,7 @@ func runPlayCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			CorrectPct: 70, Seed: time.Now().UnixNano(), Timeout: time.Duration(*questions*(*seconds+30))*time.Second + time.Minute},
 		JoinTimeout: 20 * time.Second,
 		Progress: func(stage string, done, total int64) {
-			if stage == "join" {
+			if stage == "join" && (done == total || done%max(total/5, 1) == 0) {
 				say("  %d/%d players joined", done, total)
 			}
 		},

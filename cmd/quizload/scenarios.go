@@ -53,7 +53,7 @@ var scenarios = []scenario{
 		target: "fan-out p99 <= 1.5x room-10k; 0 errors",
 		games:  1, perGame: 10000, questions: 5, seconds: 5, instances: 3, reactionMin: 0, reactionMax: 1000, groups: near, correctPct: 70},
 	{name: "smoke", what: "one game, 300 players, 2 questions (the test suite's end-to-end check)",
-		games: 1, perGame: 300, questions: 2, seconds: 3, instances: 1, reactionMin: 20, reactionMax: 300, groups: near, correctPct: 70},
+		games: 1, perGame: 300, questions: 2, seconds: 5, instances: 1, reactionMin: 20, reactionMax: 300, groups: near, correctPct: 70},
 }
 
 func findScenario(name string) (scenario, bool) {
@@ -84,7 +84,7 @@ type runner struct {
 }
 
 func defaultCreateBody(s scenario) map[string]any {
-	return map[string]any{"count": s.questions, "seconds": s.seconds}
+	return map[string]any{"count": s.questions, "seconds": s.seconds, "kinds": []string{"single"}, "max_players": s.perGame}
 }
 
 // measure runs scenario s against t, then the floor with the same shape.
@@ -99,6 +99,7 @@ func (r *runner) measure(ctx context.Context, s scenario, t target) (report.Reco
 	rec.FanoutMs = stats.Summarize(float64s(res.Fanout))
 	rec.AckMs = stats.Summarize(float64s(res.Ack))
 	rec.Errors = res.ErrorCount()
+	rec.Joined, rec.Finished = res.Joined, res.Finished
 	rec.ErrorKinds = res.Errors
 	rec.LostAnswers, rec.Resumes, rec.ResumeFailures = res.LostAnswers, res.Resumes, res.ResumeFailed
 	if res.Frames > 0 {

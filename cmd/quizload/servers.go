@@ -105,7 +105,12 @@ func freePort() (int, error) {
 // buildServer builds ./cmd/quizroom into dir.
 func buildServer(ctx context.Context, dir string, out io.Writer) (string, error) {
 	bin := filepath.Join(dir, "quizroom")
+	root, err := moduleRoot()
+	if err != nil {
+		return "", err
+	}
 	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/quizroom")
+	cmd.Dir = root
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Run(); err != nil {
 		return "", fmt.Errorf("building ./cmd/quizroom (run quizload bench from the repository root): %w", err)
@@ -244,4 +249,23 @@ func startRedis(ctx context.Context, dir string) (*child, string, error) {
 	}
 	c.stop()
 	return nil, "", fmt.Errorf("redis-server on port %d did not start", port)
+}
+
+// moduleRoot is the nearest directory at or above the working directory
+// holding go.mod: bench builds ./cmd/quizroom from there.
+func moduleRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", fmt.Errorf("no go.mod above the working directory: run quizload bench inside the repository")
+		}
+		dir = parent
+	}
 }

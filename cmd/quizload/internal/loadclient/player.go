@@ -54,7 +54,8 @@ var (
 // run plays until the game ends, resuming after planned drops.
 func (p *player) run(ctx context.Context) {
 	resume := false
-	for attempt := 0; ; attempt++ {
+	unplanned := 0
+	for {
 		if err := p.connectAndPlay(ctx, resume); err != nil {
 			p.mu.Lock()
 			planned := p.dropping
@@ -65,8 +66,20 @@ func (p *player) run(ctx context.Context) {
 				return
 			}
 			if !planned {
-				p.s.fail("unexpected_close", fmt.Sprintf("player %d: %v", p.i, err))
-				return
+				kind := "unexpected_close"
+				if code := websocket.CloseStatus(err); code != -1 {
+					kind += ":" + strconv.Itoa(int(code))
+				}
+				p.s.fail(kind, fmt.Sprintf("player %d: %v", p.i, err))
+				// A real client resumes with its token (a slow consumer is
+				// told to); so does this one, a few times at most.
+				p.mu.Lock()
+				token := p.resumeToken
+				p.mu.Unlock()
+				unplanned++
+				if token == "" || unplanned > 3 {
+					return
+				}
 			}
 			resume = true
 			p.s.resumes.Add(1)
@@ -218,7 +231,7 @@ func (p *player) answerFrame(msg []byte, q int) []byte {
 	}
 	id := "a" + strconv.Itoa(q)
 	switch string(wirescan.String(msg, "kind")) {
-	case "multiple":
+	case "multi":
 		return fmt.Appendf(nil, `{"type":"answer","id":%q,"q":%d,"choices":[%d]}`, id, q, choice)
 	case "text", "typed":
 		return fmt.Appendf(nil, `{"type":"answer","id":%q,"q":%d,"text":"load test"}`, id, q)

@@ -35,6 +35,8 @@ type Record struct {
 	FairnessBasis            string   `json:"fairness_basis,omitempty"`
 
 	Errors         int64            `json:"errors"`
+	Joined         int64            `json:"joined"`
+	Finished       int64            `json:"finished"`
 	ErrorKinds     map[string]int64 `json:"error_kinds,omitempty"`
 	LostAnswers    int64            `json:"lost_answers"`
 	Resumes        int64            `json:"resumes"`
