@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
@@ -105,7 +106,14 @@ func newTab(t *testing.T, browser context.Context, name string, width, height in
 	err := chromedp.Do(ctx,
 		chromedp.EmulateViewport(width, height, vp...),
 		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-			_, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: watchScript})
+			if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: watchScript}); err != nil {
+				return err
+			}
+			// Reduced motion: the pages must honour it, and screenshots then
+			// never catch an animation half way.
+			_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+				Features: []*emulation.MediaFeature{{Name: "prefers-reduced-motion", Value: "reduce"}},
+			})
 			return err
 		}),
 	)
@@ -153,7 +161,7 @@ func eval[T any](b *tab, expr string) T {
 	b.t.Helper()
 	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
 	defer cancel()
-	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
 	if err != nil {
 		b.t.Fatalf("%s: evaluating %s: %v", b.name, expr, err)
 	}
@@ -166,7 +174,15 @@ func (b *tab) waitFor(what, predicate string) {
 	b.t.Helper()
 	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
 	defer cancel()
-	_, err := chromedp.Run(ctx, chromedp.Poll[bool](predicate, chromedp.WithPollingInterval(50*time.Millisecond)))
+	var err error
+	for {
+		// A navigation destroys the execution context the poll runs in; poll
+		// again in the new document until the step's deadline.
+		_, err = chromedp.Run(ctx, chromedp.Poll[bool](predicate, chromedp.WithPollingInterval(50*time.Millisecond)))
+		if err == nil || ctx.Err() != nil {
+			break
+		}
+	}
 	if err != nil {
 		body := eval[string](b, `document.querySelector("main") ? document.querySelector("main").innerText.slice(0, 1500) : document.body.innerText.slice(0, 1500)`)
 		b.t.Fatalf("%s: waiting for %s: %v\npage shows:\n%s", b.name, what, err, body)

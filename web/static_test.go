@@ -156,8 +156,8 @@ func TestPagesStartUnderCSP(t *testing.T) {
 }
 
 func TestLandingAndSetupLook(t *testing.T) {
+	base := startServer(t)
 	browser := newBrowser(t)
-	base := staticServer(t)
 	phone := newTab(t, browser, "phone", 360, 740, true)
 	phone.navigate(base + "/")
 	phone.waitVisible("#pin-input")
@@ -165,5 +165,8 @@ func TestLandingAndSetupLook(t *testing.T) {
 	desk := newTab(t, browser, "desk", 1280, 800, false)
 	desk.navigate(base + "/host")
 	desk.waitVisible("#setup-form")
+	desk.waitFor("banks and categories", `document.querySelectorAll("#bank option").length > 0 && document.querySelectorAll("#categories input").length > 0`)
 	desk.screenshot("host-setup")
+	desk.noProblems()
+	phone.noProblems()
 }

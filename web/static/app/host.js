@@ -48,6 +48,12 @@ function paintCategories() {
   const bank = banks.find((b) => (b.id ?? b.name) === $("#bank").value);
   const box = clear($("#categories"));
   const cats = (bank && bank.categories) || [];
+  // Offer only the kinds this bank can generate.
+  for (const input of document.querySelectorAll("#kinds input")) {
+    const ok = !bank || !bank.kinds || bank.kinds.includes(input.value);
+    input.closest("label").hidden = !ok;
+    if (!ok) input.checked = false;
+  }
   $("#categories-field").hidden = cats.length === 0;
   for (const c of cats) {
     const name = typeof c === "string" ? c : c.name;

@@ -366,14 +366,18 @@ function showReveal(r) {
   const card = $("#r-card");
   card.classList.remove("good", "bad", "none");
   let verdict;
-  if (poll) { verdict = "Thanks for voting"; card.classList.add("none"); $("#r-icon").textContent = "🗳️"; }
-  else if (!you.answered) { verdict = "Time's up: no answer"; card.classList.add("none"); $("#r-icon").textContent = "⏰"; }
-  else if (you.correct) { verdict = "Correct!"; card.classList.add("good"); $("#r-icon").textContent = "✅"; }
-  else { verdict = "Not this time"; card.classList.add("bad"); $("#r-icon").textContent = "❌"; }
+  let icon;
+  if (poll) { verdict = "Thanks for voting"; icon = ["none", "✓"]; }
+  else if (!you.answered) { verdict = "Time's up: no answer"; icon = ["none", "–"]; }
+  else if (you.correct) { verdict = "Correct!"; icon = ["good", "✓"]; }
+  else { verdict = "Not this time"; icon = ["bad", "✗"]; }
+  card.classList.add(icon[0]);
+  $("#r-icon").className = `icon icon-${icon[0]}`;
+  $("#r-icon").textContent = icon[1];
   $("#r-verdict").textContent = verdict;
   const pts = you.points || 0;
   $("#r-points").textContent = poll ? "" : `+${formatScore(pts)} points`;
-  $("#r-streak").textContent = you.streak > 1 ? `🔥 ${you.streak} in a row${you.streak_bonus ? ` (+${you.streak_bonus} bonus)` : ""}` : "";
+  $("#r-streak").textContent = you.streak > 1 ? `Streak: ${you.streak} in a row${you.streak_bonus ? ` (+${you.streak_bonus} bonus)` : ""}` : "";
   $("#r-rank").textContent = you.rank ? `${ordinal(you.rank)} place · ${formatScore(you.score)} points` : "";
   if (you.score !== undefined) setScore(you.score);
   const correctText = r.kind === "typed" ? (r.accept || [])[0] || r.term || "" :
@@ -393,7 +397,7 @@ function showStanding(lb) {
   const ahead = you.ahead;
   const text = ahead
     ? `${formatScore(ahead.score - (you.score ?? score))} points behind ${ahead.nickname}`
-    : you.rank === 1 ? "You're in the lead! 🏆" : "";
+    : you.rank === 1 ? "You're in the lead!" : "";
   $("#s-ahead").textContent = text;
   show("v-standing");
   announce(`You are ${you.rank ? ordinal(you.rank) : "unranked"} with ${you.score ?? score} points. ${text}`);
@@ -405,7 +409,7 @@ function showFinal(p) {
   const you = p.you || {};
   if (you.score !== undefined) setScore(you.score);
   $("#f-rank").textContent = you.rank ? ordinal(you.rank) : "–";
-  $("#f-icon").textContent = { 1: "🥇", 2: "🥈", 3: "🥉" }[you.rank] || "🏁";
+  $("#f-icon").textContent = you.rank && you.rank <= 3 ? String(you.rank) : "★";
   $("#f-score").textContent = `${formatScore(you.score ?? score)} points${p.players ? ` · ${p.players} players` : ""}`;
   show("v-final");
   paintReview();

@@ -193,7 +193,7 @@ export class Stage {
         el("p", { class: "pin-label", id: "pin-label", text: "Game PIN" }),
         el("p", { class: "pin", id: "pin", "aria-describedby": "pin-label", text: pinText }),
         this.qrSrc ? el("img", { class: "qr", src: this.qrSrc, alt: `QR code: scan to join game ${this.pin}`, width: 220, height: 220 }) : null,
-        this.locked ? el("p", { class: "tag tag-warn", text: "🔒 Joining is locked" }) : null),
+        this.locked ? el("p", { class: "tag tag-warn", text: "Joining is locked" }) : null),
       el("div", { class: "players-card card" },
         el("h2", {},
           el("span", { class: "count", id: "player-count", text: String(n) }),
@@ -209,7 +209,7 @@ export class Stage {
     const count = el("span", { id: "answered-count", text: String(this.answered) });
     this.answeredEl = count;
     this.playersEl = el("span", { text: String(this.playerCount || this.players.size || 0) });
-    this.pausedEl = el("p", { class: "tag tag-warn paused", text: "⏸ Paused", hidden: !this.paused });
+    this.pausedEl = el("p", { class: "tag tag-warn paused", text: "Paused", hidden: !this.paused });
     const options = q.kind === "typed"
       ? el("p", { class: "typed-hint card", text: "Type your answer on your device" })
       : el("ol", { class: "options", "aria-label": "Answer options" },
