@@ -168,7 +168,7 @@ function applyState(st) {
       return;
     default:
       phase = "lobby";
-      if (st.players) $("#lobby-count").textContent = String(st.players.length);
+      if (st.count !== undefined) $("#lobby-count").textContent = String(st.count);
       show("v-lobby");
       announce("You're in. Waiting for the host to start.");
   }
