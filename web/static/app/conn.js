@@ -227,7 +227,9 @@ export class Countdown {
   }
 
   paint(left) {
-    const secs = Math.ceil(left / 1000);
+    // Never show more than the question's time: the clock offset settles
+    // over the first pongs and may start a few ms off.
+    const secs = Math.min(Math.ceil(left / 1000), Math.ceil(this.total / 1000));
     if (this.textEl.textContent !== String(secs)) this.textEl.textContent = String(secs);
     this.textEl.classList.toggle("urgent", secs <= 5 && secs > 0);
     if (this.barEl) {
