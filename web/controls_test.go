@@ -62,6 +62,11 @@ func TestHostControlsDisplayAndTypedAnswers(t *testing.T) {
 	bob.do("reload", chromedp.Reload())
 	bob.waitFor("Bob to stay out after a reload", `!document.querySelector("#v-ended").hidden`)
 
+	// The host screen survives a reload (the host token is kept for the tab).
+	host.do("reload", chromedp.Reload())
+	host.waitText("#player-count", "1")
+	host.waitText("#player-list", "Ada")
+
 	host.key(" ") // Space starts the game
 	display.waitVisible(".question")
 	ada.waitVisible("#typed-input")

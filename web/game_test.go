@@ -127,6 +127,7 @@ func TestGameThroughPages(t *testing.T) {
 			}
 			if i < len(players)-1 {
 				p.waitText("#q-received", "Answer received")
+				host.waitText("#answered-count", strconv.Itoa(i+1))
 			} else {
 				// The last answer closes the question at once: the reveal may
 				// replace "answer received" before the test looks.
