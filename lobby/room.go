@@ -73,6 +73,7 @@ type room struct {
 	countDirty   bool
 	items        []outItem
 	snapshotDue  bool
+	dirty        bool
 	ended        bool
 	lastActivity time.Time
 }
@@ -183,6 +184,14 @@ func (r *room) run(ctx context.Context) {
 		case <-renew.C:
 			if !r.renew(ctx) {
 				return
+			}
+			if r.dirty {
+				// Joins and answers between phase changes reach the snapshot
+				// (game info, results, takeover) within a renewal period.
+				r.dirty = false
+				if err := r.saveSnapshot(ctx); err != nil {
+					r.log.Warn().Err(err).Msg("snapshot failed")
+				}
 			}
 			if time.Since(r.lastActivity) > r.l.cfg.IdleTimeout {
 				r.log.Info().Msg("room idle: ending the game")
@@ -466,6 +475,7 @@ func (r *room) flush(ctx context.Context) {
 	if len(r.items) == 0 {
 		return
 	}
+	r.dirty = true
 	if r.ended {
 		r.add(outItem{To: toAll, End: true})
 	}
@@ -482,7 +492,7 @@ func (r *room) flush(ctx context.Context) {
 		r.log.Warn().Err(err).Uint64("seq", r.outSeq).Msg("publish failed; receivers will resync")
 	}
 	if r.snapshotDue && !r.ended {
-		r.snapshotDue = false
+		r.snapshotDue, r.dirty = false, false
 		if err := r.saveSnapshot(c); err != nil {
 			r.log.Warn().Err(err).Msg("snapshot failed")
 		}
