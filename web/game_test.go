@@ -88,6 +88,7 @@ func TestGameThroughPages(t *testing.T) {
 	}
 	checkNoInjectedImage(t, host)
 	host.screenshot("host-lobby")
+	checkZoom200(t, host, 1280, 800)
 
 	host.click("#btn-next") // Start game
 	for q := 0; q < 3; q++ {
@@ -106,6 +107,7 @@ func TestGameThroughPages(t *testing.T) {
 			host.screenshot("host-question")
 			players[0].screenshot("phone-question")
 			checkPhoneLayout(t, players[0].tab)
+			checkZoom200(t, host, 1280, 800)
 		}
 		if q == 1 {
 			// Bob reloads before answering and must be back in the same seat.
@@ -229,6 +231,17 @@ func checkPhoneLayout(t *testing.T, b *tab) {
 			t.Errorf("%s: answer button %d is %.0f px tall, want at least 48", b.name, i+1, h)
 		}
 	}
+}
+
+// checkZoom200 shows the page as a browser zoomed to 200% would (half the CSS
+// pixels) and fails on horizontal scrolling, then restores the viewport.
+func checkZoom200(t *testing.T, b *tab, width, height int64) {
+	t.Helper()
+	b.do("zoom to 200%", chromedp.EmulateViewport(width/2, height/2))
+	if w := eval[[]int](b, `[document.documentElement.scrollWidth, document.documentElement.clientWidth]`); w[0] > w[1] {
+		t.Errorf("%s: at 200%% zoom the page is %d px wide in %d: horizontal scroll", b.name, w[0], w[1])
+	}
+	b.do("zoom back", chromedp.EmulateViewport(width, height))
 }
 
 func mustAtoi(t *testing.T, s string) int {
