@@ -469,7 +469,10 @@ func (r *room) welcome(in input, role string, pid game.PlayerID, token string) {
 // flush publishes the batch's items as one Output.
 func (r *room) flush(ctx context.Context) {
 	if r.countDirty && r.lastCount != nil && r.g.Phase() == game.PhaseQuestion {
-		r.broadcast(toAll, func(seq uint64) any { c := *r.lastCount; c.Seq = seq; return c }, nil, 0)
+		// Host and display only: a count per batch of answers to every phone
+		// would multiply the fan-out of a big game for a number players do
+		// not need.
+		r.broadcast(toHosts, func(seq uint64) any { c := *r.lastCount; c.Seq = seq; return c }, nil, 0)
 	}
 	r.countDirty = false
 	if len(r.items) == 0 {
