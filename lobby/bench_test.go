@@ -1,0 +1,86 @@
+package lobby_test
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+	"testing"
+
+	"github.com/quizroom/quizroom/game"
+	"github.com/quizroom/quizroom/lobby"
+	"github.com/quizroom/quizroom/lobby/membus"
+	"github.com/quizroom/quizroom/transport/wire"
+)
+
+// countingConn counts question frames and signals when a round is complete.
+type countingConn struct {
+	questions *atomic.Int64
+	target    int64
+	done      chan struct{}
+}
+
+func (c *countingConn) Send(f lobby.Frame) bool {
+	if f.Question >= 0 {
+		if c.questions.Add(1) == c.target {
+			c.done <- struct{}{}
+		}
+	}
+	return true
+}
+func (c *countingConn) Close(lobby.CloseReason) {}
+
+// BenchmarkQuestionFanOut measures one question reaching every player's
+// queue: host command -> input log -> actor -> one output -> view -> N conns.
+func BenchmarkQuestionFanOut(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		b.Run(fmt.Sprint(n, "players"), func(b *testing.B) {
+			ctx := context.Background()
+			l := lobby.New(membus.New(membus.Options{}), lobby.Config{MaxPlayers: n, InputQueue: 2 * n})
+			defer l.Close()
+			qs := make([]game.Question, 1000)
+			for i := range qs {
+				qs[i] = game.Question{ID: fmt.Sprint(i), Kind: game.KindSingle, Prompt: "Which one?", Options: []string{"a", "b", "c", "d"}, Correct: []int{1}}
+			}
+			created, err := l.CreateGame(ctx, lobby.GameSpec{Questions: qs, Settings: game.Settings{MaxPlayers: n}})
+			if err != nil {
+				b.Fatal(err)
+			}
+			host, err := l.Attach(ctx, lobby.Hello{Type: wire.TypeHost, PIN: created.PIN, HostToken: created.HostToken}, &fakeConn{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			var count atomic.Int64
+			done := make(chan struct{}, 1)
+			round := int64(0)
+			conns := make([]*countingConn, n)
+			for i := range conns {
+				conns[i] = &countingConn{questions: &count, done: done}
+				if _, err := l.Attach(ctx, lobby.Hello{Type: wire.TypeJoin, PIN: created.PIN, Nickname: fmt.Sprint("p", i)}, conns[i]); err != nil {
+					b.Fatal(err)
+				}
+			}
+			setTarget := func() {
+				round++
+				for _, c := range conns {
+					c.target = round * int64(n)
+				}
+			}
+			b.ResetTimer()
+			for i := 0; i < b.N && i < len(qs)-1; i++ {
+				setTarget()
+				cmds := []string{wire.TypeNext}
+				if i == 0 {
+					cmds = []string{wire.TypeStart}
+				} else {
+					cmds = []string{wire.TypeNext, wire.TypeNext} // close, then open the next
+				}
+				for _, cmd := range cmds {
+					if err := host.Submit(ctx, lobby.Message{Type: cmd}); err != nil {
+						b.Fatal(err)
+					}
+				}
+				<-done
+			}
+		})
+	}
+}
