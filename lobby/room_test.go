@@ -152,6 +152,16 @@ func TestRoomTimersRunTheGameByThemselves(t *testing.T) {
 		if hc.count(wire.TypePodium) != 1 || pc.count(wire.TypeReview) != 1 || hc.count(wire.TypeStats) != 1 {
 			t.Fatalf("no podium after the last question: host %v", hc.types())
 		}
+
+		// From the podium, next ends the game: the room and its view go away
+		// with every goroutine, without closing the lobby.
+		_ = host.Submit(context.Background(), lobby.Message{Type: wire.TypeNext})
+		synctest.Wait()
+		if hc.closed != lobby.CloseGameOver || pc.closed != lobby.CloseGameOver || l.Rooms() != 0 {
+			t.Fatalf("after the end: host %q player %q, %d rooms", hc.closed, pc.closed, l.Rooms())
+		}
+		goleak.VerifyNone(t, goleak.IgnoreTopFunction("internal/synctest.Run"),
+			goleak.IgnoreTopFunction("testing/synctest.testingSynctestTest"))
 	})
 }
 
