@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/quizroom/quizroom/game"
+	"github.com/quizroom/quizroom/lobby"
 	"github.com/quizroom/quizroom/transport/httpapi"
 	"github.com/quizroom/quizroom/transport/wire"
 )
@@ -167,5 +168,16 @@ func TestHealthReadyMetrics(t *testing.T) {
 	}
 	if resp, body := postJSON(t, s.URL+"/api/games", map[string]any{}); resp.StatusCode != 503 {
 		t.Fatalf("create while closing: %d %v", resp.StatusCode, body)
+	}
+}
+
+func TestMaxGamesPerInstance(t *testing.T) {
+	s := start(t, options{lobby: lobby.Config{MaxGames: 1}})
+	if resp, body := postJSON(t, s.URL+"/api/games", map[string]any{}); resp.StatusCode != 201 {
+		t.Fatalf("first game: %d %v", resp.StatusCode, body)
+	}
+	resp, body := postJSON(t, s.URL+"/api/games", map[string]any{})
+	if resp.StatusCode != 503 || errorCode(body) != string(wire.CodeTooManyGames) {
+		t.Fatalf("second game: %d %v", resp.StatusCode, body)
 	}
 }
