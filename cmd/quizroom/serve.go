@@ -84,7 +84,7 @@ var settings = []setting{
 	{"room-idle", "QUIZROOM_ROOM_IDLE", "2h", "a game with no input for this long ends"},
 	{"retention", "QUIZROOM_RETENTION", "24h", "how long an ended game's results stay readable"},
 	{"message-rate", "QUIZROOM_MESSAGE_RATE", "10", "messages per second one connection may send (burst 3x)"},
-	{"join-rate", "QUIZROOM_JOIN_RATE", "20", "join/resume/host/display attempts per second per client address (burst 10x)"},
+	{"join-rate", "QUIZROOM_JOIN_RATE", "200", "join/resume/host/display attempts per second per client address (burst 10x)"},
 	{"join-misses", "QUIZROOM_JOIN_MISSES", "10", "attempts at unknown PINs per minute per client address (burst 10)"},
 	{"queue", "QUIZROOM_QUEUE", "256", "outgoing messages queued per connection before it is closed as a slow consumer"},
 	{"write-timeout", "QUIZROOM_WRITE_TIMEOUT", "5s", "deadline of every WebSocket write"},
