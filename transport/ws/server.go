@@ -147,6 +147,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request, addr string, 
 	wsc.SetReadLimit(wire.MaxMessageBytes)
 	c := newConn(s, wsc, addr, log)
 	s.mu.Lock()
+	if s.draining {
+		// Shutdown began during the upgrade and will not see this one.
+		s.mu.Unlock()
+		wsc.Close(CloseShutdown.Code, CloseShutdown.Reason)
+		return
+	}
 	s.conns[c] = struct{}{}
 	s.mu.Unlock()
 	s.cfg.Observer.ConnOpened()
