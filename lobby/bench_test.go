@@ -68,11 +68,9 @@ func BenchmarkQuestionFanOut(b *testing.B) {
 			b.ResetTimer()
 			for i := 0; i < b.N && i < len(qs)-1; i++ {
 				setTarget()
-				cmds := []string{wire.TypeNext}
+				cmds := []string{wire.TypeNext, wire.TypeNext} // close, then open the next
 				if i == 0 {
 					cmds = []string{wire.TypeStart}
-				} else {
-					cmds = []string{wire.TypeNext, wire.TypeNext} // close, then open the next
 				}
 				for _, cmd := range cmds {
 					if err := host.Submit(ctx, lobby.Message{Type: cmd}); err != nil {

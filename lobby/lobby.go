@@ -288,9 +288,14 @@ func (l *Lobby) Results(ctx context.Context, pin, hostToken string) (game.Result
 	return g.Results(), nil
 }
 
+// loadGame returns a copy of the game: from the actor when it runs here,
+// else from the latest snapshot on the Bus.
 func (l *Lobby) loadGame(ctx context.Context, pin string) (*game.Game, roomMeta, error) {
 	if !wire.ValidPIN(pin) {
 		return nil, roomMeta{}, wire.Errorf(wire.CodeUnknownGame, "no game with PIN %q", pin)
+	}
+	if g, meta, ok := l.liveGame(ctx, pin); ok {
+		return g, meta, nil
 	}
 	snap, err := l.bus.LoadSnapshot(ctx, pin)
 	if errors.Is(err, ErrNoSnapshot) {
@@ -440,4 +445,39 @@ func engineError(err error) error {
 		return &wire.Error{Code: wire.Code(gerr.Code), Message: gerr.Message}
 	}
 	return err
+}
+
+// liveGame asks the local actor of pin, if any, for a copy of its game.
+func (l *Lobby) liveGame(ctx context.Context, pin string) (*game.Game, roomMeta, bool) {
+	l.mu.Lock()
+	r := l.rooms[pin]
+	l.mu.Unlock()
+	if r == nil {
+		return nil, roomMeta{}, false
+	}
+	type copied struct {
+		snap []byte
+		meta roomMeta
+	}
+	res := make(chan copied, 1)
+	q := func() { res <- copied{snap: r.g.Snapshot(), meta: roomMeta{HostTokenHash: r.meta.HostTokenHash}} }
+	select {
+	case r.queries <- q:
+	case <-ctx.Done():
+		return nil, roomMeta{}, false
+	default:
+		return nil, roomMeta{}, false // busy actor: the snapshot will do
+	}
+	select {
+	case c := <-res:
+		g, err := game.Restore(c.snap)
+		if err != nil {
+			return nil, roomMeta{}, false
+		}
+		return g, c.meta, true
+	case <-ctx.Done():
+		return nil, roomMeta{}, false
+	case <-time.After(2 * time.Second):
+		return nil, roomMeta{}, false // the actor ended meanwhile
+	}
 }

@@ -59,6 +59,9 @@ type room struct {
 
 	inputs  chan input
 	pending atomic.Int64
+	// queries run on the actor for readers on this instance (game info,
+	// results), so they see the live game rather than the last snapshot.
+	queries chan func()
 
 	// Actor state.
 	lastInput    string
@@ -86,6 +89,7 @@ func newRoom(l *Lobby, pin string, g *game.Game, meta roomMeta) *room {
 		meta:         meta,
 		log:          l.log.With().Str("pin", pin).Logger(),
 		inputs:       make(chan input, l.cfg.InputQueue),
+		queries:      make(chan func(), 16),
 		lastInput:    InputStart,
 		bindings:     map[game.PlayerID]binding{},
 		lastActivity: time.Now(),
@@ -178,6 +182,8 @@ func (r *room) run(ctx context.Context) {
 				}
 			}
 			r.flush(ctx)
+		case q := <-r.queries:
+			q()
 		case <-fire:
 			r.handle(r.g.Advance(time.Now()))
 			r.flush(ctx)
@@ -202,7 +208,6 @@ func (r *room) run(ctx context.Context) {
 		}
 		timer.Stop()
 	}
-	r.finish(ctx)
 }
 
 func (r *room) renew(ctx context.Context) bool {
@@ -480,6 +485,10 @@ func (r *room) flush(ctx context.Context) {
 	}
 	r.dirty = true
 	if r.ended {
+		// Store the end before anyone hears of it: a connection that sees
+		// the room close and comes back must find an ended game, not a
+		// lease held by an actor that is gone.
+		r.finish(ctx)
 		r.add(outItem{To: toAll, End: true})
 	}
 	data, err := json.Marshal(outMsg{Items: r.items})

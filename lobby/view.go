@@ -118,7 +118,11 @@ func (l *Lobby) ensureOwner(ctx context.Context, pin string) error {
 func (v *view) expect(ref uint64, conn Conn) <-chan attachResult {
 	ch := make(chan attachResult, 1)
 	v.mu.Lock()
-	v.waiting[ref] = waiter{conn: conn, ch: ch}
+	if v.ended {
+		ch <- attachResult{err: wire.Errorf(wire.CodeUnavailable, "the room stopped here; try again")}
+	} else {
+		v.waiting[ref] = waiter{conn: conn, ch: ch}
+	}
 	v.mu.Unlock()
 	return ch
 }
@@ -201,6 +205,13 @@ func (v *view) dispatch() {
 // close ends the view: every connection closes with reason and the view is
 // forgotten.
 func (v *view) close(reason CloseReason) {
+	// Forget the view first, so that a connection attaching from now on
+	// looks the room up afresh (and learns the game ended).
+	v.l.mu.Lock()
+	if v.l.views[v.pin] == v {
+		delete(v.l.views, v.pin)
+	}
+	v.l.mu.Unlock()
 	v.mu.Lock()
 	if v.ended {
 		v.mu.Unlock()
@@ -209,8 +220,12 @@ func (v *view) close(reason CloseReason) {
 	v.ended = true
 	members := v.members
 	v.members = map[uint64]*Member{}
+	refusal := wire.Errorf(wire.CodeUnavailable, "the room stopped here; try again")
+	if reason == CloseGameOver {
+		refusal = wire.Errorf(wire.CodeGameEnded, "game %s is over", v.pin)
+	}
 	for ref, w := range v.waiting {
-		w.ch <- attachResult{err: wire.Errorf(wire.CodeUnavailable, "the room stopped")}
+		w.ch <- attachResult{err: refusal}
 		delete(v.waiting, ref)
 	}
 	v.mu.Unlock()
@@ -219,11 +234,6 @@ func (v *view) close(reason CloseReason) {
 		m.conn.Close(reason)
 	}
 	v.sub.Close()
-	v.l.mu.Lock()
-	if v.l.views[v.pin] == v {
-		delete(v.l.views, v.pin)
-	}
-	v.l.mu.Unlock()
 }
 
 func (v *view) deliver(it *outItem) {

@@ -96,7 +96,7 @@ func TestResultsCSVDefusesFormulas(t *testing.T) {
 	s := start(t, options{})
 	g := s.newGame(t, mixedQuestions(), game.Settings{})
 	p := s.join(t, g.pin, "=HYPERLINK(1)")
-	// Results come from the room's snapshot, written at every phase change.
+	// Results of a running game come from its actor, live.
 	g.host.Send(map[string]any{"type": "start"})
 	p.Wait(wire.TypeQuestion)
 	req, _ := http.NewRequest(http.MethodGet, s.URL+"/api/games/"+g.pin+"/results.csv?host_token="+g.token, nil)
