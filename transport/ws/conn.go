@@ -153,6 +153,12 @@ func (c *conn) writeLoop() {
 					}
 				}
 			}
+			if cl == CloseSlow || cl == CloseIdle {
+				// The peer is not reading: a close handshake would only
+				// wait out its timeout.
+				c.ws.CloseNow()
+				return
+			}
 			c.ws.Close(cl.Code, cl.Reason)
 			return
 		}
