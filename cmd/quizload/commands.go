@@ -260,9 +260,16 @@ func runBenchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		t, err := ses.start(ctx, sc.instances)
 		if err != nil {
 			ses.close()
-			return fmt.Errorf("%s: %w", name, err)
+			if ctx.Err() != nil {
+				return err
+			}
+			skipped = append(skipped, fmt.Sprintf("%s: %v", name, err))
+			fmt.Fprintf(stderr, "quizload: %s not run: %v\n", name, err)
+			continue
 		}
+		began := time.Now()
 		rec, err := r.measure(ctx, sc, t)
+		fmt.Fprintf(stderr, "quizload: %s took %s\n", name, time.Since(began).Round(time.Second))
 		ses.close() // a fresh server per scenario: RSS and CPU are its own
 		if err != nil {
 			if ctx.Err() != nil {

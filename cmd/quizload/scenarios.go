@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -208,12 +209,14 @@ func (r *runner) play(ctx context.Context, s scenario, t target, body map[string
 	start := time.Now()
 
 	var joinedOnce sync.Once
+	var playing atomic.Bool // the games run: client saturation counts from here
 	var bar *progressbar.ProgressBar
 	var barStage string
 	var barMu sync.Mutex
 	plan.Progress = func(stage string, done, all int64) {
 		if stage == "join" && done >= int64(total) {
 			joinedOnce.Do(func() {
+				playing.Store(true)
 				now := sampleAll(t.pids)
 				if now.RSSKiB > 0 && total > 0 {
 					u.rssPerPlayer = float64(now.RSSKiB-base.RSSKiB) / float64(total)
@@ -246,7 +249,7 @@ func (r *runner) play(ctx context.Context, s scenario, t target, body map[string
 	var peakRSS int64
 	sampler.Go(func() {
 		prevCPU, prevT := selfCPU(), time.Now()
-		tick := time.NewTicker(500 * time.Millisecond)
+		tick := time.NewTicker(time.Second)
 		defer tick.Stop()
 		for {
 			select {
@@ -255,7 +258,9 @@ func (r *runner) play(ctx context.Context, s scenario, t target, body map[string
 			case <-tick.C:
 				c, now := selfCPU(), time.Now()
 				pct := (c - prevCPU) / now.Sub(prevT).Seconds() / float64(r.pin.clientCores()) * 100
-				u.peakClientPct = max(u.peakClientPct, pct)
+				if playing.Load() {
+					u.peakClientPct = max(u.peakClientPct, pct)
+				}
 				prevCPU, prevT = c, now
 				peakRSS = max(peakRSS, sampleAll(t.pids).RSSKiB)
 			}

@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -72,24 +73,33 @@ func (p pinning) command(name string, args ...string) *exec.Cmd {
 
 // child is a process quizload started and stops by its pid.
 type child struct {
-	name string
-	cmd  *exec.Cmd
-	url  string
-	pid  int // the server's own pid (taskset execs it, so it is cmd's pid)
+	name   string
+	cmd    *exec.Cmd
+	url    string
+	pid    int // the server's own pid (taskset execs it, so it is cmd's pid)
+	exited chan struct{}
+}
+
+// startChild starts cmd and watches for its exit.
+func startChild(name string, cmd *exec.Cmd) (*child, error) {
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	c := &child{name: name, cmd: cmd, pid: cmd.Process.Pid, exited: make(chan struct{})}
+	go func() { cmd.Wait(); close(c.exited) }()
+	return c, nil
 }
 
 func (c *child) stop() {
-	if c == nil || c.cmd.Process == nil {
+	if c == nil {
 		return
 	}
 	c.cmd.Process.Signal(syscall.SIGTERM)
-	done := make(chan struct{})
-	go func() { c.cmd.Wait(); close(done) }()
 	select {
-	case <-done:
+	case <-c.exited:
 	case <-time.After(10 * time.Second):
 		c.cmd.Process.Kill()
-		<-done
+		<-c.exited
 	}
 }
 
@@ -143,16 +153,40 @@ func startServer(ctx context.Context, pin pinning, opt serverOptions) (*child, e
 		cmd.Env = append(cmd.Env, "REDIS_URL="+opt.redisURL)
 	}
 	cmd.Env = append(cmd.Env, opt.extraEnv...)
-	cmd.Stdout, cmd.Stderr = opt.logTo, opt.logTo
-	if err := cmd.Start(); err != nil {
+	var log tailBuffer
+	cmd.Stdout, cmd.Stderr = io.MultiWriter(opt.logTo, &log), io.MultiWriter(opt.logTo, &log)
+	c, err := startChild("quizroom", cmd)
+	if err != nil {
 		return nil, err
 	}
-	c := &child{name: "quizroom", cmd: cmd, url: "http://" + addr, pid: cmd.Process.Pid}
-	if err := waitHTTP(ctx, c.url+"/healthz", cmd); err != nil {
+	c.url = "http://" + addr
+	if err := waitHTTP(ctx, c.url+"/healthz", c.exited); err != nil {
 		c.stop()
-		return nil, fmt.Errorf("quizroom on %s: %w", addr, err)
+		return nil, fmt.Errorf("quizroom on %s: %w: %s", addr, err, strings.TrimSpace(log.String()))
 	}
 	return c, nil
+}
+
+// tailBuffer keeps the last few KiB a child wrote, to explain a failed start.
+type tailBuffer struct {
+	mu  sync.Mutex
+	buf []byte
+}
+
+func (t *tailBuffer) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.buf = append(t.buf, p...)
+	if len(t.buf) > 4096 {
+		t.buf = t.buf[len(t.buf)-4096:]
+	}
+	return len(p), nil
+}
+
+func (t *tailBuffer) String() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return string(t.buf)
 }
 
 // startFloor re-executes quizload as the floor server.
@@ -167,10 +201,10 @@ func startFloor(ctx context.Context, pin pinning) (*child, error) {
 		return nil, err
 	}
 	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
+	c, err := startChild("floor", cmd)
+	if err != nil {
 		return nil, err
 	}
-	c := &child{name: "floor", cmd: cmd, pid: cmd.Process.Pid}
 	line, err := bufio.NewReader(out).ReadString('\n')
 	if err != nil {
 		c.stop()
@@ -181,24 +215,9 @@ func startFloor(ctx context.Context, pin pinning) (*child, error) {
 	return c, nil
 }
 
-func waitHTTP(ctx context.Context, url string, cmd *exec.Cmd) error {
+func waitHTTP(ctx context.Context, url string, exited <-chan struct{}) error {
 	deadline := time.Now().Add(30 * time.Second)
 	client := &http.Client{Timeout: time.Second}
-	exited := make(chan struct{})
-	go func() {
-		// Process.Wait would reap the child; poll its state from /proc instead.
-		for {
-			if _, err := os.Stat("/proc/" + strconv.Itoa(cmd.Process.Pid)); err != nil {
-				close(exited)
-				return
-			}
-			select {
-			case <-time.After(100 * time.Millisecond):
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
 	for time.Now().Before(deadline) {
 		resp, err := client.Get(url)
 		if err == nil {
@@ -229,10 +248,10 @@ func startRedis(ctx context.Context, dir string) (*child, string, error) {
 		return nil, "", err
 	}
 	cmd := exec.Command(bin, "--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir)
-	if err := cmd.Start(); err != nil {
+	c, err := startChild("redis-server", cmd)
+	if err != nil {
 		return nil, "", err
 	}
-	c := &child{name: "redis-server", cmd: cmd, pid: cmd.Process.Pid}
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
 		conn, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), 200*time.Millisecond)

@@ -70,7 +70,6 @@ type Host struct {
 
 	conn      *websocket.Conn
 	startOnce sync.Once
-	podium    chan struct{}
 	questions int
 	errs      []string
 	mu        sync.Mutex
@@ -87,7 +86,6 @@ func (h *Host) Connect(ctx context.Context) error {
 		return fmt.Errorf("host: %w", err)
 	}
 	h.conn = c
-	h.podium = make(chan struct{})
 	if err := write(ctx, c, fmt.Appendf(nil, `{"type":"host","pin":%q,"host_token":%q}`, h.Game.PIN, h.Game.HostToken)); err != nil {
 		c.CloseNow()
 		return fmt.Errorf("host: %w", err)
@@ -119,15 +117,29 @@ func (h *Host) Start(ctx context.Context) error {
 }
 
 // Drive reads the host connection until the podium (or ended), sending next
-// after each reveal and leaderboard. It returns the number of questions seen.
+// after each reveal and leaderboard. A dropped host connection is reopened
+// with the host token (a few times), as the host screen would. It returns the
+// number of questions seen.
 func (h *Host) Drive(ctx context.Context) (int, error) {
-	defer h.conn.CloseNow()
+	defer func() { h.conn.CloseNow() }()
 	var buf []byte
+	reconnects := 0
 	for {
 		msg, err := readMessage(ctx, h.conn, buf)
 		buf = msg[:0]
 		if err != nil {
-			return h.questions, fmt.Errorf("host: %w", err)
+			if ctx.Err() != nil || reconnects >= 3 {
+				return h.questions, fmt.Errorf("host: %w", err)
+			}
+			reconnects++
+			h.mu.Lock()
+			h.errs = append(h.errs, "host connection dropped: "+err.Error())
+			h.mu.Unlock()
+			h.conn.CloseNow()
+			if err := h.Connect(ctx); err != nil {
+				return h.questions, err
+			}
+			continue
 		}
 		h.emit(msg)
 		typ := wirescan.Type(msg)

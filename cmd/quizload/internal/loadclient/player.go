@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"strconv"
 	"sync"
 	"time"
@@ -36,6 +37,8 @@ type player struct {
 	sentQ       int
 	accepted    uint64 // questions whose answer the server accepted
 	lastScore   int64
+	lastAnswer  []byte
+	retries     int
 	podiumAt    time.Time
 }
 
@@ -50,6 +53,10 @@ var (
 	tError    = []byte("error")
 	tReconn   = []byte("reconnect")
 )
+
+// debugTypes counts received frames by type as "errors" (QUIZLOAD_DEBUG_TYPES=1),
+// to see what a server sends.
+var debugTypes = os.Getenv("QUIZLOAD_DEBUG_TYPES") == "1"
 
 // run plays until the game ends, resuming after planned drops.
 func (p *player) run(ctx context.Context) {
@@ -153,6 +160,9 @@ func (p *player) connectAndPlay(ctx context.Context, resume bool) error {
 // handle reacts to one frame; it returns true when the player is done.
 func (p *player) handle(ctx context.Context, msg []byte, resumed bool) bool {
 	typ := wirescan.Type(msg)
+	if debugTypes {
+		p.s.fail("debug_frame:"+string(typ), "")
+	}
 	switch {
 	case bytes.Equal(typ, tQuestion):
 		p.onQuestion(ctx, msg)
@@ -181,7 +191,11 @@ func (p *player) handle(ctx context.Context, msg []byte, resumed bool) bool {
 		p.mu.Unlock()
 		return true
 	case bytes.Equal(typ, tError):
-		p.s.fail("server_error:"+string(wirescan.String(msg, "code")), string(msg))
+		code := wirescan.String(msg, "code")
+		p.s.fail("server_error:"+string(code), string(msg))
+		if bytes.Equal(code, []byte("room_busy")) {
+			p.retryAnswer(ctx, msg)
+		}
 	case bytes.Equal(typ, tReconn):
 		p.s.fail("reconnect_requested", string(msg))
 	}
@@ -246,7 +260,10 @@ func (p *player) sendAnswer(ctx context.Context, q int, frame []byte) {
 		p.mu.Unlock()
 		return
 	}
-	p.sentAt, p.sentQ = time.Now(), q
+	if p.sentQ != q {
+		p.retries = 0
+	}
+	p.sentAt, p.sentQ, p.lastAnswer = time.Now(), q, frame
 	p.mu.Unlock()
 	if err := write(ctx, c, frame); err != nil && ctx.Err() == nil {
 		p.mu.Lock()
@@ -256,6 +273,29 @@ func (p *player) sendAnswer(ctx context.Context, q int, frame []byte) {
 			p.s.fail("answer_write", err.Error())
 		}
 	}
+}
+
+// retryAnswer sends a refused answer again after a pause, as the error's
+// "try again" invites, up to three times per question.
+func (p *player) retryAnswer(ctx context.Context, msg []byte) {
+	re := wirescan.String(msg, "re")
+	if len(re) < 2 || re[0] != 'a' {
+		return
+	}
+	q, err := strconv.Atoi(string(re[1:]))
+	if err != nil {
+		return
+	}
+	p.mu.Lock()
+	if p.curQ != q || p.retries >= 3 || p.lastAnswer == nil {
+		p.mu.Unlock()
+		return
+	}
+	p.retries++
+	frame := p.lastAnswer
+	wait := time.Duration(50*p.retries) * time.Millisecond
+	p.mu.Unlock()
+	time.AfterFunc(wait, func() { p.sendAnswer(ctx, q, frame) })
 }
 
 func (p *player) onAck(msg []byte) {
@@ -383,7 +423,8 @@ func (p *player) onWelcome(ctx context.Context, msg []byte, resumed bool) {
 	}
 	if !ok {
 		p.s.resumeFailed.Add(1)
-		p.s.fail("resume_mismatch", fmt.Sprintf("player %d: had score %d, resume says %s", p.i, lastScore, msg))
+		p.s.fail("resume_mismatch", fmt.Sprintf("player %d q %d: had score %d, answer accepted %v; resume says phase %s q %d score %d answered %v",
+			p.i, q, lastScore, accepted&(1<<uint(q%MaxQuestions)) != 0, w.State.Phase, w.State.Q, w.State.Score, w.State.Answered))
 	}
 	_ = ctx
 }
