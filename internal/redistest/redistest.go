@@ -25,8 +25,11 @@ type Server struct {
 	Addr string
 	Port int
 
-	tb   testing.TB
-	bin  string
+	tb  testing.TB
+	bin string
+	// dir, when set, holds an append-only file fsynced on every write, so
+	// Stop and Restart keep the data (a Redis restarted for maintenance).
+	dir  string
 	mu   sync.Mutex
 	cmd  *exec.Cmd
 	done chan struct{} // closed when the current process has exited
@@ -52,7 +55,20 @@ func Binary(tb testing.TB) string {
 // test ends.
 func Start(tb testing.TB) *Server {
 	tb.Helper()
-	s := &Server{tb: tb, bin: Binary(tb), log: &lockedBuffer{}}
+	return start(tb, "")
+}
+
+// StartPersistent is Start with persistence: an append-only file in a
+// temporary directory, fsynced on every write, so that data written before
+// Stop is there after Restart.
+func StartPersistent(tb testing.TB) *Server {
+	tb.Helper()
+	return start(tb, tb.TempDir())
+}
+
+func start(tb testing.TB, dir string) *Server {
+	tb.Helper()
+	s := &Server{tb: tb, bin: Binary(tb), log: &lockedBuffer{}, dir: dir}
 	var lastErr error
 	// A free port can be taken between our probe and redis's bind; try again.
 	for range 5 {
@@ -116,7 +132,7 @@ func (s *Server) Restart() {
 }
 
 func (s *Server) launch() error {
-	cmd := exec.Command(s.bin,
+	args := []string{
 		"--port", strconv.Itoa(s.Port),
 		"--bind", "127.0.0.1",
 		"--save", "",
@@ -124,7 +140,11 @@ func (s *Server) launch() error {
 		"--daemonize", "no",
 		"--protected-mode", "no",
 		"--loglevel", "notice",
-	)
+	}
+	if s.dir != "" {
+		args = append(args, "--dir", s.dir, "--appendonly", "yes", "--appendfsync", "always")
+	}
+	cmd := exec.Command(s.bin, args...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		return err
@@ -176,21 +196,24 @@ func (s *Server) launch() error {
 
 // ping speaks just enough RESP to see the server answer, without a client
 // library in the harness.
-func ping(addr string) error {
+func ping(addr string) error { return do(addr, "PING\r\n", "+PONG") }
+
+// do sends one inline command and checks the first line of the reply.
+func do(addr, cmd, want string) error {
 	c, err := net.DialTimeout("tcp", addr, 2*time.Second)
 	if err != nil {
 		return err
 	}
 	defer c.Close()
 	_ = c.SetDeadline(time.Now().Add(2 * time.Second))
-	if _, err := c.Write([]byte("PING\r\n")); err != nil {
+	if _, err := c.Write([]byte(cmd)); err != nil {
 		return err
 	}
 	line, err := bufio.NewReader(c).ReadString('\n')
 	if err != nil {
 		return err
 	}
-	if strings.TrimSpace(line) != "+PONG" {
+	if strings.TrimSpace(line) != want {
 		return fmt.Errorf("unexpected reply %q", line)
 	}
 	return nil

@@ -37,3 +37,15 @@ func TestTwoServersGetDifferentPorts(t *testing.T) {
 		t.Fatal("a test server took 6379")
 	}
 }
+
+func TestPersistentKeepsDataAcrossRestart(t *testing.T) {
+	s := StartPersistent(t)
+	if err := do(s.Addr, "SET k v\r\n", "+OK"); err != nil {
+		t.Fatal(err)
+	}
+	s.Stop()
+	s.Restart()
+	if err := do(s.Addr, "GET k\r\n", "$1"); err != nil {
+		t.Fatalf("after restart: %v", err)
+	}
+}

@@ -1,0 +1,336 @@
+package clustertest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/quizroom/quizroom/transport/wire"
+)
+
+var debugClient = os.Getenv("QR_DEBUG_CLIENT")
+
+// frame is the part of any server message the test clients read.
+type frame struct {
+	Type        string          `json:"type"`
+	Seq         uint64          `json:"seq"`
+	Re          json.RawMessage `json:"re"`
+	Q           int             `json:"q"`
+	Accepted    bool            `json:"accepted"`
+	Code        string          `json:"code"`
+	Message     string          `json:"message"`
+	PlayerID    string          `json:"player_id"`
+	ResumeToken string          `json:"resume_token"`
+	Options     []string        `json:"options"`
+	Correct     []int           `json:"correct"`
+	Reason      string          `json:"reason"`
+	Count       int             `json:"count"`
+	State       *wire.State     `json:"state"`
+	You         json.RawMessage `json:"you"`
+
+	// top is a "state" message, which is a State at the top level.
+	top *wire.State
+}
+
+// broadcastTypes carry a seq one above the previous broadcast; everything
+// else repeats the last one (docs/protocol.md).
+var broadcastTypes = map[string]bool{
+	"lobby": true, "player_joined": true, "player_left": true, "player_connection": true,
+	"question": true, "answers_count": true, "paused": true, "resumed": true, "extended": true,
+	"reveal": true, "leaderboard": true, "podium": true, "ended": true, "lock_changed": true,
+}
+
+// client is one simulated player or host. It reconnects to the next instance
+// when its connection drops, and resumes with its token; it checks the
+// sequence numbers and asks for a state on a gap, as the protocol says.
+type client struct {
+	t     *testing.T
+	name  string
+	urls  []string
+	home  int
+	pin   string
+	host  string // host token for a host client
+	gate  func(q int) <-chan struct{}
+	pick  func(q int, options int) int
+	onMsg func(c *client, f frame) // host driver hook, called from the read loop
+
+	mu          sync.Mutex
+	conn        *websocket.Conn
+	playerID    string
+	token       string
+	lastSeq     uint64
+	gaps        int
+	reconnects  int
+	open        int // question open on the client's screen, -1 none
+	sentFor     map[int]bool
+	accepted    map[int]int // question -> choice the server accepted
+	podiumScore int
+	sawPodium   bool
+	over        bool
+	done        chan struct{}
+}
+
+func newClient(t *testing.T, name string, urls []string, home int, pin string) *client {
+	return &client{t: t, name: name, urls: urls, home: home, pin: pin, open: -1,
+		sentFor: map[int]bool{}, accepted: map[int]int{}, done: make(chan struct{})}
+}
+
+func (c *client) send(ctx context.Context, conn *websocket.Conn, v any) {
+	data, _ := json.Marshal(v)
+	wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	_ = conn.Write(wctx, websocket.MessageText, data)
+}
+
+// run plays until the game is over or ctx ends.
+func (c *client) run(ctx context.Context) {
+	defer close(c.done)
+	for attempt := 0; ctx.Err() == nil; attempt++ {
+		if c.session(ctx) {
+			return
+		}
+		c.mu.Lock()
+		c.home = (c.home + 1) % len(c.urls)
+		c.reconnects++
+		c.mu.Unlock()
+		// A short pause before reconnecting, as the web client does.
+		if !sleep(ctx, 100*time.Millisecond) {
+			return
+		}
+	}
+}
+
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
+// session is one connection; it reports whether the game is over.
+func (c *client) session(ctx context.Context) bool {
+	dctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	conn, _, err := websocket.Dial(dctx, c.urls[c.home], &websocket.DialOptions{Subprotocols: []string{wire.Subprotocol}})
+	cancel()
+	if err != nil {
+		return false
+	}
+	defer conn.CloseNow()
+	conn.SetReadLimit(1 << 20)
+	c.mu.Lock()
+	c.conn = conn
+	// Answers in flight on the old connection may be lost with it: a new
+	// connection answers again whatever was not acknowledged.
+	c.sentFor = map[int]bool{}
+	token, pid := c.token, c.playerID
+	c.mu.Unlock()
+	switch {
+	case c.host != "":
+		c.send(ctx, conn, map[string]any{"type": "host", "pin": c.pin, "host_token": c.host, "id": "hello"})
+	case pid != "":
+		c.send(ctx, conn, map[string]any{"type": "resume", "pin": c.pin, "resume_token": token, "id": "hello"})
+	default:
+		c.send(ctx, conn, map[string]any{"type": "join", "pin": c.pin, "nickname": c.name, "id": "hello"})
+	}
+	for {
+		_, data, err := conn.Read(ctx)
+		if err != nil {
+			c.mu.Lock()
+			over := c.over
+			c.mu.Unlock()
+			return over
+		}
+		var f frame
+		err = json.Unmarshal(data, &f)
+		if err == nil && f.Type == "state" {
+			f.top = new(wire.State)
+			err = json.Unmarshal(data, f.top)
+		}
+		if err != nil {
+			c.t.Errorf("%s: undecodable frame %q: %v", c.name, data, err)
+			continue
+		}
+		if debugClient != "" && c.name == debugClient {
+			c.t.Logf("%s <- %.200s", c.name, data)
+		}
+		if c.handle(ctx, conn, f) {
+			conn.Close(websocket.StatusNormalClosure, "")
+			return true
+		}
+	}
+}
+
+func (c *client) handle(ctx context.Context, conn *websocket.Conn, f frame) (over bool) {
+	c.mu.Lock()
+	// The sequence check: a broadcast must be exactly one after the last.
+	switch {
+	case f.Type == "welcome" || f.Type == "state":
+		c.lastSeq = f.Seq
+	case broadcastTypes[f.Type] && c.lastSeq != 0 && f.Seq > c.lastSeq+1:
+		c.gaps++
+		c.lastSeq = f.Seq
+		c.mu.Unlock()
+		c.send(ctx, conn, map[string]any{"type": "sync"})
+		c.mu.Lock()
+	case f.Seq > c.lastSeq:
+		c.lastSeq = f.Seq
+	}
+	c.mu.Unlock()
+
+	switch f.Type {
+	case "welcome":
+		c.mu.Lock()
+		if f.PlayerID != "" {
+			c.playerID, c.token = f.PlayerID, f.ResumeToken
+		}
+		c.mu.Unlock()
+		if f.State != nil {
+			c.applyState(ctx, conn, *f.State)
+		}
+	case "state":
+		c.applyState(ctx, conn, *f.top)
+	case "question":
+		c.questionOpen(ctx, conn, f.Q, len(f.Options), false)
+	case "answer_ack":
+		c.mu.Lock()
+		switch {
+		case f.Accepted:
+			c.accepted[f.Q] = c.pick(f.Q, 0)
+		case f.Code == string(wire.CodeAlreadyAnswered):
+			// An earlier send of the same answer was applied (its ack was
+			// lost with a connection): the first answer stands.
+			c.accepted[f.Q] = c.pick(f.Q, 0)
+		case f.Code == string(wire.CodeUnavailable) || f.Code == string(wire.CodeRoomBusy):
+			c.sentFor[f.Q] = false // resent when the state below shows the question open
+			go func() {
+				if sleep(ctx, 200*time.Millisecond) {
+					c.send(ctx, conn, map[string]any{"type": "sync"})
+				}
+			}()
+		}
+		c.mu.Unlock()
+	case "reveal":
+		c.mu.Lock()
+		c.open = -1
+		c.mu.Unlock()
+	case "podium":
+		c.notePodium(f.You)
+	case "ended":
+		c.mu.Lock()
+		c.over = true
+		c.mu.Unlock()
+		return true
+	case "error":
+		if string(f.Re) == `"hello"` {
+			c.t.Errorf("%s: refused at attach: %s %s", c.name, f.Code, f.Message)
+		}
+	}
+	if c.onMsg != nil {
+		c.onMsg(c, f)
+	}
+	return false
+}
+
+func (c *client) notePodium(you json.RawMessage) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.sawPodium = true
+	var y wire.YouRank
+	if len(you) > 0 && json.Unmarshal(you, &y) == nil {
+		c.podiumScore = y.Score
+	}
+}
+
+func (c *client) applyState(ctx context.Context, conn *websocket.Conn, st wire.State) {
+	switch st.Phase {
+	case "question":
+		if st.Question != nil {
+			answered := st.Answered != nil && *st.Answered
+			c.questionOpen(ctx, conn, st.Q, len(st.Question.Options), answered)
+		}
+	case "podium", "ended":
+		if st.Podium != nil {
+			you, _ := json.Marshal(st.Podium.You)
+			if st.Podium.You != nil {
+				c.notePodium(you)
+			}
+		}
+		if st.Score != nil {
+			c.mu.Lock()
+			c.sawPodium, c.podiumScore = true, *st.Score
+			c.mu.Unlock()
+		}
+		if st.Phase == "ended" {
+			c.mu.Lock()
+			c.over = true
+			c.mu.Unlock()
+		}
+	}
+}
+
+// questionOpen answers q once its gate opens (players only).
+func (c *client) questionOpen(ctx context.Context, conn *websocket.Conn, q, options int, answered bool) {
+	if c.host != "" || c.pick == nil {
+		return
+	}
+	c.mu.Lock()
+	c.open = q
+	if answered {
+		if _, ok := c.accepted[q]; !ok {
+			c.accepted[q] = c.pick(q, options)
+		}
+	}
+	if c.sentFor[q] || answered {
+		c.mu.Unlock()
+		return
+	}
+	c.sentFor[q] = true
+	c.mu.Unlock()
+	choice := c.pick(q, options)
+	go func() {
+		if g := c.gate(q); g != nil {
+			select {
+			case <-g:
+			case <-ctx.Done():
+				return
+			}
+		}
+		c.mu.Lock()
+		current := c.conn
+		c.mu.Unlock()
+		if current != conn {
+			return // that connection is gone; the new one answers from its welcome
+		}
+		c.send(ctx, conn, map[string]any{"type": "answer", "q": q, "choice": choice, "id": fmt.Sprintf("a%d", q)})
+	}()
+}
+
+// command sends a host command on the current connection.
+func (c *client) command(ctx context.Context, typ string) {
+	c.mu.Lock()
+	conn := c.conn
+	c.mu.Unlock()
+	if conn != nil {
+		c.send(ctx, conn, map[string]any{"type": typ})
+	}
+}
+
+func (c *client) snapshot() (accepted map[int]int, score int, sawPodium bool, gaps, reconnects int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	accepted = map[int]int{}
+	for k, v := range c.accepted {
+		accepted[k] = v
+	}
+	return accepted, c.podiumScore, c.sawPodium, c.gaps, c.reconnects
+}

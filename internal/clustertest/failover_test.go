@@ -1,0 +1,68 @@
+package clustertest
+
+import (
+	"context"
+	"testing"
+	"time"
+)
+
+// TestOwnerKilledMidQuestion: the instance that owns the game dies abruptly
+// while question 2 is open and half the players have answered. Another
+// instance takes the room over within 3 s; the other half answer after the
+// takeover; the game finishes with every accepted answer counted and every
+// score as the rules give it.
+func TestOwnerKilledMidQuestion(t *testing.T) {
+	c := startCluster(t, 3)
+	owner := c.insts[0] // CreateGame runs on insts[0], which owns the room
+	const killAt = 2
+	release := make(chan struct{})
+	var takeover time.Duration
+	sc := scenario{
+		players:   60,
+		questions: questions(5, map[int]time.Duration{killAt: 30 * time.Second}),
+		gate: func(p, q int) <-chan struct{} {
+			if q == killAt && p%2 == 1 {
+				return release
+			}
+			return nil
+		},
+		during: func(ctx context.Context, r *run) {
+			waitFor(ctx, t, "the even players' answers to the open question are acknowledged", func() bool {
+				for i, p := range r.players {
+					if i%2 == 1 {
+						continue
+					}
+					acc, _, _, _, _ := p.snapshot()
+					if choice, ok := acc[killAt]; !ok || choice != pick(i, killAt) {
+						return false
+					}
+				}
+				return true
+			})
+			holder, err := c.insts[1].fault.LeaseHolder(ctx, r.pin)
+			if err != nil || holder != owner.name {
+				t.Fatalf("lease holder before the kill = %q, %v; want %s", holder, err, owner.name)
+			}
+			owner.kill()
+			killed := time.Now()
+			waitFor(ctx, t, "another instance holds the room's lease", func() bool {
+				h, err := c.insts[1].fault.LeaseHolder(ctx, r.pin)
+				return err == nil && h != "" && h != owner.name
+			})
+			takeover = time.Since(killed)
+			close(release)
+		},
+	}
+	r := play(t, c, sc)
+	if takeover > 3*time.Second {
+		t.Errorf("takeover took %v, want at most 3s", takeover)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	r.checkScores(ctx, c.insts[1])
+	gaps, reconnects, answered := r.stats()
+	if answered != 60*5 {
+		t.Errorf("%d answers accepted, want %d (the open question stayed open long enough for everyone)", answered, 60*5)
+	}
+	t.Logf("takeover %v, gaps %d, reconnects %d, answers %d", takeover, gaps, reconnects, answered)
+}
