@@ -283,9 +283,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		IdleTimeout: cfg.RoomIdle,
 		Retention:   cfg.Retention,
 		AnswerGrace: time.Duration(cfg.AnswerGraceMs) * time.Millisecond,
+		LeaseTTL:    leaseTTL(cfg.RedisURL),
 		Log:         log,
 		Observer:    metrics,
 	})
+	defer watchOwners(lob, cfg.RedisURL)()
 	joins := ws.NewAddrLimiter(cfg.JoinRate, int(cfg.JoinRate*10)+1, cfg.JoinMisses, 10)
 	var origins []string
 	for _, o := range strings.Split(cfg.Origins, ",") {

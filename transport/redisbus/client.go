@@ -40,8 +40,8 @@ func NewClient(rawURL string) (redis.UniversalClient, error) {
 	if err != nil {
 		return nil, fmt.Errorf("redis URL: %w", err)
 	}
-	if u.Scheme != "redis" && u.Scheme != "rediss" {
-		return nil, fmt.Errorf("redis URL: scheme %q, want redis:// or rediss://", u.Scheme)
+	if u.Scheme != "redis" && u.Scheme != "rediss" && u.Scheme != "unix" {
+		return nil, fmt.Errorf("redis URL: scheme %q, want redis://, rediss:// or unix://", u.Scheme)
 	}
 	q := u.Query()
 	cluster := false
