@@ -70,6 +70,14 @@ func (s *session) start(ctx context.Context, n int) (target, error) {
 		s.bin = bin
 	}
 	opt := serverOptions{bin: s.bin, extraEnv: serverEnv, logTo: s.logTo}
+	var pprofAddr string
+	if s.r.profileDir != "" {
+		port, err := freePort()
+		if err != nil {
+			return target{}, err
+		}
+		pprofAddr = fmt.Sprintf("127.0.0.1:%d", port)
+	}
 	if n > 1 {
 		rc, redisURL, err := startRedis(ctx, s.dir)
 		if err != nil {
@@ -79,8 +87,13 @@ func (s *session) start(ctx context.Context, n int) (target, error) {
 		opt.redisURL = redisURL
 	}
 	var t target
-	for range n {
-		c, err := startServer(ctx, s.r.pin, opt)
+	for k := range n {
+		o := opt
+		if k == 0 && pprofAddr != "" {
+			o.extraEnv = append(append([]string(nil), opt.extraEnv...), "QUIZROOM_PPROF_ADDR="+pprofAddr)
+			t.pprof = pprofAddr
+		}
+		c, err := startServer(ctx, s.r.pin, o)
 		if err != nil {
 			return t, err
 		}
@@ -113,6 +126,8 @@ func runScenarioCmd(ctx context.Context, args []string, stdout, stderr io.Writer
 	pinFlag := fs.Bool("pin", true, "pin server and client to different cores with taskset when possible")
 	noFloor := fs.Bool("no-floor", false, "skip the floor run")
 	body := fs.String("create-body", "", `JSON body for POST /api/games (default {"count":Q,"seconds":T})`)
+	profileDir := fs.String("profile", "", "directory for CPU and heap profiles of the server while the games run (servers quizload starts)")
+	maxSockets := fs.Int("max-sockets", 0, "player sockets per client process before splitting into workers (default: the fd limit less a reserve)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -134,6 +149,8 @@ func runScenarioCmd(ctx context.Context, args []string, stdout, stderr io.Writer
 		return err
 	}
 	r.noFloor = *noFloor
+	r.maxSockets = *maxSockets
+	r.profileDir = *profileDir
 	if len(urls) > 0 {
 		r.pin = pinning{} // someone else's server: its placement is theirs
 	}

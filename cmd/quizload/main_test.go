@@ -36,7 +36,9 @@ func TestSmokeEndToEnd(t *testing.T) {
 	dir := t.TempDir()
 	jsonPath, plotPath := filepath.Join(dir, "smoke.json"), filepath.Join(dir, "smoke.png")
 	var stdout, stderr bytes.Buffer
-	err := run(ctx, []string{"run", "--scenario", "smoke", "--pin=false", "--json", jsonPath, "--plot", plotPath}, nil, &stdout, &stderr)
+	// --max-sockets splits the 300 players over two worker processes, the
+	// path runs above the file-descriptor limit take.
+	err := run(ctx, []string{"run", "--scenario", "smoke", "--pin=false", "--max-sockets", "200", "--json", jsonPath, "--plot", plotPath}, nil, &stdout, &stderr)
 	if err != nil {
 		t.Fatalf("quizload run: %v\n%s", err, stderr.String())
 	}
@@ -47,6 +49,7 @@ func TestSmokeEndToEnd(t *testing.T) {
 			Players  int    `json:"players"`
 			Joined   int    `json:"joined"`
 			Finished int    `json:"finished"`
+			Procs    int    `json:"client_processes"`
 			Fanout   struct {
 				N int `json:"n"`
 			} `json:"fanout_ms"`
@@ -71,6 +74,9 @@ func TestSmokeEndToEnd(t *testing.T) {
 	}
 	if r.Joined < int(r.Players) || r.Finished < r.Players {
 		t.Errorf("%d joined and %d reached the podium of %d players\n%s", r.Joined, r.Finished, r.Players, stderr.String())
+	}
+	if r.Procs != 3 {
+		t.Errorf("client processes = %d, want 3 (this one and two workers)", r.Procs)
 	}
 	if r.Fanout.N < r.Players || r.Floor.N < r.Players || r.Ack.N == 0 {
 		t.Errorf("samples: fan-out %d, floor %d, ack %d", r.Fanout.N, r.Floor.N, r.Ack.N)

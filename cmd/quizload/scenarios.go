@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -28,6 +31,7 @@ type scenario struct {
 	groups             []loadclient.Group
 	churnPct           int
 	correctPct         int
+	startSpread        time.Duration
 }
 
 var near = []loadclient.Group{{Name: "local"}}
@@ -40,7 +44,7 @@ var scenarios = []scenario{
 	{name: "room-10k", what: "one game, 10,000 players, one instance, all answer within 1 s",
 		target: "fan-out p99 <= 1.2x floor; ack p99 <= 100 ms; <= 16 KiB RSS per player",
 		games:  1, perGame: 10000, questions: 5, seconds: 5, instances: 1, reactionMin: 0, reactionMax: 1000, groups: near, correctPct: 70},
-	{name: "many-rooms", what: "200 games x 50 players, one instance",
+	{name: "many-rooms", what: "200 games x 50 players, one instance, games started over 2 s (independent hosts)",
 		target: "fan-out p99 <= 25 ms; 0 errors",
 		games:  200, perGame: 50, questions: 3, seconds: 5, instances: 1, reactionMin: 0, reactionMax: 1000, groups: near, correctPct: 70},
 	{name: "fairness", what: "200 players in two groups, 5 ms and 300 ms round trip, same reaction times",
@@ -70,8 +74,9 @@ func (s scenario) players() int { return s.games * s.perGame }
 
 // target is where a scenario runs: URLs of running servers and their pids.
 type target struct {
-	urls []string
-	pids []int
+	urls  []string
+	pids  []int
+	pprof string // host:port of the first server's pprof listener, if any
 }
 
 // runner holds what every scenario of a run shares.
@@ -82,6 +87,10 @@ type runner struct {
 	// createBody builds POST /api/games for the real server.
 	createBody func(s scenario) map[string]any
 	noFloor    bool
+	maxSockets int // player sockets per client process (0: the fd limit's)
+	// profileDir, when set, receives CPU and heap profiles of the server
+	// (fetched from QUIZROOM_PPROF_ADDR) taken while the games run.
+	profileDir string
 }
 
 func defaultCreateBody(s scenario) map[string]any {
@@ -92,6 +101,11 @@ func defaultCreateBody(s scenario) map[string]any {
 func (r *runner) measure(ctx context.Context, s scenario, t target) (report.Record, error) {
 	rec := report.Record{Scenario: s.name, Players: s.players(), Instances: len(t.urls), Games: s.games,
 		Questions: s.questions, Pinning: r.pin.String()}
+	if perInstance := (s.players() + len(t.urls) - 1) / max(len(t.urls), 1); perInstance > socketsPerProcess() {
+		rec.Notes = append(rec.Notes, fmt.Sprintf(
+			"%d players per instance: a server process has the same file-descriptor limit as this one (about %d sockets), so expect refused connections; spread the game over more instances",
+			perInstance, socketsPerProcess()))
+	}
 	res, usage, err := r.play(ctx, s, t, r.createBody(s), s.name)
 	if err != nil {
 		return rec, err
@@ -136,7 +150,7 @@ func (r *runner) measure(ctx context.Context, s scenario, t target) (report.Reco
 		floorShape.reactionMax = min(s.reactionMax, max(s.reactionMin+500, 1000))
 		floorShape.groups, floorShape.churnPct = near, 0
 		body := map[string]any{"count": floorShape.questions, "seconds": s.seconds, "pad_bytes": rec.FrameBytes}
-		fres, _, err := r.play(ctx, floorShape, target{urls: []string{fl.url}, pids: []int{fl.pid}}, body, s.name+" floor")
+		fres, fusage, err := r.play(ctx, floorShape, target{urls: []string{fl.url}, pids: []int{fl.pid}}, body, s.name+" floor")
 		fl.stop()
 		if err != nil {
 			return rec, fmt.Errorf("floor: %w", err)
@@ -144,6 +158,7 @@ func (r *runner) measure(ctx context.Context, s scenario, t target) (report.Reco
 		rec.FloorFanoutSamples = float64s(fres.Fanout)
 		rec.FloorFanoutMs = stats.Summarize(float64s(fres.Fanout))
 		rec.FloorAckMs = stats.Summarize(float64s(fres.Ack))
+		rec.FloorRSSKiBPerPlayer = round1(fusage.rssPerPlayer)
 		rec.FanoutP99VsFloor = stats.Ratio(rec.FanoutMs.P99, rec.FloorFanoutMs.P99)
 		if n := fres.ErrorCount(); n > 0 {
 			rec.Notes = append(rec.Notes, fmt.Sprintf("floor run had %d errors", n))
@@ -190,7 +205,7 @@ func (r *runner) play(ctx context.Context, s scenario, t target, body map[string
 	var u usage
 	total := s.players()
 	plan := loadclient.Plan{
-		URLs: t.urls, Games: s.games, PlayersPerGame: s.perGame, CreateBody: body,
+		URLs: t.urls, Games: s.games, PlayersPerGame: s.perGame, CreateBody: body, StartSpread: s.startSpread,
 		Job: loadclient.Job{
 			Questions: s.questions, Groups: s.groups, ReactionMinMs: s.reactionMin, ReactionMaxMs: s.reactionMax,
 			CorrectPct: s.correctPct, CorrectOption: "", ChurnPct: s.churnPct,
@@ -199,10 +214,16 @@ func (r *runner) play(ctx context.Context, s scenario, t target, body map[string
 		},
 	}
 	u.processes = 1
-	if total+s.games > socketsPerProcess {
-		plan.ShardSize = socketsPerProcess
+	perProcess := socketsPerProcess()
+	if r.maxSockets > 0 {
+		perProcess = min(perProcess, r.maxSockets)
+	}
+	if total+s.games > perProcess {
+		// One process cannot hold them all: every shard goes to a worker
+		// process of its own, this one keeps the hosts.
+		plan.ShardSize = perProcess
 		plan.Spawn = spawnWorker
-		u.processes = 1 + (total+socketsPerProcess-1)/socketsPerProcess
+		u.processes = 1 + (total+perProcess-1)/perProcess
 	}
 	base := sampleAll(t.pids)
 	cpu0 := selfCPU()
@@ -210,6 +231,8 @@ func (r *runner) play(ctx context.Context, s scenario, t target, body map[string
 
 	var joinedOnce sync.Once
 	var playing atomic.Bool // the games run: client saturation counts from here
+	var profiling sync.WaitGroup
+	defer profiling.Wait()
 	var bar *progressbar.ProgressBar
 	var barStage string
 	var barMu sync.Mutex
@@ -217,6 +240,9 @@ func (r *runner) play(ctx context.Context, s scenario, t target, body map[string
 		if stage == "join" && done >= int64(total) {
 			joinedOnce.Do(func() {
 				playing.Store(true)
+				if r.profileDir != "" && t.pprof != "" {
+					profiling.Go(func() { r.profile(ctx, t.pprof, label) })
+				}
 				now := sampleAll(t.pids)
 				if now.RSSKiB > 0 && total > 0 {
 					u.rssPerPlayer = float64(now.RSSKiB-base.RSSKiB) / float64(total)
@@ -316,3 +342,29 @@ func float64s(v []float32) []float64 {
 }
 
 func round1(v float64) float64 { return float64(int64(v*10+0.5)) / 10 }
+
+// profile saves a heap profile and a CPU profile of the next seconds of play
+// from a server's pprof listener.
+func (r *runner) profile(ctx context.Context, addr, label string) {
+	get := func(path, file string) {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+path, nil)
+		if err != nil {
+			return
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			fmt.Fprintf(r.log, "profile %s: %v\n", path, err)
+			return
+		}
+		defer resp.Body.Close()
+		f, err := os.Create(filepath.Join(r.profileDir, file))
+		if err != nil {
+			return
+		}
+		defer f.Close()
+		io.Copy(f, resp.Body)
+	}
+	name := strings.ReplaceAll(label, " ", "-")
+	get("/debug/pprof/heap", name+".heap.pprof")
+	get("/debug/pprof/profile?seconds=8", name+".cpu.pprof")
+}

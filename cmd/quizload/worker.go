@@ -14,16 +14,32 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/quizroom/quizroom/cmd/quizload/internal/floor"
 	"github.com/quizroom/quizroom/cmd/quizload/internal/loadclient"
 )
 
-// socketsPerProcess is how many client sockets one process opens at most: the
-// hard file-descriptor limit here is 20,000 and the runtime, pipes and the
-// listener of a few helpers need the rest.
-const socketsPerProcess = 19_000
+// fdReserve is what a process keeps for the runtime, pipes, /proc reads and
+// the host connections, out of its file-descriptor limit.
+const fdReserve = 200
+
+// socketsPerProcess is how many player sockets one client process opens: its
+// file-descriptor limit (raised from the soft to the hard limit) less a
+// reserve. Here the hard limit is 20,000, so about 19,800.
+func socketsPerProcess() int {
+	var lim syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
+		return 1000
+	}
+	if lim.Cur < lim.Max {
+		lim.Cur = lim.Max
+		syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim) // best effort; Cur tells what we got
+		syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim)
+	}
+	return max(int(lim.Cur)-fdReserve, 100)
+}
 
 // runWorker plays one shard read from stdin as JSON. It prints "joined N"
 // lines as players join and ends with "result {json}".

@@ -35,6 +35,9 @@ type Plan struct {
 	JoinTimeout time.Duration
 	// OnHostEvent, when set, sees every frame of the first game's host.
 	OnHostEvent func(Event)
+	// StartSpread spreads the games' starts evenly over this long, as
+	// independent hosts would; 0 starts them all at once.
+	StartSpread time.Duration
 }
 
 // Run creates the games, joins every player, starts the games and plays them
@@ -126,11 +129,24 @@ func Run(ctx context.Context, plan Plan) (*Result, error) {
 				prev(e)
 			}
 		}
-		if err := h.Start(ctx); err != nil {
-			hostErrs[k] = err
-			continue
+		delay := time.Duration(0)
+		if plan.Games > 1 {
+			delay = plan.StartSpread * time.Duration(k) / time.Duration(plan.Games)
 		}
-		driving.Go(func() { _, hostErrs[k] = h.Drive(ctx) })
+		driving.Go(func() {
+			if delay > 0 {
+				t := time.NewTimer(delay)
+				select {
+				case <-t.C:
+				case <-ctx.Done():
+					t.Stop()
+				}
+			}
+			if hostErrs[k] = h.Start(ctx); hostErrs[k] != nil {
+				return
+			}
+			_, hostErrs[k] = h.Drive(ctx)
+		})
 	}
 	driving.Wait()
 	shards.Wait()

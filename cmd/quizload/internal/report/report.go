@@ -46,6 +46,7 @@ type Record struct {
 	ServerCPUSeconds      float64  `json:"server_cpu_s"`
 	ServerRSSKiB          int64    `json:"server_rss_kib"`
 	ServerRSSKiBPerPlayer float64  `json:"server_rss_kib_per_player"`
+	FloorRSSKiBPerPlayer  float64  `json:"floor_rss_kib_per_player"`
 	ClientCPUSeconds      float64  `json:"client_cpu_s"`
 	ClientCPUPct          float64  `json:"client_cpu_pct"`
 	ClientBound           bool     `json:"client_bound"`
