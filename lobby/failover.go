@@ -45,3 +45,19 @@ func (l *Lobby) WatchOwners(ctx context.Context, interval time.Duration) {
 		}
 	}
 }
+
+// emptyOutput is a batch with no items: receivers deliver nothing.
+var emptyOutput = []byte(`{"i":[]}`)
+
+// heartbeat publishes an empty output with the next sequence number. Pub/sub
+// loss is only visible at the next output, and a quiet room (a reveal
+// waiting for the host) may have none for minutes: the heartbeat makes an
+// instance that lost the room's last outputs see the gap, and resync its
+// connections, within one lease renewal period.
+func (r *room) heartbeat(ctx context.Context) {
+	r.outSeq++
+	c, cancel := context.WithTimeout(ctx, r.l.cfg.LeaseTTL/3)
+	defer cancel()
+	// A failed publish still moved outSeq: the next output shows the gap.
+	_ = r.l.bus.Publish(c, r.pin, Output{Seq: r.outSeq, Data: emptyOutput})
+}

@@ -191,6 +191,7 @@ func (r *room) run(ctx context.Context) {
 			if !r.renew(ctx) {
 				return
 			}
+			r.heartbeat(ctx)
 			if r.dirty {
 				// Joins and answers between phase changes reach the snapshot
 				// (game info, results, takeover) within a renewal period.

@@ -305,13 +305,23 @@ func (c *client) questionOpen(ctx context.Context, conn *websocket.Conn, q, opti
 				return
 			}
 		}
-		c.mu.Lock()
-		current := c.conn
-		c.mu.Unlock()
-		if current != conn {
-			return // that connection is gone; the new one answers from its welcome
+		// Send, and send again while unacknowledged and still open, as a
+		// real client retries: an answer refused as unavailable during an
+		// outage, or an ack lost with an output, is retried; the server
+		// answers already_answered when the first one counted.
+		for {
+			c.mu.Lock()
+			current, open := c.conn, c.open
+			_, done := c.accepted[q]
+			c.mu.Unlock()
+			if current != conn || open != q || done {
+				return // answered, closed, or that connection is gone (the new one answers from its welcome)
+			}
+			c.send(ctx, conn, map[string]any{"type": "answer", "q": q, "choice": choice, "id": fmt.Sprintf("a%d", q)})
+			if !sleep(ctx, time.Second) {
+				return
+			}
 		}
-		c.send(ctx, conn, map[string]any{"type": "answer", "q": q, "choice": choice, "id": fmt.Sprintf("a%d", q)})
 	}()
 }
 

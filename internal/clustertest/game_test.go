@@ -194,7 +194,8 @@ func waitFor(ctx context.Context, t *testing.T, what string, cond func() bool) {
 // checkScores compares what every player was told with the results the game
 // keeps, and those with the scoring rules (accuracy mode: 1000 per correct
 // answer plus the streak bonus).
-func (r *run) checkScores(ctx context.Context, from *instance) {
+// It returns the number of answers the results hold.
+func (r *run) checkScores(ctx context.Context, from *instance) (answered int) {
 	t := r.t
 	t.Helper()
 	res, err := from.lobby.Results(ctx, r.pin, r.token)
@@ -218,6 +219,9 @@ func (r *run) checkScores(ctx context.Context, from *instance) {
 		answers := map[int]game.ReviewItem{}
 		for _, a := range pr.Answers {
 			answers[a.Index] = a
+			if a.Answered {
+				answered++
+			}
 		}
 		for q, choice := range accepted {
 			a := answers[q]
@@ -242,6 +246,7 @@ func (r *run) checkScores(ctx context.Context, from *instance) {
 			t.Errorf("%s: was shown %d on the podium, results say %d", p.name, podium, pr.Score)
 		}
 	}
+	return answered
 }
 
 func (r *run) stats() (gaps, reconnects, answered int) {
@@ -261,10 +266,10 @@ func TestGameAcrossThreeInstances(t *testing.T) {
 	r := play(t, c, scenario{players: 60, questions: questions(5, nil)})
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer cancel()
-	r.checkScores(ctx, c.insts[2])
-	gaps, reconnects, answered := r.stats()
-	if answered != 60*5 {
-		t.Errorf("%d answers accepted, want %d", answered, 60*5)
+	answered := r.checkScores(ctx, c.insts[2])
+	gaps, reconnects, acked := r.stats()
+	if answered != 60*5 || acked != 60*5 {
+		t.Errorf("%d answers in the results, %d acks seen, want %d", answered, acked, 60*5)
 	}
-	t.Logf("gaps %d, reconnects %d, answers %d", gaps, reconnects, answered)
+	t.Logf("gaps %d, reconnects %d, answers %d, acks seen %d", gaps, reconnects, answered, acked)
 }

@@ -312,7 +312,7 @@ func (b *Bus) LoadSnapshot(ctx context.Context, room string) (lobby.Snapshot, er
 // ExpireRoom implements lobby.Retention.
 func (b *Bus) ExpireRoom(ctx context.Context, room string, ttl time.Duration) error {
 	k := b.keys(room)
-	all := []string{k.pin, k.owner, k.in, k.state}
+	all := []string{k.pin, k.owner, k.in, k.state, k.last}
 	if ttl <= 0 {
 		return wrap("expire room", b.rdb.Del(ctx, all...).Err())
 	}

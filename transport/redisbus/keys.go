@@ -3,7 +3,7 @@ package redisbus
 // keys names every key of one room. The braces make the PIN the Cluster hash
 // tag, so all of a room's keys share one slot.
 type keys struct {
-	pin, owner, in, state, out string
+	pin, owner, in, state, out, last string
 }
 
 func (b *Bus) keys(room string) keys {
@@ -14,5 +14,6 @@ func (b *Bus) keys(room string) keys {
 		in:    base + "in",
 		state: base + "state",
 		out:   base + "out",
+		last:  base + "last",
 	}
 }

@@ -1,6 +1,7 @@
 package redisbus
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net"
@@ -60,11 +61,17 @@ func (b *Bus) Publish(ctx context.Context, room string, out lobby.Output) error 
 	if err != nil {
 		return err
 	}
-	ch, payload := b.keys(room).out, encodeOutput(out)
-	if mode == PubSubSharded {
-		return wrap("publish", b.rdb.SPublish(ctx, ch, payload).Err())
-	}
-	return wrap("publish", b.rdb.Publish(ctx, ch, payload).Err())
+	k, payload := b.keys(room), encodeOutput(out)
+	_, err = b.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		p.Set(ctx, k.last, payload, b.opts.MaxRoomLife)
+		if mode == PubSubSharded {
+			p.SPublish(ctx, k.out, payload)
+		} else {
+			p.Publish(ctx, k.out, payload)
+		}
+		return nil
+	})
+	return wrap("publish", err)
 }
 
 // Subscribe implements lobby.Broadcaster. It returns once Redis confirmed the
@@ -88,6 +95,8 @@ func (b *Bus) Subscribe(ctx context.Context, room string) (lobby.Subscription, e
 	}
 	runCtx, cancel := context.WithCancel(context.Background())
 	s := &subscription{
+		rdb:    b.rdb,
+		last:   b.keys(room).last,
 		ps:     ps,
 		c:      make(chan lobby.Output, b.opts.SubscriptionBuffer),
 		cancel: cancel,
@@ -110,6 +119,8 @@ const (
 )
 
 type subscription struct {
+	rdb    redis.UniversalClient
+	last   string // key of the room's last output
 	ps     *redis.PubSub
 	c      chan lobby.Output
 	cancel context.CancelFunc
@@ -139,6 +150,9 @@ func (s *subscription) run(ctx context.Context) {
 	defer close(s.done)
 	defer close(s.c)
 	backoff := retryBackoff
+	var delivered lobby.Output // the last output handed to C
+	lost := false              // the connection broke since the last confirmation
+	var recovered *lobby.Output
 	for {
 		msg, err := s.ps.ReceiveTimeout(ctx, idlePing)
 		if ctx.Err() != nil {
@@ -152,7 +166,8 @@ func (s *subscription) run(ctx context.Context) {
 				continue
 			}
 			// go-redis reconnects and resubscribes on the next read; outputs
-			// published meanwhile are lost and show up as a Seq gap.
+			// published meanwhile are lost: see the recovery below.
+			lost = true
 			if !sleepCtx(ctx, backoff) {
 				return
 			}
@@ -160,20 +175,52 @@ func (s *subscription) run(ctx context.Context) {
 			continue
 		}
 		backoff = retryBackoff
-		m, ok := msg.(*redis.Message)
-		if !ok {
-			continue // subscription confirmations after a reconnect, pongs
-		}
-		out, ok := decodeOutput(m.Payload)
-		if !ok {
-			continue
-		}
-		select {
-		case s.c <- out:
-		default:
-			// Never block on a slow consumer: it sees the gap and reloads.
+		switch m := msg.(type) {
+		case *redis.Subscription:
+			// Resubscribed after a break: hand over the last output if it
+			// is not the last one delivered, so the receiver sees the gap
+			// now rather than at the room's next output.
+			if lost {
+				lost = false
+				if out, ok := s.lastOutput(ctx); ok && (out.Seq != delivered.Seq || !bytes.Equal(out.Data, delivered.Data)) {
+					recovered = &out
+					s.deliver(out, &delivered)
+				}
+			}
+		case *redis.Message:
+			out, ok := decodeOutput(m.Payload)
+			if !ok {
+				continue
+			}
+			if recovered != nil {
+				dup := out.Seq == recovered.Seq && bytes.Equal(out.Data, recovered.Data)
+				recovered = nil
+				if dup {
+					continue // published between resubscribing and reading it back
+				}
+			}
+			s.deliver(out, &delivered)
 		}
 	}
+}
+
+func (s *subscription) deliver(out lobby.Output, delivered *lobby.Output) {
+	select {
+	case s.c <- out:
+		*delivered = out
+	default:
+		// Never block on a slow consumer: it sees the gap and reloads.
+	}
+}
+
+func (s *subscription) lastOutput(ctx context.Context) (lobby.Output, bool) {
+	c, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	v, err := s.rdb.Get(c, s.last).Result()
+	if err != nil {
+		return lobby.Output{}, false
+	}
+	return decodeOutput(v)
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) bool {
