@@ -2,6 +2,7 @@ package lobby
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 )
 
@@ -60,4 +61,50 @@ func (r *room) heartbeat(ctx context.Context) {
 	defer cancel()
 	// A failed publish still moved outSeq: the next output shows the gap.
 	_ = r.l.bus.Publish(c, r.pin, Output{Seq: r.outSeq, Data: emptyOutput})
+}
+
+// inputTime is the engine time at which in is applied: when it was submitted
+// (in.At, stamped by the instance that read it), never later than now and
+// never before the previous input. In normal running that is a millisecond
+// before now. When a new owner replays the inputs of a dead one, it is when
+// they really happened, so an answer the old owner accepted before the
+// deadline is accepted again even if the deadline passed during the takeover.
+func (r *room) inputTime(in input) time.Time {
+	now := time.Now()
+	t := in.At
+	if t.IsZero() || t.After(now) {
+		t = now // no stamp, or the other instance's clock runs ahead
+	}
+	if t.Before(r.lastInputAt) {
+		t = r.lastInputAt
+	}
+	r.lastInputAt = t
+	return t
+}
+
+// replayBacklog applies the inputs already in the log after the snapshot
+// before the actor looks at its timer: a room taken over after its question's
+// deadline must replay the answers the old owner accepted (at their own
+// time, see inputTime) before the timer closes the question. Whatever it
+// cannot read now, the pump delivers next.
+func (r *room) replayBacklog(ctx context.Context) {
+	for ctx.Err() == nil {
+		c, cancel := context.WithTimeout(ctx, 5*time.Second)
+		ins, err := r.l.bus.ReadInputs(c, r.pin, r.lastInput, 256, 0)
+		cancel()
+		if err != nil || len(ins) == 0 {
+			return
+		}
+		for _, raw := range ins {
+			var in input
+			if err := json.Unmarshal(raw.Data, &in); err != nil {
+				r.lastInput = raw.ID
+				r.log.Error().Err(err).Str("input", raw.ID).Msg("undecodable input skipped")
+				continue
+			}
+			in.ID = raw.ID
+			r.apply(in)
+		}
+		r.flush(ctx)
+	}
 }

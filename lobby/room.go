@@ -79,6 +79,7 @@ type room struct {
 	dirty        bool
 	ended        bool
 	lastActivity time.Time
+	lastInputAt  time.Time // see inputTime
 }
 
 func newRoom(l *Lobby, pin string, g *game.Game, meta roomMeta) *room {
@@ -144,6 +145,7 @@ func (r *room) saveSnapshot(ctx context.Context) error {
 // run is the actor. It returns when the game ends, when the lease is lost,
 // or when ctx ends (shutdown: the room stays on the Bus for another instance).
 func (r *room) run(ctx context.Context) {
+	r.replayBacklog(ctx)
 	pumpCtx, stopPump := context.WithCancel(ctx)
 	var pumpDone sync.WaitGroup
 	pumpDone.Add(1)
@@ -307,7 +309,7 @@ func (r *room) apply(in input) {
 	if in.Counted && in.Origin == r.l.cfg.Instance {
 		r.pending.Add(-1)
 	}
-	now := time.Now()
+	now := r.inputTime(in)
 	r.lastActivity = now
 	r.handle(r.g.Advance(now))
 

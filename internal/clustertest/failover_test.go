@@ -66,3 +66,60 @@ func TestOwnerKilledMidQuestion(t *testing.T) {
 	}
 	t.Logf("takeover %v, gaps %d, reconnects %d, answers %d, acks seen %d", takeover, gaps, reconnects, answered, acked)
 }
+
+// TestOwnerKilledJustBeforeDeadline: answers are given and acknowledged
+// late in a 5 s question and the owner dies right after, before its next
+// snapshot, so the deadline passes before another instance takes over. The
+// new owner replays those answers as of when they were given: acknowledged
+// answers count although the question is over when they are replayed.
+func TestOwnerKilledJustBeforeDeadline(t *testing.T) {
+	c := startCluster(t, 3)
+	owner := c.insts[0]
+	const at = 1
+	late := make(chan struct{})
+	never := make(chan struct{})
+	sc := scenario{
+		players:   30,
+		questions: questions(3, map[int]time.Duration{at: 5 * time.Second}),
+		gate: func(p, q int) <-chan struct{} {
+			switch {
+			case q != at:
+				return nil
+			case p%2 == 1:
+				return never // these do not answer this question
+			default:
+				return late
+			}
+		},
+		during: func(ctx context.Context, r *run) {
+			<-r.questionOpen(at)
+			opened := time.Now()
+			// Answer 4.2 s into the question: the takeover (about 1.5 s)
+			// ends after the 5 s deadline.
+			wait := time.NewTimer(4200*time.Millisecond - time.Since(opened))
+			select {
+			case <-wait.C:
+			case <-ctx.Done():
+				wait.Stop()
+				return
+			}
+			close(late)
+			waitFor(ctx, t, "the even players' answers are acknowledged", func() bool {
+				for i, p := range r.players {
+					if _, ok := mustAccepted(p, at); i%2 == 0 && !ok {
+						return false
+					}
+				}
+				return true
+			})
+			owner.kill()
+		},
+	}
+	r := play(t, c, sc)
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	answered := r.checkScores(ctx, c.insts[1])
+	if want := 30*3 - 15; answered != want {
+		t.Errorf("%d answers in the results, want %d", answered, want)
+	}
+}
