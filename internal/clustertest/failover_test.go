@@ -123,3 +123,38 @@ func TestOwnerKilledJustBeforeDeadline(t *testing.T) {
 		t.Errorf("%d answers in the results, want %d", answered, want)
 	}
 }
+
+// TestOwnerShutdownHandsOver: the owner shuts down gracefully mid-question
+// (as on SIGTERM): it releases the room after a last snapshot, another
+// instance takes it at once, and the game finishes for everyone.
+func TestOwnerShutdownHandsOver(t *testing.T) {
+	c := startCluster(t, 3)
+	owner := c.insts[0]
+	const at = 1
+	release := make(chan struct{})
+	sc := scenario{
+		players:   30,
+		questions: questions(3, map[int]time.Duration{at: 30 * time.Second}),
+		gate: func(p, q int) <-chan struct{} {
+			if q == at && p%2 == 1 {
+				return release
+			}
+			return nil
+		},
+		during: func(ctx context.Context, r *run) {
+			<-r.questionOpen(at)
+			owner.shutdown()
+			waitFor(ctx, t, "another instance holds the room's lease", func() bool {
+				h, err := c.insts[1].fault.LeaseHolder(ctx, r.pin)
+				return err == nil && h != "" && h != owner.name
+			})
+			close(release)
+		},
+	}
+	r := play(t, c, sc)
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	if answered := r.checkScores(ctx, c.insts[2]); answered != 30*3 {
+		t.Errorf("%d answers in the results, want %d", answered, 30*3)
+	}
+}
