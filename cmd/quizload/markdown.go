@@ -36,10 +36,10 @@ func benchMarkdown(rep report.Report, plot string, skipped []string, took time.D
 		if r.ClientBound {
 			client += ", **client-bound**"
 		}
-		fmt.Fprintf(&b, "| %s | %d | %d | %.1f / %.1f / %.1f / %.1f | %.1f | %.2f | %.1f / %.1f | %s | %d | %.1f | %.1f | %s |\n",
+		fmt.Fprintf(&b, "| %s | %d | %d | %.1f / %.1f / %.1f / %.1f | %.1f | %.2f | %.1f / %.1f | %s | %d | %.1f (floor %.1f) | %.1f | %s |\n",
 			r.Scenario, r.Players, r.Instances, r.FanoutMs.P50, r.FanoutMs.P90, r.FanoutMs.P99, r.FanoutMs.Max,
 			r.FloorFanoutMs.P99, r.FanoutP99VsFloor, r.AckMs.P50, r.AckMs.P99, fair, r.Errors,
-			r.ServerRSSKiBPerPlayer, r.ServerCPUSeconds, client)
+			r.ServerRSSKiBPerPlayer, r.FloorRSSKiBPerPlayer, r.ServerCPUSeconds, client)
 	}
 	fmt.Fprintf(&b, "\n![fan-out latency distribution against the floor](%s)\n\n", plot)
 

@@ -210,7 +210,8 @@ func (r *runner) play(ctx context.Context, s scenario, t target, body map[string
 			Questions: s.questions, Groups: s.groups, ReactionMinMs: s.reactionMin, ReactionMaxMs: s.reactionMax,
 			CorrectPct: s.correctPct, CorrectOption: "", ChurnPct: s.churnPct,
 			DialConcurrency: 64, SpreadSourceIPs: true, Seed: 7,
-			Timeout: time.Duration(s.questions*(s.seconds+15))*time.Second + 90*time.Second + time.Duration(total)*10*time.Millisecond,
+			// Enough for every question to run to its deadline, twice over.
+			Timeout: time.Duration(s.questions*(s.seconds+5))*time.Second + 20*time.Second,
 		},
 	}
 	u.processes = 1

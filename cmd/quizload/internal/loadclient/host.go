@@ -70,6 +70,7 @@ type Host struct {
 
 	conn      *websocket.Conn
 	startOnce sync.Once
+	lastPhase string // the phase the last welcome reported
 	questions int
 	errs      []string
 	mu        sync.Mutex
@@ -100,6 +101,9 @@ func (h *Host) Connect(ctx context.Context) error {
 		return fmt.Errorf("host: expected welcome, got %s", msg)
 	}
 	h.emit(msg)
+	if st := wirescan.Object(msg, "state"); st != nil {
+		h.lastPhase = string(wirescan.String(st, "phase"))
+	}
 	return nil
 }
 
@@ -138,6 +142,20 @@ func (h *Host) Drive(ctx context.Context) (int, error) {
 			h.conn.CloseNow()
 			if err := h.Connect(ctx); err != nil {
 				return h.questions, err
+			}
+			// A "next" may have been lost with the connection: move on if the
+			// game waits for the host.
+			var again []byte
+			switch h.lastPhase {
+			case "reveal", "leaderboard":
+				again = []byte(`{"type":"next","id":"n-reconnect"}`)
+			case "lobby": // Drive runs after Start: the start was lost
+				again = []byte(`{"type":"start","id":"start-reconnect"}`)
+			}
+			if again != nil {
+				if err := write(ctx, h.conn, again); err != nil {
+					return h.questions, fmt.Errorf("host: %w", err)
+				}
 			}
 			continue
 		}

@@ -37,6 +37,7 @@ type player struct {
 	sentQ       int
 	accepted    uint64 // questions whose answer the server accepted
 	lastScore   int64
+	lastScoreQ  int // the question whose reveal told lastScore (-1: none)
 	lastAnswer  []byte
 	retries     int
 	podiumAt    time.Time
@@ -347,7 +348,7 @@ func (p *player) onReveal(msg []byte) {
 	p.mu.Lock()
 	wasAccepted := p.accepted&(1<<uint(q%MaxQuestions)) != 0
 	if hasScore {
-		p.lastScore = score
+		p.lastScore, p.lastScoreQ = score, q
 	}
 	timeMs := p.timeMs
 	p.mu.Unlock()
@@ -408,16 +409,27 @@ func (p *player) onWelcome(ctx context.Context, msg []byte, resumed bool) {
 	if w.ResumeToken != "" {
 		p.resumeToken = w.ResumeToken
 	}
-	lastScore, accepted, q := p.lastScore, p.accepted, p.curQ
+	lastScore, lastScoreQ, accepted, q := p.lastScore, p.lastScoreQ, p.accepted, p.curQ
+	if resumed {
+		// The state's score counts every question closed so far.
+		p.lastScore, p.lastScoreQ = max(p.lastScore, w.State.Score), w.State.Q
+		if w.State.Phase == "question" || w.State.Phase == "lobby" {
+			p.lastScoreQ = w.State.Q - 1
+		}
+	}
 	p.mu.Unlock()
 	if !resumed {
 		p.s.joined(p.i)
 		return
 	}
 	ok := true
-	if w.State.Phase == "question" && w.State.Q == q {
-		// Still in the question we dropped in: same score, answer kept.
+	if w.State.Phase == "question" && w.State.Q == q && lastScoreQ == q-1 {
+		// Still in the question we dropped in, and we saw the score before
+		// it: same score, answer kept.
 		ok = w.State.Score == lastScore && w.State.Answered == (accepted&(1<<uint(q%MaxQuestions)) != 0)
+	} else if w.State.Phase == "question" && w.State.Q == q {
+		// We missed the last reveal while away: the answer must be kept.
+		ok = w.State.Score >= lastScore && w.State.Answered == (accepted&(1<<uint(q%MaxQuestions)) != 0)
 	} else {
 		ok = w.State.Score >= lastScore
 	}

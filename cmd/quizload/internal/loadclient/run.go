@@ -47,6 +47,17 @@ func Run(ctx context.Context, plan Plan) (*Result, error) {
 		return nil, errors.New("plan: need URLs, games and players per game")
 	}
 	total := plan.Games * plan.PlayersPerGame
+	joinTimeout := plan.JoinTimeout
+	if joinTimeout <= 0 {
+		joinTimeout = 30*time.Second + time.Duration(total)*3*time.Millisecond
+	}
+	if plan.Job.Timeout > 0 {
+		// Hosts and players alike stop at the deadline: a stuck game ends the
+		// run with errors instead of hanging it.
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, joinTimeout+plan.Job.Timeout)
+		defer cancel()
+	}
 	client := newHTTPClient()
 	defer client.CloseIdleConnections()
 
@@ -103,10 +114,6 @@ func Run(ctx context.Context, plan Plan) (*Result, error) {
 		})
 	}
 
-	joinTimeout := plan.JoinTimeout
-	if joinTimeout <= 0 {
-		joinTimeout = 60*time.Second + time.Duration(total)*5*time.Millisecond
-	}
 	timer := time.NewTimer(joinTimeout)
 	select {
 	case <-allJoined:

@@ -86,8 +86,9 @@ func RunShard(ctx context.Context, job Job, onJoined func(joined int64)) (*Resul
 		return nil, err
 	}
 	if job.Timeout > 0 {
+		// The shard's players also join within the deadline.
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, job.Timeout)
+		ctx, cancel = context.WithTimeout(ctx, job.Timeout+30*time.Second+time.Duration(job.Count)*3*time.Millisecond)
 		defer cancel()
 	}
 	conc := job.DialConcurrency
@@ -114,15 +115,16 @@ func RunShard(ctx context.Context, job Job, onJoined func(joined int64)) (*Resul
 	for i := job.First; i < job.First+job.Count; i++ {
 		g := job.GroupOf(i)
 		p := &player{
-			s:     s,
-			i:     i,
-			group: g,
-			pin:   job.PINs[job.GameOf(i)],
-			url:   job.URLOf(i),
-			delay: time.Duration(job.Groups[g].OneWayMs * float64(time.Millisecond)),
-			buf:   make([]byte, 0, 2048),
-			curQ:  -1,
-			sentQ: -1,
+			s:          s,
+			i:          i,
+			group:      g,
+			pin:        job.PINs[job.GameOf(i)],
+			url:        job.URLOf(i),
+			delay:      time.Duration(job.Groups[g].OneWayMs * float64(time.Millisecond)),
+			buf:        make([]byte, 0, 2048),
+			curQ:       -1,
+			sentQ:      -1,
+			lastScoreQ: -1,
 		}
 		wg.Go(func() { p.run(ctx) })
 	}
