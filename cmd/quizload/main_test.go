@@ -4,12 +4,16 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"go.uber.org/goleak"
+
+	"github.com/quizroom/quizroom/cmd/quizload/internal/floor"
 )
 
 // TestMain lets the test binary stand in for quizload when it re-executes
@@ -91,6 +95,27 @@ func TestUsageErrors(t *testing.T) {
 	for _, args := range [][]string{nil, {"nope"}, {"run", "--scenario", "nope"}, {"play", "--players", "0"}} {
 		if err := run(context.Background(), args, nil, &out, &errOut); err == nil {
 			t.Errorf("run(%q) succeeded", args)
+		}
+	}
+}
+
+// TestPlayNarratesAGame plays a short scripted game against the floor server
+// (it speaks enough of the protocol) and checks the narration reaches the end.
+func TestPlayNarratesAGame(t *testing.T) {
+	srv := floor.New()
+	hs := httptest.NewServer(srv)
+	defer func() { hs.Close(); srv.Close() }()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	var stdout, stderr bytes.Buffer
+	err := run(ctx, []string{"play", "--url", hs.URL, "--players", "3", "--questions", "2", "--seconds", "5"}, nil, &stdout, &stderr)
+	if err != nil {
+		t.Fatalf("play: %v\n%s\n%s", err, stdout.String(), stderr.String())
+	}
+	out := stdout.String()
+	for _, want := range []string{"host connected to game", "3/3 players joined", "question 1/2", "question 2/2", "podium", "3 players reached the podium"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("narration lacks %q:\n%s", want, out)
 		}
 	}
 }
