@@ -71,6 +71,7 @@ type Host struct {
 	conn      *websocket.Conn
 	startOnce sync.Once
 	lastPhase string // the phase the last welcome reported
+	lastType  string // the type of the last frame read
 	questions int
 	errs      []string
 	mu        sync.Mutex
@@ -137,7 +138,7 @@ func (h *Host) Drive(ctx context.Context) (int, error) {
 			}
 			reconnects++
 			h.mu.Lock()
-			h.errs = append(h.errs, "host connection dropped: "+err.Error())
+			h.errs = append(h.errs, fmt.Sprintf("host connection dropped after %d questions (last frame %q): %v", h.questions, h.lastType, err))
 			h.mu.Unlock()
 			h.conn.CloseNow()
 			if err := h.Connect(ctx); err != nil {
@@ -161,6 +162,7 @@ func (h *Host) Drive(ctx context.Context) (int, error) {
 		}
 		h.emit(msg)
 		typ := wirescan.Type(msg)
+		h.lastType = string(typ)
 		switch string(typ) {
 		case "question":
 			h.questions++
