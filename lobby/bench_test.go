@@ -9,7 +9,7 @@ import (
 	"github.com/quizroom/quizroom/game"
 	"github.com/quizroom/quizroom/lobby"
 	"github.com/quizroom/quizroom/lobby/membus"
-	"github.com/quizroom/quizroom/transport/wire"
+	"github.com/quizroom/quizroom/lobby/wire"
 )
 
 // countingConn counts question frames and signals when a round is complete.

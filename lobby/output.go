@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/quizroom/quizroom/game"
-	"github.com/quizroom/quizroom/transport/wire"
+	"github.com/quizroom/quizroom/lobby/wire"
 )
 
 // input is one entry of a room's input log: a connection's message, with

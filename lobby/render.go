@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/quizroom/quizroom/game"
-	"github.com/quizroom/quizroom/transport/wire"
+	"github.com/quizroom/quizroom/lobby/wire"
 )
 
 // podiumSize is how many standings the podium message lists.

@@ -13,7 +13,7 @@ import (
 	"github.com/quizroom/quizroom/game"
 	"github.com/quizroom/quizroom/lobby"
 	"github.com/quizroom/quizroom/lobby/membus"
-	"github.com/quizroom/quizroom/transport/wire"
+	"github.com/quizroom/quizroom/lobby/wire"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/quizroom/quizroom/game"
-	"github.com/quizroom/quizroom/transport/wire"
+	"github.com/quizroom/quizroom/lobby/wire"
 )
 
 // view is one room as seen from this instance: the connections attached

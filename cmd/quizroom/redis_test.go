@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/quizroom/quizroom/internal/redistest"
-	"github.com/quizroom/quizroom/transport/wire"
-	"github.com/quizroom/quizroom/transport/wire/wiretest"
+	"github.com/quizroom/quizroom/lobby/wire"
+	"github.com/quizroom/quizroom/lobby/wire/wiretest"
 )
 
 func status(t *testing.T, url string) int {

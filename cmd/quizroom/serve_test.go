@@ -14,8 +14,8 @@ import (
 	"github.com/coder/websocket"
 	"go.uber.org/goleak"
 
-	"github.com/quizroom/quizroom/transport/wire"
-	"github.com/quizroom/quizroom/transport/wire/wiretest"
+	"github.com/quizroom/quizroom/lobby/wire"
+	"github.com/quizroom/quizroom/lobby/wire/wiretest"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }

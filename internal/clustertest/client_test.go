@@ -11,7 +11,7 @@ import (
 
 	"github.com/coder/websocket"
 
-	"github.com/quizroom/quizroom/transport/wire"
+	"github.com/quizroom/quizroom/lobby/wire"
 )
 
 var debugClient = os.Getenv("QR_DEBUG_CLIENT")

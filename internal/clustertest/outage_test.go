@@ -9,7 +9,7 @@ import (
 	"github.com/quizroom/quizroom/game"
 	"github.com/quizroom/quizroom/internal/redistest"
 	"github.com/quizroom/quizroom/lobby"
-	"github.com/quizroom/quizroom/transport/wire"
+	"github.com/quizroom/quizroom/lobby/wire"
 )
 
 // TestRedisStoppedMidGame: Redis (with persistence, as deployed) is killed

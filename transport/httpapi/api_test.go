@@ -10,8 +10,8 @@ import (
 
 	"github.com/quizroom/quizroom/game"
 	"github.com/quizroom/quizroom/lobby"
+	"github.com/quizroom/quizroom/lobby/wire"
 	"github.com/quizroom/quizroom/transport/httpapi"
-	"github.com/quizroom/quizroom/transport/wire"
 )
 
 func TestCreateGameValidation(t *testing.T) {

@@ -27,7 +27,7 @@ import (
 	"github.com/quizroom/quizroom/game"
 	"github.com/quizroom/quizroom/game/bank"
 	"github.com/quizroom/quizroom/lobby"
-	"github.com/quizroom/quizroom/transport/wire"
+	"github.com/quizroom/quizroom/lobby/wire"
 	"github.com/quizroom/quizroom/transport/ws"
 	"github.com/quizroom/quizroom/web"
 )

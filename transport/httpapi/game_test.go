@@ -11,8 +11,8 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/quizroom/quizroom/game"
+	"github.com/quizroom/quizroom/lobby/wire"
 	"github.com/quizroom/quizroom/transport/httpapi"
-	"github.com/quizroom/quizroom/transport/wire"
 )
 
 // plannedAnswer is what player i sends to question q (nil: no answer), and

@@ -8,8 +8,8 @@ import (
 
 	"github.com/quizroom/quizroom/game"
 	"github.com/quizroom/quizroom/lobby"
-	"github.com/quizroom/quizroom/transport/wire"
-	"github.com/quizroom/quizroom/transport/wire/wiretest"
+	"github.com/quizroom/quizroom/lobby/wire"
+	"github.com/quizroom/quizroom/lobby/wire/wiretest"
 )
 
 // mixedQuestions has every kind, one of them on double points.

@@ -7,7 +7,7 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/quizroom/quizroom/game"
-	"github.com/quizroom/quizroom/transport/wire"
+	"github.com/quizroom/quizroom/lobby/wire"
 	"github.com/quizroom/quizroom/transport/ws"
 )
 

@@ -4,8 +4,8 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/quizroom/quizroom/transport/wire"
-	"github.com/quizroom/quizroom/transport/wire/wiretest"
+	"github.com/quizroom/quizroom/lobby/wire"
+	"github.com/quizroom/quizroom/lobby/wire/wiretest"
 )
 
 func TestSmokeCreateJoinPlay(t *testing.T) {

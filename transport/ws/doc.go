@@ -1,4 +1,4 @@
-// Package ws serves Quizroom's WebSocket protocol (transport/wire) on
+// Package ws serves Quizroom's WebSocket protocol (lobby/wire) on
 // coder/websocket and attaches each connection to its room in package lobby.
 //
 // Each connection has three goroutines: the reader (the HTTP handler's own
