@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"time"
+
+	"github.com/quizroom/quizroom/lobby/wire"
 )
 
 // WatchOwners keeps the rooms this instance follows (has connections to)
@@ -47,8 +49,105 @@ func (l *Lobby) WatchOwners(ctx context.Context, interval time.Duration) {
 	}
 }
 
-// emptyOutput is a batch with no items: receivers deliver nothing.
-var emptyOutput = []byte(`{"i":[]}`)
+// LastOutputs is implemented by a Bus that keeps each room's last published
+// output (the Redis bus does). A new owner reads it to number its outputs
+// past everything the old owner published, including what it published
+// after its last snapshot.
+type LastOutputs interface {
+	// LastOutput returns the last output published for room; ok is false
+	// when there is none.
+	LastOutput(ctx context.Context, room string) (out Output, ok bool, err error)
+}
+
+// continueSequences makes a room taken over number its outputs (bus Seq) and
+// its broadcasts (wire seq) past anything the old owner ever published, with
+// one number left out: the old owner may have published after its last
+// snapshot, and reusing those numbers would make receivers take the new
+// owner's outputs for ones they already have. The hole makes every instance
+// and every client see a gap and resync from the room's state instead.
+func (l *Lobby) continueSequences(ctx context.Context, r *room, snap Snapshot) {
+	lo, ok := l.bus.(LastOutputs)
+	if !ok {
+		return // restoreRoom already left a hole after the snapshot's numbers
+	}
+	out, found, err := lo.LastOutput(ctx, r.pin)
+	if err != nil {
+		// Take over anyway: a jump far past anything published keeps the
+		// numbers unique; receivers resync on it like on any gap.
+		l.log.Warn().Err(err).Str("pin", r.pin).Msg("cannot read the last output: jumping the sequence")
+		r.outSeq += blindSeqJump
+		r.wireSeq += blindSeqJump
+		return
+	}
+	if !found {
+		return
+	}
+	if out.Seq >= r.outSeq {
+		r.outSeq = out.Seq + 1
+	}
+	var msg outMsg
+	if json.Unmarshal(out.Data, &msg) == nil && msg.W >= r.wireSeq {
+		r.wireSeq = msg.W + 1
+	}
+}
+
+// blindSeqJump is how far the sequences jump when the last output cannot be
+// read: more than any owner publishes between two snapshots.
+const blindSeqJump = 1 << 20
+
+// heartbeatOutput is a batch with no items: receivers deliver nothing. It
+// carries the wire seq like every output, for continueSequences.
+func heartbeatOutput(wireSeq uint64) []byte {
+	data, _ := json.Marshal(outMsg{Items: []outItem{}, W: wireSeq})
+	return data
+}
+
+// resubmitWaiting sends again the joins, host and display attaches waiting
+// here for the room's answer: when outputs were lost, their welcome may have
+// been among them. A join is idempotent (room.repeatedJoin): the room
+// welcomes the same player again. Resumes are left to the client's retry.
+func (v *view) resubmitWaiting() {
+	v.mu.Lock()
+	again := make(map[uint64]input, len(v.waiting))
+	for ref, w := range v.waiting {
+		switch w.in.Op {
+		case wire.TypeJoin, wire.TypeHost, wire.TypeDisplay:
+			again[ref] = w.in
+		}
+	}
+	v.mu.Unlock()
+	if len(again) == 0 {
+		return
+	}
+	// Not on the dispatcher: it must keep delivering while these go out.
+	v.l.wg.Add(1)
+	go func() {
+		defer v.l.wg.Done()
+		for ref, in := range again {
+			ctx, cancel := context.WithTimeout(v.l.ctx, 2*time.Second)
+			_ = v.submit(ctx, ref, in)
+			cancel()
+		}
+	}()
+}
+
+// repeatedJoin answers a join the room already applied (the same player id
+// and resume token: the instance sent it again because the welcome was lost)
+// with the same player, instead of nickname_taken. It reports whether in was
+// such a repeat.
+func (r *room) repeatedJoin(in input) bool {
+	ps, ok := r.g.Player(in.Player)
+	if !ok || r.meta.Tokens[hashToken(in.Token)] != in.Player {
+		return false
+	}
+	if ps.Kicked {
+		r.replyError(in, wire.Errorf(wire.CodeKicked, "you were removed from this game"))
+		return true
+	}
+	r.bindings[in.Player] = binding{in.Origin, in.Ref}
+	r.welcome(in, wire.RolePlayer, in.Player, in.Token)
+	return true
+}
 
 // heartbeat publishes an empty output with the next sequence number. Pub/sub
 // loss is only visible at the next output, and a quiet room (a reveal
@@ -60,7 +159,7 @@ func (r *room) heartbeat(ctx context.Context) {
 	c, cancel := context.WithTimeout(ctx, r.l.cfg.LeaseTTL/3)
 	defer cancel()
 	// A failed publish still moved outSeq: the next output shows the gap.
-	_ = r.l.bus.Publish(c, r.pin, Output{Seq: r.outSeq, Data: emptyOutput})
+	_ = r.l.bus.Publish(c, r.pin, Output{Seq: r.outSeq, Data: heartbeatOutput(r.wireSeq)})
 }
 
 // inputTime is the engine time at which in is applied: when it was submitted

@@ -325,6 +325,7 @@ type Member struct {
 	role   string
 	player game.PlayerID
 	closed atomic.Bool
+	idx    int // position in the view's hosts or players; guarded by the view's mu
 }
 
 // Role is wire.RoleHost, RolePlayer or RoleDisplay.
@@ -346,7 +347,6 @@ func (l *Lobby) Attach(ctx context.Context, hello Hello, conn Conn) (*Member, er
 		return nil, err
 	}
 	ref := l.refs.Add(1)
-	wait := v.expect(ref, conn)
 	in := input{Op: hello.Type, Re: hello.Re, Nickname: hello.Nickname}
 	switch hello.Type {
 	case wire.TypeHost:
@@ -357,6 +357,7 @@ func (l *Lobby) Attach(ctx context.Context, hello Hello, conn Conn) (*Member, er
 		in.Player = game.PlayerID("p_" + randomHex(8))
 		in.Token = "r_" + randomToken()
 	}
+	wait := v.expect(ref, conn, in)
 	if err := v.submit(ctx, ref, in); err != nil {
 		v.forget(ref)
 		return nil, err

@@ -83,4 +83,7 @@ type outItem struct {
 
 type outMsg struct {
 	Items []outItem `json:"i"`
+	// W is the room's wire seq after this output: a new owner reads it from
+	// the last output kept on the Bus and numbers its broadcasts past it.
+	W uint64 `json:"w,omitempty"`
 }

@@ -323,6 +323,9 @@ func (r *room) apply(in input) {
 	case wire.TypeDisplay:
 		r.welcome(in, wire.RoleDisplay, "", "")
 	case wire.TypeJoin:
+		if r.repeatedJoin(in) {
+			return
+		}
 		evs, err := r.g.Join(in.Player, in.Nickname, now)
 		if err != nil {
 			r.replyError(in, err)
@@ -494,7 +497,7 @@ func (r *room) flush(ctx context.Context) {
 		r.finish(ctx)
 		r.add(outItem{To: toAll, End: true})
 	}
-	data, err := json.Marshal(outMsg{Items: r.items})
+	data, err := json.Marshal(outMsg{Items: r.items, W: r.wireSeq})
 	r.items = r.items[:0]
 	if err != nil {
 		r.log.Error().Err(err).Msg("encoding output")

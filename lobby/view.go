@@ -19,14 +19,79 @@ type view struct {
 	pin string
 	sub Subscription
 
-	mu      sync.Mutex
+	mu sync.Mutex
+	// members finds a connection by ref; hosts (host and display) and
+	// players hold the same members split by audience, so a host-only
+	// message costs O(hosts), not O(room), and a broadcast walks a slice.
 	members map[uint64]*Member
+	hosts   []*Member
+	players []*Member
 	waiting map[uint64]waiter
 	ended   bool
+	// local holds the items of outputs published by the room's actor on
+	// this instance, by output Seq, so dispatch delivers them without
+	// decoding what the actor just encoded.
+	local map[uint64][]outItem
+}
+
+// add registers m in the view's sets. Caller holds v.mu.
+func (v *view) add(m *Member) {
+	v.members[m.ref] = m
+	if m.role == wire.RolePlayer {
+		m.idx = len(v.players)
+		v.players = append(v.players, m)
+	} else {
+		m.idx = len(v.hosts)
+		v.hosts = append(v.hosts, m)
+	}
+}
+
+// remove drops m from the view's sets (if still there). Caller holds v.mu.
+func (v *view) remove(m *Member) {
+	if v.members[m.ref] != m {
+		return
+	}
+	delete(v.members, m.ref)
+	set := &v.hosts
+	if m.role == wire.RolePlayer {
+		set = &v.players
+	}
+	s := *set
+	last := len(s) - 1
+	s[m.idx] = s[last]
+	s[m.idx].idx = m.idx
+	s[last] = nil
+	*set = s[:last]
+}
+
+// stash records the items of output seq, published by the local actor.
+func (v *view) stash(seq uint64, items []outItem) {
+	v.mu.Lock()
+	if !v.ended {
+		v.local[seq] = items
+	}
+	v.mu.Unlock()
+}
+
+// takeLocal returns the stashed items of seq and forgets them and any older
+// ones (outputs the subscription dropped).
+func (v *view) takeLocal(seq uint64) ([]outItem, bool) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	items, ok := v.local[seq]
+	if len(v.local) > 0 {
+		for s := range v.local {
+			if s <= seq {
+				delete(v.local, s)
+			}
+		}
+	}
+	return items, ok
 }
 
 type waiter struct {
 	conn Conn
+	in   input // resubmitted when outputs were lost (see resubmitWaiting)
 	ch   chan attachResult
 }
 
@@ -62,7 +127,7 @@ func (l *Lobby) viewOf(ctx context.Context, pin string) (*view, error) {
 		sub.Close()
 		return v, nil
 	}
-	v := &view{l: l, pin: pin, sub: sub, members: map[uint64]*Member{}, waiting: map[uint64]waiter{}}
+	v := &view{l: l, pin: pin, sub: sub, members: map[uint64]*Member{}, waiting: map[uint64]waiter{}, local: map[uint64][]outItem{}}
 	l.views[pin] = v
 	l.wg.Add(1)
 	l.mu.Unlock()
@@ -101,6 +166,7 @@ func (l *Lobby) ensureOwner(ctx context.Context, pin string) error {
 	if err != nil {
 		return err
 	}
+	l.continueSequences(ctx, r, snap)
 	if ph := r.g.Phase(); ph == game.PhaseEnded {
 		return wire.Errorf(wire.CodeGameEnded, "game %s is over", pin)
 	}
@@ -115,13 +181,13 @@ func (l *Lobby) ensureOwner(ctx context.Context, pin string) error {
 	return l.startRoom(r)
 }
 
-func (v *view) expect(ref uint64, conn Conn) <-chan attachResult {
+func (v *view) expect(ref uint64, conn Conn, in input) <-chan attachResult {
 	ch := make(chan attachResult, 1)
 	v.mu.Lock()
 	if v.ended {
 		ch <- attachResult{err: wire.Errorf(wire.CodeUnavailable, "the room stopped here; try again")}
 	} else {
-		v.waiting[ref] = waiter{conn: conn, ch: ch}
+		v.waiting[ref] = waiter{conn: conn, in: in, ch: ch}
 	}
 	v.mu.Unlock()
 	return ch
@@ -162,7 +228,7 @@ func (v *view) submit(ctx context.Context, ref uint64, in input) error {
 
 func (v *view) detach(m *Member) {
 	v.mu.Lock()
-	delete(v.members, m.ref)
+	v.remove(m)
 	ended := v.ended
 	v.mu.Unlock()
 	if m.role == wire.RolePlayer && !ended {
@@ -183,21 +249,26 @@ func (v *view) dispatch() {
 			ctx, cancel := context.WithTimeout(v.l.ctx, 2*time.Second)
 			_ = v.submit(ctx, 0, input{Op: opResync})
 			cancel()
+			v.resubmitWaiting()
 		}
 		if out.Seq > last {
 			last = out.Seq
 		}
-		var msg outMsg
-		if err := json.Unmarshal(out.Data, &msg); err != nil {
-			v.l.log.Error().Err(err).Str("pin", v.pin).Msg("undecodable output")
-			continue
+		items, ok := v.takeLocal(out.Seq)
+		if !ok {
+			var msg outMsg
+			if err := json.Unmarshal(out.Data, &msg); err != nil {
+				v.l.log.Error().Err(err).Str("pin", v.pin).Msg("undecodable output")
+				continue
+			}
+			items = msg.Items
 		}
-		for i := range msg.Items {
-			if msg.Items[i].End {
+		for i := range items {
+			if items[i].End {
 				v.close(CloseGameOver)
 				return
 			}
-			v.deliver(&msg.Items[i])
+			v.deliver(&items[i])
 		}
 	}
 }
@@ -220,6 +291,7 @@ func (v *view) close(reason CloseReason) {
 	v.ended = true
 	members := v.members
 	v.members = map[uint64]*Member{}
+	v.hosts, v.players, v.local = nil, nil, map[uint64][]outItem{}
 	refusal := wire.Errorf(wire.CodeUnavailable, "the room stopped here; try again")
 	if reason == CloseGameOver {
 		refusal = wire.Errorf(wire.CodeGameEnded, "game %s is over", v.pin)
@@ -244,27 +316,14 @@ func (v *view) deliver(it *outItem) {
 	case toAll, toHosts, toPlayers:
 		start := time.Now()
 		n := 0
-		for _, m := range v.members {
-			isPlayer := m.role == wire.RolePlayer
-			if (it.To == toHosts && isPlayer) || (it.To == toPlayers && !isPlayer) {
-				continue
-			}
-			if len(it.D) > 0 {
-				data := []byte(it.D)
-				if isPlayer {
-					if you, ok := it.You[m.player]; ok {
-						data = wire.WithYou(it.D, you)
-					}
-				}
-				m.conn.Send(Frame{Data: data, Question: frameQ})
+		if it.To != toPlayers && len(it.D) > 0 {
+			for _, m := range v.hosts {
+				m.conn.Send(Frame{Data: it.D, Question: frameQ})
 				n++
 			}
-			if isPlayer && it.Per != nil {
-				if f, ok := it.Per[m.player]; ok {
-					m.conn.Send(Frame{Data: f, Question: frameQ})
-					n++
-				}
-			}
+		}
+		if it.To != toHosts {
+			n += v.deliverPlayers(it, frameQ)
 		}
 		v.l.obs.FanOut(time.Since(start), n)
 	case toRef:
@@ -278,7 +337,7 @@ func (v *view) deliver(it *outItem) {
 				return
 			}
 			m := &Member{v: v, ref: it.Ref, conn: w.conn, role: it.Role, player: it.Player}
-			v.members[it.Ref] = m
+			v.add(m)
 			w.conn.Send(Frame{Data: it.D, Question: frameQ})
 			w.ch <- attachResult{member: m}
 			return
@@ -294,23 +353,53 @@ func (v *view) deliver(it *outItem) {
 			}
 		}
 		if it.Close != "" {
-			delete(v.members, it.Ref)
+			v.remove(m)
 			m.closed.Store(true)
 			m.conn.Close(it.Close)
 		}
 	case toPlayer:
-		for ref, m := range v.members {
-			if m.player != it.Player {
-				continue
+		// Rare (a kick): a walk over the players is fine. Walk a copy, as
+		// remove reorders the slice.
+		var hit []*Member
+		for _, m := range v.players {
+			if m.player == it.Player {
+				hit = append(hit, m)
 			}
+		}
+		for _, m := range hit {
 			if len(it.D) > 0 {
 				m.conn.Send(Frame{Data: it.D, Question: frameQ})
 			}
 			if it.Close != "" {
-				delete(v.members, ref)
+				v.remove(m)
 				m.closed.Store(true)
 				m.conn.Close(it.Close)
 			}
 		}
 	}
+}
+
+// deliverPlayers queues it to every player here: the shared frame (with the
+// player's "you" part spliced in) and the player's own frame. It returns the
+// number of frames queued. Caller holds v.mu.
+func (v *view) deliverPlayers(it *outItem, frameQ int) int {
+	n := 0
+	shared := []byte(it.D)
+	for _, m := range v.players {
+		if len(shared) > 0 {
+			data := shared
+			if you, ok := it.You[m.player]; ok {
+				data = wire.WithYou(shared, you)
+			}
+			m.conn.Send(Frame{Data: data, Question: frameQ})
+			n++
+		}
+		if it.Per != nil {
+			if f, ok := it.Per[m.player]; ok {
+				m.conn.Send(Frame{Data: f, Question: frameQ})
+				n++
+			}
+		}
+	}
+	return n
 }
