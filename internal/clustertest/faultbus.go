@@ -10,7 +10,10 @@ import (
 	"github.com/quizroom/quizroom/lobby"
 )
 
-var _ lobby.Bus = (*FaultBus)(nil)
+var (
+	_ lobby.Bus         = (*FaultBus)(nil)
+	_ lobby.LastOutputs = (*FaultBus)(nil)
+)
 
 // ErrKilled is what every call of a killed FaultBus returns.
 var ErrKilled = errors.New("clustertest: instance killed")
@@ -151,6 +154,18 @@ func (f *FaultBus) Publish(ctx context.Context, room string, out lobby.Output) e
 		return err
 	}
 	return f.inner.Publish(ctx, room, out)
+}
+
+// LastOutput forwards lobby.LastOutputs when the inner Bus has it.
+func (f *FaultBus) LastOutput(ctx context.Context, room string) (lobby.Output, bool, error) {
+	if err := f.check(); err != nil {
+		return lobby.Output{}, false, err
+	}
+	lo, ok := f.inner.(lobby.LastOutputs)
+	if !ok {
+		return lobby.Output{}, false, nil
+	}
+	return lo.LastOutput(ctx, room)
 }
 
 func (f *FaultBus) SaveSnapshot(ctx context.Context, room string, s lobby.Snapshot) error {

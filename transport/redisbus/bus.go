@@ -342,3 +342,18 @@ func decodeOutput(payload string) (lobby.Output, bool) {
 		Data: []byte(payload[8:]),
 	}, true
 }
+
+var _ lobby.LastOutputs = (*Bus)(nil)
+
+// LastOutput implements lobby.LastOutputs: the output Publish stored last.
+func (b *Bus) LastOutput(ctx context.Context, room string) (lobby.Output, bool, error) {
+	v, err := b.rdb.Get(ctx, b.keys(room).last).Result()
+	if errors.Is(err, redis.Nil) {
+		return lobby.Output{}, false, nil
+	}
+	if err != nil {
+		return lobby.Output{}, false, wrap("last output", err)
+	}
+	out, ok := decodeOutput(v)
+	return out, ok, nil
+}
