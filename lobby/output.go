@@ -1,6 +1,7 @@
 package lobby
 
 import (
+	"bytes"
 	"encoding/json"
 	"time"
 
@@ -86,4 +87,95 @@ type outMsg struct {
 	// W is the room's wire seq after this output: a new owner reads it from
 	// the last output kept on the Bus and numbers its broadcasts past it.
 	W uint64 `json:"w,omitempty"`
+}
+
+// encodeOutput encodes a batch for the Bus. The per-player maps (You, Per)
+// hold thousands of parts that are already JSON: they are written by hand,
+// unsorted and without the re-validation encoding/json does on every
+// json.RawMessage; everything else goes through encoding/json, so a field
+// added to outItem or outMsg is encoded without touching this.
+func encodeOutput(msg outMsg) []byte {
+	items := msg.Items
+	msg.Items = nil
+	head := mustMarshal(msg) // {"i":null,...}
+	const prefix = `{"i":null`
+	if !bytes.HasPrefix(head, []byte(prefix)) {
+		panic("lobby: outMsg must start with its items")
+	}
+	size := len(head) + 2
+	for i := range items {
+		size += len(items[i].D) + 64
+		for _, v := range items[i].You {
+			size += len(v) + 24
+		}
+		for _, v := range items[i].Per {
+			size += len(v) + 24
+		}
+	}
+	buf := make([]byte, 0, size)
+	buf = append(buf, `{"i":[`...)
+	for i := range items {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		buf = appendItem(buf, items[i])
+	}
+	buf = append(buf, ']')
+	return append(buf, head[len(prefix):]...)
+}
+
+func appendItem(buf []byte, it outItem) []byte {
+	you, per := it.You, it.Per
+	it.You, it.Per = nil, nil
+	enc := mustMarshal(it)
+	buf = append(buf, enc[:len(enc)-1]...) // without its closing brace
+	if len(you) > 0 { // omitempty, as encoding/json would
+		buf = append(buf, `,"y":`...)
+		buf = appendParts(buf, you)
+	}
+	if len(per) > 0 {
+		buf = append(buf, `,"per":`...)
+		buf = appendParts(buf, per)
+	}
+	return append(buf, '}')
+}
+
+func appendParts(buf []byte, parts map[game.PlayerID]json.RawMessage) []byte {
+	buf = append(buf, '{')
+	first := true
+	for id, v := range parts {
+		if !first {
+			buf = append(buf, ',')
+		}
+		first = false
+		buf = appendJSONString(buf, string(id))
+		buf = append(buf, ':')
+		if len(v) == 0 {
+			buf = append(buf, "null"...)
+		} else {
+			buf = append(buf, v...)
+		}
+	}
+	return append(buf, '}')
+}
+
+func mustMarshal(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic("lobby: encoding an output: " + err.Error()) // only well-formed parts reach here
+	}
+	return b
+}
+
+// appendJSONString appends s as a JSON string: plain ASCII is copied, anything
+// else goes through encoding/json (same escaping as everywhere else).
+func appendJSONString(buf []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			return append(buf, mustMarshal(s)...)
+		}
+	}
+	buf = append(buf, '"')
+	buf = append(buf, s...)
+	return append(buf, '"')
 }

@@ -1,6 +1,7 @@
 package lobby
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -73,6 +74,8 @@ type room struct {
 	lastBoard    *wire.Leaderboard
 	lastPodium   *wire.Podium
 	lastCount    *wire.AnswersCount
+	metaJSON     []byte // encoded meta, valid while len(meta.Tokens) == metaTokens
+	metaTokens   int
 	countDirty   bool
 	items        []outItem
 	snapshotDue  bool
@@ -122,12 +125,40 @@ func restoreRoom(l *Lobby, pin string, snap Snapshot) (*room, error) {
 	return r, nil
 }
 
-func (r *room) saveSnapshot(ctx context.Context) error {
-	rs := roomSnapshot{
-		Meta: r.meta, Game: r.g.Snapshot(), WireSeq: r.wireSeq, PlayerCount: r.playerCount,
-		LastReveal: r.lastReveal, LastLeaderboard: r.lastBoard, LastPodium: r.lastPodium, LastCount: r.lastCount,
+// encodeSnapshot encodes the room as a roomSnapshot. The engine's snapshot
+// is already JSON and the token map only grows: splicing the one and caching
+// the other keeps encoding/json from re-validating and re-sorting tens of
+// thousands of entries on every phase change of a big game.
+func (r *room) encodeSnapshot() ([]byte, error) {
+	if r.metaJSON == nil || r.metaTokens != len(r.meta.Tokens) {
+		b, err := json.Marshal(r.meta)
+		if err != nil {
+			return nil, err
+		}
+		r.metaJSON, r.metaTokens = b, len(r.meta.Tokens)
 	}
-	data, err := json.Marshal(rs)
+	rest, err := json.Marshal(roomSnapshot{
+		WireSeq: r.wireSeq, PlayerCount: r.playerCount,
+		LastReveal: r.lastReveal, LastLeaderboard: r.lastBoard, LastPodium: r.lastPodium, LastCount: r.lastCount,
+	}) // {"meta":{...},"game":null,...}
+	if err != nil {
+		return nil, err
+	}
+	const emptyHead = `{"meta":{"host":"","tokens":null},"game":null`
+	if !bytes.HasPrefix(rest, []byte(emptyHead)) {
+		return nil, errors.New("lobby: roomSnapshot must start with meta and game")
+	}
+	g := r.g.Snapshot()
+	data := make([]byte, 0, len(r.metaJSON)+len(g)+len(rest)+16)
+	data = append(data, `{"meta":`...)
+	data = append(data, r.metaJSON...)
+	data = append(data, `,"game":`...)
+	data = append(data, g...)
+	return append(data, rest[len(emptyHead):]...), nil
+}
+
+func (r *room) saveSnapshot(ctx context.Context) error {
+	data, err := r.encodeSnapshot()
 	if err != nil {
 		return err
 	}
@@ -497,13 +528,18 @@ func (r *room) flush(ctx context.Context) {
 		r.finish(ctx)
 		r.add(outItem{To: toAll, End: true})
 	}
-	data, err := json.Marshal(outMsg{Items: r.items, W: r.wireSeq})
-	r.items = r.items[:0]
-	if err != nil {
-		r.log.Error().Err(err).Msg("encoding output")
-		return
-	}
+	items := r.items
+	// The items go to the local view as they are (see view.stash): a fresh
+	// slice for the next batch.
+	r.items = make([]outItem, 0, cap(items))
+	data := encodeOutput(outMsg{Items: items, W: r.wireSeq})
 	r.outSeq++
+	r.l.mu.Lock()
+	v := r.l.views[r.pin]
+	r.l.mu.Unlock()
+	if v != nil {
+		v.stash(r.outSeq, items)
+	}
 	c, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
 	if err := r.l.bus.Publish(c, r.pin, Output{Seq: r.outSeq, Data: data}); err != nil {
