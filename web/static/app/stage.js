@@ -46,13 +46,17 @@ export class Stage {
         this.locked = !!msg.locked;
         if (this.phase === "lobby" || this.phase === "") this.renderLobby();
         break;
-      case "player_joined":
-        this.players.set(msg.player.id, msg.player);
+      case "player_joined": {
+        // Joins are coalesced: msg.players lists everyone since the last one.
+        const joined = msg.players || [msg.player];
+        for (const p of joined) this.players.set(p.id, p);
         if (this.phase === "lobby") {
           this.renderLobby();
-          announce(`${msg.player.nickname} joined. ${this.players.size} players.`);
+          const who = joined.length === 1 ? joined[0].nickname : `${joined.length} players`;
+          announce(`${who} joined. ${this.players.size} players.`);
         }
         break;
+      }
       case "player_left":
         this.players.delete(msg.player_id);
         if (this.phase === "lobby") this.renderLobby();
