@@ -17,9 +17,16 @@ import (
 // lobby on the in-memory bus) on 127.0.0.1:0 and returns its base URL.
 func startServer(t *testing.T) string {
 	t.Helper()
+	return startServerWith(t, httpapi.Config{})
+}
+
+// startServerWith is startServer with the HTTP app configured by cfg (for
+// example a test question bank).
+func startServerWith(t *testing.T, cfg httpapi.Config) string {
+	t.Helper()
 	l := lobby.New(membus.New(membus.Options{}), lobby.Config{})
 	wss := ws.NewServer(l, ws.Config{})
-	app := httpapi.New(l, wss, nil, httpapi.NewMetrics(), httpapi.Config{})
+	app := httpapi.New(l, wss, nil, httpapi.NewMetrics(), cfg)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -82,8 +82,9 @@ async function create(ev) {
   try {
     const created = await api("POST", "/api/games", {
       bank: $("#bank").value, categories: checked("categories"), kinds, count, seconds, mode: $("#mode").value,
+      auto_advance: $("#auto-advance").checked,
     });
-    game = { pin: created.pin, host_token: created.host_token, join_url: created.join_url, qr: created.qr };
+    game = { pin: created.pin, host_token: created.host_token, join_url: created.join_url, qr: created.qr, auto_advance: $("#auto-advance").checked };
     storageSet(sessionStorage, HOST_KEY, game);
     connect();
   } catch (err) {
@@ -136,8 +137,9 @@ function receive(msg) {
   if (msg.type === "question") {
     total = msg.total;
     currentQ = msg.q;
-    paused = false;
   }
+  // Every new phase starts with its timer running.
+  if (["question", "reveal", "leaderboard", "podium", "ended"].includes(msg.type)) paused = false;
   if (msg.type === "welcome" || msg.type === "state") {
     const st = msg.state || msg;
     total = st.total ?? (st.question && st.question.total) ?? total;
@@ -166,7 +168,7 @@ function paintControls(phase) {
   buttons.lock.hidden = phase !== "lobby";
   buttons.lock.firstChild.textContent = locked ? "Unlock joining " : "Lock joining ";
   buttons.lock.setAttribute("aria-pressed", String(locked));
-  buttons.pause.hidden = !inQuestion;
+  buttons.pause.hidden = !pausable(phase);
   buttons.pause.firstChild.textContent = paused ? "Resume " : "Pause ";
   buttons.extend.hidden = !inQuestion;
   buttons.skip.hidden = !inQuestion;
@@ -181,11 +183,18 @@ function paintControls(phase) {
   buttons.next.disabled = phase === "lobby" && stage.players.size === 0;
 }
 
+// The server pauses the question timer, and the reveal and leaderboard
+// timers when the game moves on by itself; without auto-advance those two
+// phases have no timer, so pausing them would change nothing.
+function pausable(phase) {
+  return phase === "question" || (!!game.auto_advance && (phase === "reveal" || phase === "leaderboard"));
+}
+
 function bindControls() {
   const act = {
     next: () => conn.send({ type: stage.phase === "lobby" ? "start" : "next" }),
     skip: () => stage.phase === "question" && conn.send({ type: "skip" }),
-    pause: () => stage.phase === "question" && conn.send({ type: paused ? "resume_game" : "pause" }),
+    pause: () => pausable(stage.phase) && conn.send({ type: paused ? "resume_game" : "pause" }),
     extend: () => stage.phase === "question" && conn.send({ type: "extend", seconds: 10 }),
     lock: () => stage.phase === "lobby" && conn.send({ type: locked ? "unlock" : "lock" }),
     end: confirmEnd,

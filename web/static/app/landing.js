@@ -1,5 +1,5 @@
 // The landing page: PIN, then nickname, then on to the player controller.
-import { $, show, api, errorText, storageGet, storageSet } from "./ui.js";
+import { $, show, announce, api, errorText, nicknameProblem, storageGet, storageSet } from "./ui.js";
 
 const JOIN_KEY = "quizroom.join";
 const SEAT_KEY = "quizroom.player";
@@ -20,8 +20,8 @@ $("#nick-form").addEventListener("submit", (ev) => {
   ev.preventDefault();
   const nickname = $("#nick-input").value.trim().replace(/\s+/g, " ");
   const err = $("#nick-error");
-  if (!nickname) { err.textContent = "Type a nickname so others know who you are."; $("#nick-input").focus(); return; }
-  if ([...nickname].length > 20) { err.textContent = "Nicknames can be at most 20 characters."; return; }
+  const problem = nicknameProblem(nickname);
+  if (problem) { err.textContent = problem; $("#nick-input").focus(); return; }
   storageSet(sessionStorage, JOIN_KEY, { pin, nickname });
   location.assign("/play");
 });
@@ -56,6 +56,7 @@ async function checkPin(raw) {
     pin = value;
     $("#nick-pin").textContent = value.replace(/^(\d{3})(\d{3})$/, "$1 $2");
     show("step-nick");
+    announce(`Game ${$("#nick-pin").textContent} found. Choose a nickname.`);
     const last = storageGet(localStorage, "quizroom.nickname");
     if (last && !$("#nick-input").value) $("#nick-input").value = last;
     $("#nick-input").focus();

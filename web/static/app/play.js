@@ -2,7 +2,7 @@
 import { Conn, Countdown } from "./conn.js";
 import {
   $, el, clear, show, announce, optionFace, optionClass, optionLabel, KIND_NAMES,
-  formatScore, ordinal, errorText, storageGet, storageSet,
+  formatScore, ordinal, errorText, storageGet, storageSet, focusView, nicknameProblem,
 } from "./ui.js";
 
 const JOIN_KEY = "quizroom.join";
@@ -31,7 +31,8 @@ const countdown = new Countdown(conn, $("#q-timer"), $("#q-timebar"));
 $("#nick-form").addEventListener("submit", (ev) => {
   ev.preventDefault();
   const nickname = $("#nick-input").value.trim().replace(/\s+/g, " ");
-  if (!nickname) { $("#nick-error").textContent = "Type a nickname so others know who you are."; return; }
+  const problem = nicknameProblem(nickname);
+  if (problem) { $("#nick-error").textContent = problem; $("#nick-input").focus(); return; }
   join = { pin: join ? join.pin : seat.pin, nickname };
   seat = null;
   storageSet(sessionStorage, JOIN_KEY, join);
@@ -39,6 +40,30 @@ $("#nick-form").addEventListener("submit", (ev) => {
   conn.start();
 });
 document.addEventListener("keydown", onKey);
+$("#leave-btn").addEventListener("click", () => $("#leave-dialog").showModal());
+$("#leave-cancel").addEventListener("click", () => $("#leave-dialog").close());
+$("#leave-confirm").addEventListener("click", leave);
+
+// present shows a view and, when it was not already on screen (or refocus
+// says the content is new), moves focus to its heading.
+function present(viewId, refocus = false) {
+  const fresh = $("#" + viewId).hidden;
+  show(viewId);
+  $("#leave-btn").hidden = !seat || !["v-lobby", "v-question", "v-result", "v-standing"].includes(viewId);
+  if (fresh || refocus) focusView(viewId);
+}
+
+// leave gives the seat up for good: the server is told, and the resume token
+// is forgotten so a reload cannot bring this phone back into the game.
+function leave() {
+  $("#leave-dialog").close();
+  const sent = conn.send({ type: "leave" });
+  forget();
+  ended("You left the game", "Your seat is given up. Thanks for playing!");
+  // The server closes the connection after a leave; stop anyway if it does not.
+  if (sent) setTimeout(() => conn.stop(), 3000);
+  else conn.stop();
+}
 
 if (!seat && !join) {
   ended("Not in a game", "Enter a game PIN to join a game.");
@@ -80,7 +105,7 @@ function closed(ev) {
     if (phase !== "ended" && phase !== "final") ended("Game over", "This game is over.");
     return true;
   }
-  return phase === "stopped";
+  return phase === "stopped" || phase === "ended";
 }
 
 function receive(msg) {
@@ -169,7 +194,7 @@ function applyState(st) {
     default:
       phase = "lobby";
       if (st.count !== undefined) $("#lobby-count").textContent = String(st.count);
-      show("v-lobby");
+      present("v-lobby");
       announce("You're in. Waiting for the host to start.");
   }
 }
@@ -224,7 +249,7 @@ function ended(title, text) {
   countdown.stop();
   $("#e-title").textContent = title;
   $("#e-text").textContent = text;
-  show("v-ended");
+  present("v-ended");
   announce(`${title}. ${text}`);
 }
 
@@ -253,7 +278,7 @@ function showQuestion(q, deadline, pausedLeft, yourAnswer) {
   paintAnswerArea();
   if (yourAnswer) received(describe(yourAnswer));
   else $("#q-received").hidden = true;
-  show("v-question");
+  present("v-question", fresh);
   const spoken = q.kind === "typed" ? " Type your answer." :
     " Options: " + (q.options || []).map((t, i) => `${i + 1}, ${optionLabel(i)}: ${t}`).join("; ");
   if (fresh) announce(`Question ${q.q + 1} of ${q.total}. ${q.prompt}.${spoken}`);
@@ -384,7 +409,7 @@ function showReveal(r) {
     (r.correct || []).map((i) => `${optionLabel(i)}: ${(q.options || [])[i] ?? ""}`).join(", ");
   $("#r-answer").textContent = poll ? "Polls have no right answer." : correctText;
   $("#r-explanation").textContent = r.explanation || "";
-  show("v-result");
+  present("v-result");
   announce(`${verdict}. ${poll ? "" : `${pts} points. `}${poll ? "" : `Correct answer: ${correctText}.`}`);
 }
 
@@ -399,7 +424,7 @@ function showStanding(lb) {
     ? `${formatScore(ahead.score - (you.score ?? score))} points behind ${ahead.nickname}`
     : you.rank === 1 ? "You're in the lead!" : "";
   $("#s-ahead").textContent = text;
-  show("v-standing");
+  present("v-standing");
   announce(`You are ${you.rank ? ordinal(you.rank) : "unranked"} with ${you.score ?? score} points. ${text}`);
 }
 
@@ -411,7 +436,7 @@ function showFinal(p) {
   $("#f-rank").textContent = you.rank ? ordinal(you.rank) : "–";
   $("#f-icon").textContent = you.rank && you.rank <= 3 ? String(you.rank) : "★";
   $("#f-score").textContent = `${formatScore(you.score ?? score)} points${p.players ? ` · ${p.players} players` : ""}`;
-  show("v-final");
+  present("v-final");
   paintReview();
   announce(`Game over. You finished ${you.rank ? ordinal(you.rank) : ""} with ${you.score ?? score} points.`);
 }

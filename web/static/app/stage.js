@@ -84,7 +84,7 @@ export class Stage {
         break;
       case "paused":
         this.paused = true;
-        if (this.countdown) this.countdown.pause(msg.remaining_ms);
+        if (this.countdown && this.phase === "question") this.countdown.pause(msg.remaining_ms);
         this.paintPaused();
         announce("Paused");
         break;
@@ -99,9 +99,11 @@ export class Stage {
         if (msg.type === "extended") announce("More time added");
         break;
       case "reveal":
+        this.paused = false;
         this.renderReveal(msg);
         break;
       case "leaderboard":
+        this.paused = false;
         this.renderLeaderboard(msg);
         break;
       case "podium":
@@ -127,6 +129,7 @@ export class Stage {
     if (state.pin) this.pin = state.pin;
     if (state.players) this.players = new Map(state.players.map((p) => [p.id, p]));
     if (state.locked !== undefined) this.locked = !!state.locked;
+    this.paused = !!state.paused;
     switch (state.phase) {
       case "question": {
         const q = state.question || {};
@@ -213,7 +216,7 @@ export class Stage {
     const count = el("span", { id: "answered-count", text: String(this.answered) });
     this.answeredEl = count;
     this.playersEl = el("span", { text: String(this.playerCount || this.players.size || 0) });
-    this.pausedEl = el("p", { class: "tag tag-warn paused", text: "Paused", hidden: !this.paused });
+    this.pausedTag();
     const options = q.kind === "typed"
       ? el("p", { class: "typed-hint card", text: "Type your answer on your device" })
       : el("ol", { class: "options", "aria-label": "Answer options" },
@@ -243,6 +246,12 @@ export class Stage {
   paintAnswered() {
     if (this.answeredEl) this.answeredEl.textContent = String(this.answered);
     if (this.playersEl && this.playerCount) this.playersEl.textContent = String(this.playerCount);
+  }
+
+  // pausedTag makes the "Paused" notice of the view being drawn.
+  pausedTag() {
+    this.pausedEl = el("p", { class: "tag tag-warn paused", text: "⏸ Paused", hidden: !this.paused });
+    return this.pausedEl;
   }
 
   paintPaused() {
@@ -280,7 +289,8 @@ export class Stage {
     clear(this.root).append(el("div", { class: "reveal-view" },
       el("div", { class: "q-head" },
         el("span", { class: "q-num", text: `Question ${r.q + 1}${q.total ? " of " + q.total : ""}` }),
-        r.term ? el("span", { class: "tag", text: r.term }) : null),
+        r.term ? el("span", { class: "tag", text: r.term }) : null,
+        this.pausedTag()),
       el("h2", { class: "prompt", text: q.prompt || "" }),
       r.skipped ? el("p", { class: "tag tag-warn", text: "Skipped: no points for this one" }) : null,
       body,
@@ -304,6 +314,7 @@ export class Stage {
       el("span", { class: "lb-score", text: formatScore(p.score) })));
     clear(this.root).append(el("div", { class: "leaderboard card" },
       el("h2", { text: "Leaderboard" }),
+      el("div", { class: "center" }, this.pausedTag()),
       rows.length ? el("ol", { class: "lb", id: "leaderboard" }, rows) : el("p", { class: "muted", text: "No scores yet" })));
     const top = (lb.top || [])[0];
     announce(top ? `Leaderboard. First: ${top.nickname} with ${top.score} points.` : "Leaderboard");

@@ -94,6 +94,27 @@ export function announce(text, assertive = false) {
   requestAnimationFrame(() => { region.textContent = text; });
 }
 
+export const MAX_NICKNAME = 20;
+
+// nicknameProblem says what is wrong with a nickname before the server is
+// asked, or "" when it may be sent. The input has no maxlength: a browser that
+// silently cuts a pasted name would join under a name nobody typed.
+export function nicknameProblem(nickname) {
+  if (!nickname) return "Type a nickname so others know who you are.";
+  const n = [...nickname].length;
+  if (n > MAX_NICKNAME) return `That nickname is too long: ${n} characters, the limit is ${MAX_NICKNAME}. Make it shorter.`;
+  return "";
+}
+
+// focusView moves keyboard and screen-reader focus to the heading of a view
+// that just appeared, so the reader starts from what changed.
+export function focusView(viewId) {
+  const heading = document.querySelector(`#${viewId} h1, #${viewId} h2`);
+  if (!heading) return;
+  if (!heading.hasAttribute("tabindex")) heading.setAttribute("tabindex", "-1");
+  heading.focus({ preventScroll: true });
+}
+
 export const KIND_NAMES = {
   single: "Single choice",
   multi: "Pick all that apply",
