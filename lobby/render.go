@@ -110,9 +110,8 @@ func (r *room) handle(evs []game.Event) {
 		switch e := ev.(type) {
 		case game.PlayerJoined:
 			r.playerCount = e.Players
-			r.broadcast(toHosts, func(seq uint64) any {
-				return wire.PlayerJoined{Type: wire.TypePlayerJoined, Seq: seq, Player: playerInfo(e.Player, e.Nickname, true), Count: e.Players}
-			}, nil, 0)
+			// Announced in flush, coalesced (see hostNotes).
+			r.pendingJoins = append(r.pendingJoins, playerInfo(e.Player, e.Nickname, true))
 			r.l.obs.PlayersChanged(1)
 		case game.PlayerLeft:
 			r.playerCount = e.Players
@@ -155,7 +154,9 @@ func (r *room) handle(evs []game.Event) {
 			}, nil, 0)
 			r.snapshotDue = true
 		case game.QuestionClosed:
-			r.countDirty = false
+			// The host sees the final count before the reveal, even when
+			// the throttle held the last one back.
+			r.hostNotes(now, true)
 			q := r.g.Question(e.Index)
 			rev := wire.Reveal{Type: wire.TypeReveal, Q: e.Index, Kind: string(e.Kind), Reason: e.Reason,
 				Correct: nonNil(e.Correct), Accept: e.Accept, Distribution: nonNil(e.Distribution), Answered: e.Answered,

@@ -77,6 +77,8 @@ type room struct {
 	metaJSON     []byte // encoded meta, valid while len(meta.Tokens) == metaTokens
 	metaTokens   int
 	countDirty   bool
+	pendingJoins []wire.Player // joined, not yet announced to host and display
+	lastNote     time.Time     // when host notes last went out
 	items        []outItem
 	snapshotDue  bool
 	dirty        bool
@@ -193,11 +195,18 @@ func (r *room) run(ctx context.Context) {
 	defer renew.Stop()
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
+	noteTimer := time.NewTimer(time.Hour)
+	defer noteTimer.Stop()
 	for !r.ended {
 		var fire <-chan time.Time
 		if d := r.g.Deadline(); !d.IsZero() {
 			timer.Reset(max(time.Until(d), 0))
 			fire = timer.C
+		}
+		var notes <-chan time.Time
+		if d := r.noteDue(); !d.IsZero() {
+			noteTimer.Reset(max(time.Until(d), 0))
+			notes = noteTimer.C
 		}
 		select {
 		case <-ctx.Done():
@@ -217,6 +226,8 @@ func (r *room) run(ctx context.Context) {
 			r.flush(ctx)
 		case q := <-r.queries:
 			q()
+		case <-notes:
+			r.flush(ctx)
 		case <-fire:
 			r.handle(r.g.Advance(time.Now()))
 			r.flush(ctx)
@@ -241,6 +252,7 @@ func (r *room) run(ctx context.Context) {
 			}
 		}
 		timer.Stop()
+		noteTimer.Stop()
 	}
 }
 
@@ -510,13 +522,7 @@ func (r *room) welcome(in input, role string, pid game.PlayerID, token string) {
 
 // flush publishes the batch's items as one Output.
 func (r *room) flush(ctx context.Context) {
-	if r.countDirty && r.lastCount != nil && r.g.Phase() == game.PhaseQuestion {
-		// Host and display only: a count per batch of answers to every phone
-		// would multiply the fan-out of a big game for a number players do
-		// not need.
-		r.broadcast(toHosts, func(seq uint64) any { c := *r.lastCount; c.Seq = seq; return c }, nil, 0)
-	}
-	r.countDirty = false
+	r.hostNotes(time.Now(), false)
 	if len(r.items) == 0 {
 		return
 	}
@@ -556,8 +562,66 @@ func (r *room) flush(ctx context.Context) {
 // broadcast adds a frame for audience, encoded once with the next wire seq
 // (toAll) or the current one.
 func (r *room) broadcast(to int, build func(seq uint64) any, you map[game.PlayerID]json.RawMessage, q int) {
+	// Joins held back by the throttle go first: the host must not see a
+	// player leave, or a question open, before it saw them join.
+	r.announceJoins()
 	if to == toAll {
 		r.wireSeq++
 	}
 	r.add(outItem{To: to, D: wire.Marshal(build(r.wireSeq)), You: you, Q: q})
+}
+
+// Host notes (joins and answer counts) are control traffic to host and
+// display whose volume grows with the room: one per join or answer would
+// overflow the host's bounded queue in a join flood of a big game (and the
+// host would be cut as a slow consumer). They are coalesced: at most one
+// count and one join message (listing every player who joined) per batch,
+// and for a big game at most one of each per hostNoteEvery.
+const (
+	hostNoteEvery = 150 * time.Millisecond
+	// joinThrottleFrom is the room size from which joins are throttled too;
+	// below it every batch's joins go out at once (a small lobby fills live).
+	joinThrottleFrom = 100
+	// maxJoinsPerNote bounds one player_joined message.
+	maxJoinsPerNote = 500
+)
+
+// hostNotes adds the pending host notes that are due (all of them when
+// force). The actor's timer calls flush again at noteDue.
+func (r *room) hostNotes(now time.Time, force bool) {
+	due := force || now.Sub(r.lastNote) >= hostNoteEvery
+	if len(r.pendingJoins) > 0 && (due || r.playerCount < joinThrottleFrom) {
+		r.announceJoins()
+		r.lastNote = now
+	}
+	if r.countDirty && due {
+		if r.lastCount != nil && (force || r.g.Phase() == game.PhaseQuestion) {
+			// Host and display only: players do not need the count.
+			c := *r.lastCount
+			c.Seq = r.wireSeq
+			r.add(outItem{To: toHosts, D: wire.Marshal(c)})
+		}
+		r.countDirty = false
+		r.lastNote = now
+	}
+}
+
+// announceJoins adds the pending joins as player_joined messages.
+func (r *room) announceJoins() {
+	for len(r.pendingJoins) > 0 {
+		n := min(len(r.pendingJoins), maxJoinsPerNote)
+		batch := r.pendingJoins[:n:n]
+		r.pendingJoins = r.pendingJoins[n:]
+		msg := wire.PlayerJoined{Type: wire.TypePlayerJoined, Seq: r.wireSeq, Player: batch[n-1], Players: batch, Count: r.playerCount}
+		r.add(outItem{To: toHosts, D: wire.Marshal(msg)})
+	}
+	r.pendingJoins = nil
+}
+
+// noteDue is when held-back host notes are due, or zero.
+func (r *room) noteDue() time.Time {
+	if len(r.pendingJoins) == 0 && !r.countDirty {
+		return time.Time{}
+	}
+	return r.lastNote.Add(hostNoteEvery)
 }

@@ -3,6 +3,7 @@ package lobby_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -212,4 +213,134 @@ func TestLobbyCloseLeavesNoGoroutine(t *testing.T) {
 	p.Detach()
 	l.Close()
 	// goleak in TestMain checks the rest.
+}
+
+// frames decodes every frame of typ c received, in order.
+func framesOf[T any](t *testing.T, c *fakeConn, typ string) []T {
+	t.Helper()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []T
+	for _, f := range c.frames {
+		if ty, _, _ := wire.Peek(f.Data); ty == typ {
+			var v T
+			if err := json.Unmarshal(f.Data, &v); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// joinAll attaches n players at once (a join flood) and returns them.
+func joinAll(t *testing.T, l *lobby.Lobby, pin string, n int) ([]*lobby.Member, []*fakeConn) {
+	t.Helper()
+	ms, cs := make([]*lobby.Member, n), make([]*fakeConn, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		cs[i] = &fakeConn{}
+		wg.Go(func() {
+			m, err := l.Attach(context.Background(), lobby.Hello{Type: wire.TypeJoin, PIN: pin, Nickname: fmt.Sprint("p", i)}, cs[i])
+			if err != nil {
+				t.Error(err)
+			}
+			ms[i] = m
+		})
+	}
+	wg.Wait()
+	if t.Failed() {
+		t.FailNow()
+	}
+	return ms, cs
+}
+
+func TestHostSeesEveryPlayerOfAJoinFloodInFewMessages(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		l, _, hc, _, _ := setup(t, lobby.Config{}, game.Settings{MaxPlayers: 1000})
+		defer l.Close()
+		const n = 600
+		members, _ := joinAll(t, l, hostPIN(t, hc), n)
+		time.Sleep(time.Second) // past the throttle: the last joins go out
+		synctest.Wait()
+
+		seen := map[string]bool{}
+		notes := framesOf[wire.PlayerJoined](t, hc, wire.TypePlayerJoined)
+		for _, pj := range notes {
+			if len(pj.Players) == 0 || len(pj.Players) > 500 || pj.Player != pj.Players[len(pj.Players)-1] {
+				t.Fatalf("player_joined %+v", pj)
+			}
+			for _, p := range pj.Players {
+				if seen[p.ID] {
+					t.Fatalf("%s announced twice", p.ID)
+				}
+				seen[p.ID] = true
+			}
+		}
+		for _, m := range members {
+			if !seen[m.PlayerID()] {
+				t.Fatalf("the host never saw %s joining", m.PlayerID())
+			}
+		}
+		if last := notes[len(notes)-1]; last.Count != n+1 {
+			t.Fatalf("last count %d, want %d", last.Count, n+1)
+		}
+		if len(notes) > n/10 {
+			t.Fatalf("%d player_joined messages for %d joins: not coalesced", len(notes), n)
+		}
+	})
+}
+
+// hostPIN reads the game's PIN from the host's welcome.
+func hostPIN(t *testing.T, hc *fakeConn) string {
+	var w wire.Welcome
+	hc.last(t, wire.TypeWelcome, &w)
+	return w.PIN
+}
+
+func TestAnswerCountsAreCoalescedAndEndWithTheExactCount(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		l, host, hc, first, _ := setup(t, lobby.Config{InputQueue: 10000}, game.Settings{QuestionTime: time.Minute, MaxPlayers: 1000})
+		defer l.Close()
+		const n = 400
+		members, _ := joinAll(t, l, hostPIN(t, hc), n)
+		members = append(members, first)
+		ctx := context.Background()
+		_ = host.Submit(ctx, lobby.Message{Type: wire.TypeStart})
+		synctest.Wait()
+		// Everyone answers within a second, a few at a time.
+		for i, m := range members {
+			if err := m.Submit(ctx, lobby.Message{Type: wire.TypeAnswer, Q: 0, Answer: game.Answer{Choices: []int{1}},
+				Received: time.Now(), ResponseTime: time.Second}); err != nil {
+				t.Fatal(err)
+			}
+			if i%20 == 19 {
+				time.Sleep(50 * time.Millisecond)
+				synctest.Wait()
+			}
+		}
+		synctest.Wait()
+
+		counts := framesOf[wire.AnswersCount](t, hc, wire.TypeAnswersCount)
+		if len(counts) == 0 || len(counts) > len(members)/10 {
+			t.Fatalf("%d answers_count for %d answers", len(counts), len(members))
+		}
+		last := counts[len(counts)-1]
+		if last.Answered != len(members) || last.Players != len(members) {
+			t.Fatalf("last answers_count %+v, want %d of %d", last, len(members), len(members))
+		}
+		types := hc.types()
+		lastCount, reveal := -1, -1
+		for i, ty := range types {
+			switch ty {
+			case wire.TypeAnswersCount:
+				lastCount = i
+			case wire.TypeReveal:
+				reveal = i
+			}
+		}
+		if reveal < 0 || lastCount > reveal {
+			t.Fatalf("the final count must come before the reveal: %v", types)
+		}
+	})
 }

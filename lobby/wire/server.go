@@ -76,12 +76,15 @@ type Lobby struct {
 	Locked  bool     `json:"locked"`
 }
 
-// PlayerJoined tells host and display of a new player.
+// PlayerJoined tells host and display of new players. Joins are coalesced:
+// Players lists every player who joined since the last player_joined, in
+// join order; Player is the last of them.
 type PlayerJoined struct {
-	Type   string `json:"type"`
-	Seq    uint64 `json:"seq"`
-	Player Player `json:"player"`
-	Count  int    `json:"count"`
+	Type    string   `json:"type"`
+	Seq     uint64   `json:"seq"`
+	Player  Player   `json:"player"`
+	Players []Player `json:"players"`
+	Count   int      `json:"count"`
 }
 
 // PlayerLeft tells host and display a player left or was kicked.
