@@ -129,7 +129,7 @@ func appendItem(buf []byte, it outItem) []byte {
 	it.You, it.Per = nil, nil
 	enc := mustMarshal(it)
 	buf = append(buf, enc[:len(enc)-1]...) // without its closing brace
-	if len(you) > 0 { // omitempty, as encoding/json would
+	if len(you) > 0 {                      // omitempty, as encoding/json would
 		buf = append(buf, `,"y":`...)
 		buf = appendParts(buf, you)
 	}
