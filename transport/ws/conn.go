@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -22,50 +24,81 @@ var _ lobby.Conn = (*conn)(nil)
 // rttSamples is how many recent round trips the minimum is taken over.
 const rttSamples = 8
 
-type conn struct {
-	s    *Server
-	ws   *websocket.Conn
-	addr string
-	log  zerolog.Logger
+// writtenSlots is how many recent questions remember when they were written:
+// only the open question can be answered, the others cover a question that
+// is re-shown (welcome, state) while the next one opens.
+const writtenSlots = 4
 
-	out     chan lobby.Frame
+// keepBatch is the largest queue capacity kept after a burst; a larger
+// backing array is dropped so that idle connections stay small.
+const keepBatch = 16
+
+type writtenAt struct {
+	q  int
+	at time.Time
+}
+
+type conn struct {
+	s       *Server
+	ws      *websocket.Conn
+	netConn net.Conn // the hijacked connection, for the slow consumer's short deadline
+	addr    string
+	log     zerolog.Logger
+
 	closing chan struct{}
 	once    sync.Once
 	reason  atomic.Pointer[Close]
+	wake    chan struct{} // one pending signal: the queue has frames
+	pinging atomic.Bool   // a ping is waiting for its pong
 
-	mu      sync.Mutex
-	written map[int]time.Time // question index -> when its frame was written
-	rtts    [rttSamples]time.Duration
-	nrtt    int
+	mu            sync.Mutex
+	closed        bool
+	queue         []lobby.Frame
+	pendingFrames int // queued, plus taken by the writer and not yet written
+	pendingBytes  int
+	written       [writtenSlots]writtenAt
+	nwritten      int
+	rtts          [rttSamples]time.Duration
+	nrtt          int
 
 	member *lobby.Member // reader goroutine only
 }
 
-func newConn(s *Server, wsc *websocket.Conn, addr string, log zerolog.Logger) *conn {
+func newConn(s *Server, wsc *websocket.Conn, netConn net.Conn, addr string, log zerolog.Logger) *conn {
 	return &conn{
-		s: s, ws: wsc, addr: addr, log: log,
-		out:     make(chan lobby.Frame, s.cfg.QueueFrames),
+		s: s, ws: wsc, netConn: netConn, addr: addr, log: log,
 		closing: make(chan struct{}),
-		written: map[int]time.Time{},
+		wake:    make(chan struct{}, 1),
 	}
 }
 
-// Send implements lobby.Conn. It never blocks.
+// Send implements lobby.Conn. It never blocks: a frame that would take the
+// queue past its frame or byte bound closes the connection as a slow
+// consumer instead (a single frame larger than the byte bound still goes
+// when nothing else is pending).
 func (c *conn) Send(f lobby.Frame) bool {
-	select {
-	case <-c.closing:
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
 		return false
-	default:
 	}
-	select {
-	case c.out <- f:
-		return true
-	default:
+	if c.pendingFrames >= c.s.cfg.QueueFrames ||
+		(c.pendingFrames > 0 && c.pendingBytes+len(f.Data) > c.s.cfg.QueueBytes) {
+		c.mu.Unlock()
 		c.s.cfg.Observer.SlowConsumer()
 		c.log.Info().Msg("closing a slow consumer")
 		c.closeWith(CloseSlow)
 		return false
 	}
+	c.queue = append(c.queue, f)
+	c.pendingFrames++
+	c.pendingBytes += len(f.Data)
+	c.mu.Unlock()
+	select {
+	case c.wake <- struct{}{}:
+	default:
+	}
+	return true
 }
 
 // Close implements lobby.Conn.
@@ -74,6 +107,15 @@ func (c *conn) Close(r lobby.CloseReason) { c.closeWith(closeFor(r)) }
 func (c *conn) closeWith(cl Close) {
 	c.once.Do(func() {
 		c.reason.Store(&cl)
+		c.mu.Lock()
+		c.closed = true
+		c.mu.Unlock()
+		if cl == CloseSlow && c.netConn != nil {
+			// The writer is most likely stuck in a write to this peer: give
+			// that write and the close frame a short deadline, then the
+			// connection is gone (SetDeadline never blocks).
+			_ = c.netConn.SetDeadline(time.Now().Add(c.s.cfg.SlowCloseTimeout))
+		}
 		close(c.closing)
 	})
 }
@@ -96,13 +138,12 @@ func (c *conn) sendError(re json.RawMessage, err error) {
 	c.sendJSON(wire.ErrorMsg{Type: wire.TypeError, Re: re, Code: werr.Code, Message: werr.Message})
 }
 
-// serve runs the connection until it ends.
+// serve runs the connection until it ends: the reader on this goroutine,
+// the writer on one more, and while a ping waits for its pong, a third.
 func (c *conn) serve(ctx context.Context) {
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
-	wg.Add(2)
-	go func() { defer wg.Done(); c.writeLoop() }()
-	go func() { defer wg.Done(); c.pingLoop(ctx) }()
+	wg.Go(func() { c.writeLoop(ctx, &wg) })
 	c.readLoop(ctx)
 	c.closeWith(CloseNormal)
 	if c.member != nil {
@@ -112,91 +153,112 @@ func (c *conn) serve(ctx context.Context) {
 	wg.Wait()
 }
 
-func (c *conn) writeLoop() {
+// take hands the queued frames to the writer, giving the queue the writer's
+// emptied batch to fill next.
+func (c *conn) take(spare []lobby.Frame) []lobby.Frame {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	batch := c.queue
+	c.queue = spare[:0]
+	return batch
+}
+
+func (c *conn) wrote(f lobby.Frame) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.pendingFrames--
+	c.pendingBytes -= len(f.Data)
+	if f.Question < 0 {
+		return
+	}
+	for i := range min(c.nwritten, writtenSlots) {
+		if c.written[i].q == f.Question {
+			return // the first showing starts the clock
+		}
+	}
+	c.written[c.nwritten%writtenSlots] = writtenAt{q: f.Question, at: time.Now()}
+	c.nwritten++
+}
+
+// writeLoop writes queued frames and sends the pings.
+func (c *conn) writeLoop(ctx context.Context, pings *sync.WaitGroup) {
 	write := func(f lobby.Frame) error {
-		ctx, cancel := context.WithTimeout(context.Background(), c.s.cfg.WriteTimeout)
+		wctx, cancel := context.WithTimeout(context.Background(), c.s.cfg.WriteTimeout)
 		defer cancel()
-		if err := c.ws.Write(ctx, websocket.MessageText, f.Data); err != nil {
+		if err := c.ws.Write(wctx, websocket.MessageText, f.Data); err != nil {
 			return err
 		}
 		c.s.cfg.Observer.MessageOut()
-		if f.Question >= 0 {
-			c.mu.Lock()
-			if _, ok := c.written[f.Question]; !ok {
-				c.written[f.Question] = time.Now()
-			}
-			c.mu.Unlock()
-		}
+		c.wrote(f)
 		return nil
 	}
+	// writeAll writes a batch and returns it emptied (its frames released).
+	writeAll := func(batch []lobby.Frame) ([]lobby.Frame, error) {
+		var err error
+		for i := range batch {
+			if err == nil {
+				err = write(batch[i])
+			}
+			batch[i] = lobby.Frame{}
+		}
+		if cap(batch) > keepBatch {
+			batch = nil
+		}
+		return batch[:0], err
+	}
+	// The first ping goes out at once, so the first question is already fair.
+	pingTimer := time.NewTimer(0)
+	defer pingTimer.Stop()
+	var batch []lobby.Frame
 	for {
 		select {
-		case f := <-c.out:
-			if err := write(f); err != nil {
+		case <-c.wake:
+			var err error
+			if batch, err = writeAll(c.take(batch)); err != nil {
 				c.closeWith(CloseNormal)
 				c.ws.CloseNow()
 				return
 			}
-		case <-c.closing:
-			cl := c.closeReason()
-			if cl != CloseSlow {
-				// Flush what is queued (the reconnect, the kick notice).
-			flush:
-				for {
-					select {
-					case f := <-c.out:
-						if write(f) != nil {
-							break flush
-						}
-					default:
-						break flush
-					}
-				}
+		case <-pingTimer.C:
+			if !c.pinging.Swap(true) {
+				pings.Go(func() { c.ping(ctx) })
 			}
-			if cl == CloseSlow || cl == CloseIdle {
-				// The peer is not reading: a close handshake would only
+			pingTimer.Reset(c.s.cfg.PingInterval)
+		case <-c.closing:
+			switch cl := c.closeReason(); cl {
+			case CloseIdle:
+				// The peer answers no pings: a close handshake would only
 				// wait out its timeout.
 				c.ws.CloseNow()
-				return
+			case CloseSlow:
+				// The peer reads too slowly, perhaps not at all. Under the
+				// short deadline closeWith set, a peer that still reads gets
+				// 4001; one that does not is cut when the deadline passes.
+				c.ws.Close(cl.Code, cl.Reason)
+			default:
+				// Flush what is queued (the reconnect, the kick notice).
+				_, _ = writeAll(c.take(nil))
+				c.ws.Close(cl.Code, cl.Reason)
 			}
-			c.ws.Close(cl.Code, cl.Reason)
 			return
 		}
 	}
 }
 
-func (c *conn) pingLoop(ctx context.Context) {
-	t := time.NewTicker(c.s.cfg.PingInterval)
-	defer t.Stop()
-	ping := func() bool {
-		pctx, cancel := context.WithTimeout(ctx, c.s.cfg.IdleTimeout)
-		defer cancel()
-		start := time.Now()
-		if err := c.ws.Ping(pctx); err != nil {
-			if ctx.Err() == nil {
-				c.closeWith(CloseIdle)
-			}
-			return false
+// ping measures one round trip; a ping unanswered for the idle timeout
+// closes the connection.
+func (c *conn) ping(ctx context.Context) {
+	defer c.pinging.Store(false)
+	pctx, cancel := context.WithTimeout(ctx, c.s.cfg.IdleTimeout)
+	defer cancel()
+	start := time.Now()
+	if err := c.ws.Ping(pctx); err != nil {
+		if ctx.Err() == nil {
+			c.closeWith(CloseIdle)
 		}
-		c.addRTT(time.Since(start))
-		return true
-	}
-	// A first sample right away, so the first question is already fair.
-	if !ping() {
 		return
 	}
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-c.closing:
-			return
-		case <-t.C:
-			if !ping() {
-				return
-			}
-		}
-	}
+	c.addRTT(time.Since(start))
 }
 
 func (c *conn) addRTT(d time.Duration) {
@@ -214,25 +276,33 @@ func (c *conn) minRTT() time.Duration {
 	if n == 0 {
 		return 0
 	}
-	m := c.rtts[0]
-	for _, d := range c.rtts[1:n] {
-		m = min(m, d)
-	}
-	return m
+	return slices.Min(c.rtts[:n])
 }
 
-// responseTime is the server's measure of how long the player took: from
-// the moment question q was written to them to the moment the answer was
-// read, minus half the round trip (capped, so delaying pongs gains nothing).
+// responseTime is the server's measure of how long the player took to
+// answer question q, read at received (see fairResponse).
 func (c *conn) responseTime(q int, received time.Time) time.Duration {
 	c.mu.Lock()
-	written, ok := c.written[q]
+	var written time.Time
+	for i := range min(c.nwritten, writtenSlots) {
+		if c.written[i].q == q {
+			written = c.written[i].at
+		}
+	}
 	c.mu.Unlock()
-	if !ok {
+	if written.IsZero() {
 		return 0 // the room bounds it from the question's opening instead
 	}
-	rt := received.Sub(written) - min(c.minRTT()/2, c.s.cfg.MaxCompensation)
-	return max(rt, 0)
+	return fairResponse(written, received, c.minRTT(), c.s.cfg.MaxCompensation)
+}
+
+// fairResponse is the time a player took to answer: from the moment the
+// question was written to them to the moment the answer was read, minus the
+// round trip (half for the question's trip down, half for the answer's trip
+// up). The correction is capped, so delaying pongs gains at most maxComp,
+// and the result is never negative.
+func fairResponse(written, received time.Time, minRTT, maxComp time.Duration) time.Duration {
+	return max(received.Sub(written)-min(minRTT, maxComp), 0)
 }
 
 func (c *conn) readLoop(ctx context.Context) {
@@ -253,6 +323,14 @@ func (c *conn) readLoop(ctx context.Context) {
 				c.closeWith(CloseTooBig)
 			}
 			return
+		}
+		select {
+		case <-c.closing:
+			// Whatever the peer still sends would only make the room work
+			// for a connection it has given up (a slow consumer's flood of
+			// sync requests, each answered with the whole state).
+			return
+		default:
 		}
 		received := time.Now()
 		c.s.cfg.Observer.MessageIn()

@@ -1,8 +1,10 @@
 package ws
 
 import (
+	"bufio"
 	"context"
 	"errors"
+	"net"
 	"net/http"
 	"sync"
 	"time"
@@ -17,8 +19,15 @@ import (
 
 // Config tunes the connections. Zero values take the defaults named.
 type Config struct {
-	// QueueFrames bounds each connection's outgoing queue (default 256).
+	// QueueFrames and QueueBytes bound each connection's outgoing queue
+	// (default 256 frames, 512 KiB); past either the connection is closed as
+	// a slow consumer. The queue grows as frames come, so the bound costs
+	// nothing while a connection keeps up.
 	QueueFrames int
+	QueueBytes  int
+	// SlowCloseTimeout bounds the last write and the close frame to a slow
+	// consumer before its connection is cut (default 100ms).
+	SlowCloseTimeout time.Duration
 	// WriteTimeout bounds every write (default 5s).
 	WriteTimeout time.Duration
 	// PingInterval spaces the round-trip measurements (default 5s).
@@ -34,7 +43,8 @@ type Config struct {
 	// FloodLimit closes a connection after this many dropped messages in a
 	// row (default 100).
 	FloodLimit int
-	// MaxCompensation caps the RTT/2 taken off a response time (default 250ms).
+	// MaxCompensation caps the round trip taken off a response time
+	// (default 250ms).
 	MaxCompensation time.Duration
 	// OriginPatterns are the extra origins allowed to connect (same origin always is).
 	OriginPatterns []string
@@ -47,6 +57,12 @@ type Config struct {
 func (c Config) withDefaults() Config {
 	if c.QueueFrames <= 0 {
 		c.QueueFrames = 256
+	}
+	if c.QueueBytes <= 0 {
+		c.QueueBytes = 512 << 10
+	}
+	if c.SlowCloseTimeout <= 0 {
+		c.SlowCloseTimeout = 100 * time.Millisecond
 	}
 	if c.WriteTimeout <= 0 {
 		c.WriteTimeout = 5 * time.Second
@@ -131,7 +147,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request, addr string, 
 	s.mu.Unlock()
 	defer s.wg.Done()
 
-	wsc, err := websocket.Accept(w, r, &websocket.AcceptOptions{
+	hw := &hijackWatcher{ResponseWriter: w}
+	wsc, err := websocket.Accept(hw, r, &websocket.AcceptOptions{
 		Subprotocols:   []string{wire.Subprotocol},
 		OriginPatterns: s.cfg.OriginPatterns,
 	})
@@ -145,7 +162,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request, addr string, 
 		return
 	}
 	wsc.SetReadLimit(wire.MaxMessageBytes)
-	c := newConn(s, wsc, addr, log)
+	c := newConn(s, wsc, hw.conn, addr, log)
 	s.mu.Lock()
 	if s.draining {
 		// Shutdown began during the upgrade and will not see this one.
@@ -201,3 +218,18 @@ func (s *Server) Shutdown(ctx context.Context, after time.Duration) error {
 func newLimiter(cfg Config) *rate.Limiter {
 	return rate.NewLimiter(rate.Limit(cfg.MessagesPerSecond), cfg.Burst)
 }
+
+// hijackWatcher keeps the connection coder/websocket hijacks, so that a
+// slow consumer's writes can be given a short deadline from outside.
+type hijackWatcher struct {
+	http.ResponseWriter
+	conn net.Conn
+}
+
+func (h *hijackWatcher) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	c, brw, err := http.NewResponseController(h.ResponseWriter).Hijack()
+	h.conn = c
+	return c, brw, err
+}
+
+func (h *hijackWatcher) Unwrap() http.ResponseWriter { return h.ResponseWriter }
