@@ -21,6 +21,10 @@ type scenario struct {
 	gate func(p, q int) <-chan struct{}
 	// during runs while the game is played (kill an instance, stop Redis...).
 	during func(ctx context.Context, s *run)
+	// pin, token and urls, when set, play a game created elsewhere (child
+	// processes) on those servers instead of the in-process cluster's.
+	pin, token string
+	urls       []string
 }
 
 // run is a scenario in progress.
@@ -73,21 +77,25 @@ func play(t *testing.T, c *cluster, sc scenario) *run {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
 	defer cancel()
-	created, err := c.insts[0].lobby.CreateGame(ctx, lobby.GameSpec{
-		Questions: sc.questions,
-		Settings:  game.Settings{Mode: game.ModeAccuracy, QuestionTime: 10 * time.Second},
-	})
-	if err != nil {
-		t.Fatal(err)
+	r := &run{t: t, c: c, pin: sc.pin, token: sc.token, opened: map[int]chan struct{}{}}
+	urls := sc.urls
+	if r.pin == "" {
+		created, err := c.insts[0].lobby.CreateGame(ctx, lobby.GameSpec{
+			Questions: sc.questions,
+			Settings:  game.Settings{Mode: game.ModeAccuracy, QuestionTime: 10 * time.Second},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.pin, r.token = created.PIN, created.HostToken
+		urls = c.urls()
 	}
-	r := &run{t: t, c: c, pin: created.PIN, token: created.HostToken, opened: map[int]chan struct{}{}}
-	urls := c.urls()
 
 	var startOnce sync.Once
 	nextSent := map[int]bool{}
 	var hostMu sync.Mutex
 	r.host = newClient(t, "host", urls, 0, r.pin)
-	r.host.host = created.HostToken
+	r.host.host = r.token
 	r.host.onMsg = func(h *client, f frame) {
 		phase, q := f.Type, f.Q
 		if f.Type == "welcome" && f.State != nil {
