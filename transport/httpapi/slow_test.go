@@ -43,7 +43,7 @@ func dialNonReading(t *testing.T, base string) *websocket.Conn {
 }
 
 func TestSlowConsumerIsClosedWhileOthersPlayOn(t *testing.T) {
-	s := start(t, options{ws: ws.Config{MessagesPerSecond: 100000, Burst: 100000, QueueFrames: 16, WriteTimeout: time.Second}})
+	s := start(t, options{ws: ws.Config{MessagesPerSecond: 100000, Burst: 100000, QueueBytes: 256 << 10, WriteTimeout: time.Second}})
 	qs := mixedQuestions()[:3]
 	for i := range qs {
 		qs[i].Prompt += strings.Repeat(" and more", 3500) // about 30 KiB a frame
@@ -85,6 +85,11 @@ func TestSlowConsumerIsClosedWhileOthersPlayOn(t *testing.T) {
 			m.Decode(t, &q)
 			if q.Q != qi {
 				t.Fatalf("%s got question %d, want %d", p.nick, q.Q, qi)
+			}
+			// "On time": before the question's own deadline, a bound that
+			// holds on any machine (the lateness is logged below).
+			if deadline := time.UnixMilli(q.DeadlineMs); !m.Received.Before(deadline) {
+				t.Errorf("%s got question %d at %v, after its deadline %v", p.nick, qi, m.Received.Format(time.StampMilli), deadline.Format(time.StampMilli))
 			}
 			worst = max(worst, m.Received.Sub(time.UnixMilli(q.ServerMs)))
 		}
