@@ -248,18 +248,42 @@ func screenshotDir(t *testing.T) string {
 	return outDir
 }
 
+// docsScreenshots are the screenshots the README shows; the others only go
+// to the test output folder. Keep docs/screenshots under about 1 MB in all.
+var docsScreenshots = map[string]bool{
+	"host-lobby": true, "host-question": true, "host-reveal": true, "host-podium": true,
+	"display-question": true, "phone-question": true, "phone-typed": true, "phone-reveal": true,
+}
+
+// wideScale shrinks screenshots of wide (desktop) viewports, which keeps
+// the README's images small and still legible.
+const wideScale = 0.7
+
 // screenshot saves the viewport as name.png in the test output folder, and in
-// docs/screenshots when QUIZROOM_UPDATE_SCREENSHOTS=1.
+// docs/screenshots when QUIZROOM_UPDATE_SCREENSHOTS=1 and the README uses it.
 func (b *tab) screenshot(name string) {
 	b.t.Helper()
+	size := eval[[]float64](b, `[innerWidth, innerHeight]`)
+	scale := 1.0
+	if size[0] >= 1000 {
+		scale = wideScale
+	}
 	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
 	defer cancel()
-	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	var png []byte
+	err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		res, err := chromedp.Call(ctx, page.CaptureScreenshot, page.CaptureScreenshotParams{
+			Format: page.CaptureScreenshotFormatPng,
+			Clip:   &page.Viewport{Width: size[0], Height: size[1], Scale: scale},
+		})
+		png = res.Data
+		return err
+	}))
 	if err != nil {
 		b.t.Fatalf("%s: screenshot %s: %v", b.name, name, err)
 	}
 	dirs := []string{screenshotDir(b.t)}
-	if os.Getenv("QUIZROOM_UPDATE_SCREENSHOTS") == "1" {
+	if os.Getenv("QUIZROOM_UPDATE_SCREENSHOTS") == "1" && docsScreenshots[name] {
 		dirs = append(dirs, filepath.Join("..", "docs", "screenshots"))
 	}
 	for _, dir := range dirs {

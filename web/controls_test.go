@@ -80,7 +80,10 @@ func TestHostControlsDisplayAndTypedAnswers(t *testing.T) {
 	host.key("p")
 	ada.waitFor("the pause notice to go", `document.querySelector("#q-paused").hidden`)
 
+	display.waitFor("the countdown to run", `Number(document.querySelector("#timer").textContent) > 0`)
+	display.screenshot("display-question")
 	ada.typeInto("#typed-input", "no idea")
+	ada.screenshot("phone-typed")
 	ada.key("\r")
 	ada.waitFor("the reveal (Ada was the only player)", `!document.querySelector("#v-result").hidden`)
 	ada.waitText("#r-verdict", "Not this time")
