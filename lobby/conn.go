@@ -44,3 +44,10 @@ type Hello struct {
 	ResumeToken string
 	Re          json.RawMessage // the client's message id, echoed in the reply
 }
+
+// closedReporter is implemented by connections that know they are closed
+// before the room hears of it (transport/ws: a slow consumer cut by its own
+// queue). The room then skips replies that cost work, like the full state a
+// sync asks for: a client flooding sync and then not reading must not make
+// the room encode states nobody will read.
+type closedReporter interface{ Closed() bool }

@@ -344,3 +344,44 @@ func TestAnswerCountsAreCoalescedAndEndWithTheExactCount(t *testing.T) {
 		}
 	})
 }
+
+// Closed lets the room see a connection closed by its transport.
+func (c *fakeConn) Closed() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.closed != ""
+}
+
+// A client that floods sync and stops reading is cut as a slow consumer by
+// its transport; the syncs it already queued must not make the room encode a
+// full state each for a connection nobody reads.
+func TestSyncFromAClosedConnectionCostsNoState(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		l, host, hc, p, pc := setup(t, lobby.Config{}, game.Settings{})
+		defer l.Close()
+		ctx := context.Background()
+		if err := p.Submit(ctx, lobby.Message{Type: wire.TypeSync}); err != nil {
+			t.Fatal(err)
+		}
+		synctest.Wait()
+		if pc.count(wire.TypeState) != 1 {
+			t.Fatalf("an open connection's sync: %v", pc.types())
+		}
+		pc.Close("slow consumer") // the transport cut it; the room has not heard yet
+		for range 50 {
+			if err := p.Submit(ctx, lobby.Message{Type: wire.TypeSync}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := host.Submit(ctx, lobby.Message{Type: wire.TypeSync}); err != nil {
+			t.Fatal(err)
+		}
+		synctest.Wait()
+		if n := pc.count(wire.TypeState); n != 1 {
+			t.Fatalf("the room encoded %d states for a closed connection", n-1)
+		}
+		if hc.count(wire.TypeState) != 1 {
+			t.Fatalf("the host's sync after them: %v", hc.types())
+		}
+	})
+}

@@ -403,3 +403,26 @@ func (v *view) deliverPlayers(it *outItem, frameQ int) int {
 	}
 	return n
 }
+
+// localConnGone reports whether connection ref of origin, if it was attached
+// on this instance, is closed or no longer in the room's view here. It is
+// false for connections on other instances (they cannot be seen from here).
+func (l *Lobby) localConnGone(pin, origin string, ref uint64) bool {
+	if origin != l.cfg.Instance {
+		return false
+	}
+	l.mu.Lock()
+	v := l.views[pin]
+	l.mu.Unlock()
+	if v == nil {
+		return true
+	}
+	v.mu.Lock()
+	m := v.members[ref]
+	v.mu.Unlock()
+	if m == nil || m.closed.Load() {
+		return true
+	}
+	c, ok := m.conn.(closedReporter)
+	return ok && c.Closed()
+}

@@ -101,6 +101,17 @@ func (c *conn) Send(f lobby.Frame) bool {
 	return true
 }
 
+// Closed reports whether the connection was closed (by the room, or by its
+// own queue as a slow consumer); the room skips costly replies to it.
+func (c *conn) Closed() bool {
+	select {
+	case <-c.closing:
+		return true
+	default:
+		return false
+	}
+}
+
 // Close implements lobby.Conn.
 func (c *conn) Close(r lobby.CloseReason) { c.closeWith(closeFor(r)) }
 
