@@ -408,6 +408,9 @@ func (r *room) apply(in input) {
 	case wire.TypeAnswer:
 		r.answer(in, now)
 	case wire.TypeSync:
+		if r.l.localConnGone(r.pin, in.Origin, in.Ref) {
+			return
+		}
 		st := r.state(in.Role, in.Player, now)
 		st.Type, st.Seq = wire.TypeState, r.wireSeq
 		r.add(outItem{To: toRef, Origin: in.Origin, Ref: in.Ref, D: wire.Marshal(st), Q: r.shownQuestion(in.Player)})
