@@ -449,6 +449,8 @@ func (r *room) answer(in input, now time.Time) {
 	if floor := in.Recv.Sub(r.g.OpenedAt()) - maxCompensation; rt < floor {
 		rt = floor
 	}
+	// Scored in whole milliseconds, the unit players see (answer_ack.response_ms).
+	rt = rt.Truncate(time.Millisecond)
 	evs, err := r.g.Answer(in.Player, in.Q, in.Answer, rt, r.l.cfg.AnswerGrace, now)
 	ack := wire.AnswerAck{Type: wire.TypeAnswerAck, Re: in.Re, Seq: r.wireSeq, Q: in.Q}
 	if err != nil {
