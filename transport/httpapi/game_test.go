@@ -45,14 +45,16 @@ func plannedAnswer(i int, q game.Question) map[string]any {
 	return map[string]any{"choice": (q.Correct[0] + 1) % len(q.Options)}
 }
 
-// expected applies the accuracy-mode rules (docs/scoring.md) to one answer.
+// expected applies the rules of docs/scoring.md to one answer, with the
+// response time the server reported in its answer_ack (speed counts in
+// standard mode).
 type expected struct{ score, streak int }
 
-func (e *expected) apply(q game.Question, ans map[string]any) {
+func (e *expected) apply(q game.Question, ans map[string]any, s game.Settings, responseMs int64) {
 	if q.Kind == game.KindPoll {
 		return
 	}
-	p := game.Points(q.DoublePoints)
+	p := game.SpeedPoints(game.Points(q.DoublePoints), time.Duration(responseMs)*time.Millisecond, s.QuestionTime, s.Mode, s.SpeedWeight)
 	if ans == nil {
 		e.streak = 0
 		return
@@ -85,10 +87,22 @@ func (e *expected) apply(q game.Question, ans map[string]any) {
 	e.score += p + game.StreakBonus(e.streak)
 }
 
+// lateAnswer is when the late half of the players answer, after the
+// question reached the host: past the 0.5 s of full points.
+const lateAnswer = 700 * time.Millisecond
+
 func TestFullGameHostAnd50PlayersEveryKind(t *testing.T) {
+	for _, mode := range []game.Mode{game.ModeStandard, game.ModeAccuracy} {
+		t.Run(string(mode), func(t *testing.T) {
+			playFullGame(t, game.Settings{Mode: mode, QuestionTime: 30 * time.Second, ShowLeaderboard: true})
+		})
+	}
+}
+
+func playFullGame(t *testing.T, settings game.Settings) {
 	s := start(t, options{})
 	qs := mixedQuestions()
-	g := s.newGame(t, qs, game.Settings{Mode: game.ModeAccuracy, QuestionTime: 30 * time.Second, ShowLeaderboard: true})
+	g := s.newGame(t, qs, settings)
 	display := s.dialDisplay(t, g.pin)
 	players := s.joinMany(t, g.pin, 50)
 	for range players {
@@ -104,7 +118,10 @@ func TestFullGameHostAnd50PlayersEveryKind(t *testing.T) {
 		if qm.Q != qi || qm.Kind != string(q.Kind) || qm.Total != len(qs) || qm.DeadlineMs <= qm.ServerMs {
 			t.Fatalf("question %d: %+v", qi, qm)
 		}
+		opened := time.Now()
 		answering := 0
+		responses := make([]int64, len(players))
+		var late []func()
 		for i, p := range players {
 			var pq wire.Question
 			p.Wait(wire.TypeQuestion).Decode(t, &pq)
@@ -112,8 +129,8 @@ func TestFullGameHostAnd50PlayersEveryKind(t *testing.T) {
 				t.Fatalf("player %d sees %+v", i, pq)
 			}
 			ans := plannedAnswer(i, q)
-			exp[i].apply(q, ans)
 			if ans == nil {
+				exp[i].apply(q, nil, settings, 0)
 				continue
 			}
 			answering++
@@ -121,17 +138,35 @@ func TestFullGameHostAnd50PlayersEveryKind(t *testing.T) {
 			for k, v := range ans {
 				msg[k] = v
 			}
+			if i%2 == 1 {
+				late = append(late, func() { p.Send(msg) })
+				continue
+			}
 			p.Send(msg)
 		}
+		// Half the players answer after the full-points window, so speed
+		// scoring shows in standard mode. The wait makes the response time,
+		// it synchronizes nothing.
+		<-time.After(time.Until(opened.Add(lateAnswer)))
+		for _, send := range late {
+			send()
+		}
 		for i, p := range players {
-			if plannedAnswer(i, q) == nil {
+			ans := plannedAnswer(i, q)
+			if ans == nil {
 				continue
 			}
 			var ack wire.AnswerAck
 			p.Wait(wire.TypeAnswerAck).Decode(t, &ack)
-			if !ack.Accepted || ack.Q != qi || string(ack.Re) != fmt.Sprintf(`"a%d-%d"`, i, qi) || ack.ResponseMs == nil {
+			if !ack.Accepted || ack.Q != qi || string(ack.Re) != fmt.Sprintf(`"a%d-%d"`, i, qi) || ack.ResponseMs == nil ||
+				*ack.ResponseMs < 0 || *ack.ResponseMs > settings.QuestionTime.Milliseconds() {
 				t.Fatalf("player %d question %d: ack %+v", i, qi, ack)
 			}
+			if i%2 == 1 && *ack.ResponseMs < (lateAnswer - time.Second/10).Milliseconds() {
+				t.Fatalf("player %d question %d answered %v after the question, server says %d ms", i, qi, lateAnswer, *ack.ResponseMs)
+			}
+			exp[i].apply(q, ans, settings, *ack.ResponseMs)
+			responses[i] = *ack.ResponseMs
 		}
 		if answering < len(players) {
 			g.host.Send(map[string]any{"type": "next"}) // close it: scored as usual
@@ -147,6 +182,9 @@ func TestFullGameHostAnd50PlayersEveryKind(t *testing.T) {
 			p.Wait(wire.TypeReveal).Decode(t, &pr)
 			if pr.You == nil || pr.You.Score != exp[i].score || pr.You.Streak != exp[i].streak {
 				t.Fatalf("player %d after question %d: you %+v, want score %d streak %d", i, qi, pr.You, exp[i].score, exp[i].streak)
+			}
+			if plannedAnswer(i, q) != nil && pr.You.ResponseMs != responses[i] {
+				t.Fatalf("player %d question %d: reveal response %d ms, ack said %d", i, qi, pr.You.ResponseMs, responses[i])
 			}
 		}
 		g.host.Send(map[string]any{"type": "next"})
