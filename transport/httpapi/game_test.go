@@ -162,7 +162,7 @@ func playFullGame(t *testing.T, settings game.Settings) {
 				*ack.ResponseMs < 0 || *ack.ResponseMs > settings.QuestionTime.Milliseconds() {
 				t.Fatalf("player %d question %d: ack %+v", i, qi, ack)
 			}
-			if i%2 == 1 && *ack.ResponseMs < (lateAnswer - time.Second/10).Milliseconds() {
+			if i%2 == 1 && *ack.ResponseMs < (lateAnswer-time.Second/10).Milliseconds() {
 				t.Fatalf("player %d question %d answered %v after the question, server says %d ms", i, qi, lateAnswer, *ack.ResponseMs)
 			}
 			exp[i].apply(q, ans, settings, *ack.ResponseMs)
