@@ -3,6 +3,7 @@ package lobby
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"time"
 
 	"github.com/quizroom/quizroom/lobby/wire"
@@ -41,12 +42,44 @@ func (l *Lobby) WatchOwners(ctx context.Context, interval time.Duration) {
 		l.mu.Unlock()
 		for _, pin := range pins {
 			c, cancel := context.WithTimeout(ctx, max(interval, time.Second))
-			if err := l.ensureOwner(c, pin); err != nil {
+			err := l.ensureOwner(c, pin)
+			var werr *wire.Error
+			if errors.As(err, &werr) && werr.Code == wire.CodeGameEnded {
+				l.finishEndedView(c, pin)
+			} else if err != nil {
 				l.log.Debug().Err(err).Str("pin", pin).Msg("owner check failed")
 			}
 			cancel()
 		}
 	}
+}
+
+// finishEndedView ends the view of a room whose game is over while the view
+// still runs: the room's last output (the end) was lost, and an ended room
+// publishes nothing more, not even a heartbeat, so no gap would ever show.
+// It delivers the last output again (it holds "ended") and closes the view.
+func (l *Lobby) finishEndedView(ctx context.Context, pin string) {
+	l.mu.Lock()
+	v := l.views[pin]
+	l.mu.Unlock()
+	if v == nil {
+		return
+	}
+	if lo, ok := l.bus.(LastOutputs); ok {
+		if out, found, err := lo.LastOutput(ctx, pin); err == nil && found {
+			var msg outMsg
+			if json.Unmarshal(out.Data, &msg) == nil {
+				for i := range msg.Items {
+					if msg.Items[i].End {
+						break
+					}
+					v.deliver(&msg.Items[i])
+				}
+			}
+		}
+	}
+	l.log.Info().Str("pin", pin).Msg("game over but its end was lost here: closing")
+	v.close(CloseGameOver)
 }
 
 // LastOutputs is implemented by a Bus that keeps each room's last published
