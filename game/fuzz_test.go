@@ -20,6 +20,7 @@ type driver struct {
 	// Invariant bookkeeping.
 	scores   map[PlayerID]int
 	accepted map[string]bool // "player/index" of every accepted answer
+	kicked   map[PlayerID]bool
 }
 
 var fuzzNames = []string{"Ada", "ada", "Bob", "  Cy ", "", "Dee", "<b>Eve</b>", "Fay"}
@@ -52,7 +53,7 @@ func fuzzQuestions() []Question {
 }
 
 func newDriver(t testing.TB, g *Game, now time.Time) *driver {
-	return &driver{t: t, g: g, now: now, scores: map[PlayerID]int{}, accepted: map[string]bool{}}
+	return &driver{t: t, g: g, now: now, scores: map[PlayerID]int{}, accepted: map[string]bool{}, kicked: map[PlayerID]bool{}}
 }
 
 // step applies one operation read from ops: an op code, a player, a detail.
@@ -166,12 +167,24 @@ func (d *driver) check(evs []Event) {
 	t, g := d.t, d.g
 	t.Helper()
 	for _, e := range evs {
-		if a, ok := e.(AnswerAccepted); ok {
-			key := fmt.Sprint(a.Player, "/", a.Index)
+		switch e := e.(type) {
+		case AnswerAccepted:
+			key := fmt.Sprint(e.Player, "/", e.Index)
 			if d.accepted[key] {
 				t.Fatalf("second answer accepted for %s", key)
 			}
 			d.accepted[key] = true
+			if d.kicked[e.Player] {
+				t.Fatalf("answer accepted from kicked player %s", e.Player)
+			}
+		case PlayerJoined:
+			if d.kicked[e.Player] {
+				t.Fatalf("kicked player %s joined again", e.Player)
+			}
+		case PlayerLeft:
+			if e.Kicked {
+				d.kicked[e.Player] = true
+			}
 		}
 	}
 	st := g.Standings()
@@ -247,7 +260,7 @@ func fuzzGame(t testing.TB, data []byte) {
 		t.Fatalf("snapshot of the restored game differs:\n%s\n%s", snap, again)
 	}
 	replay := newDriver(t, restored, direct.now)
-	replay.scores, replay.accepted = maps(direct.scores), maps(direct.accepted)
+	replay.scores, replay.accepted, replay.kicked = maps(direct.scores), maps(direct.accepted), maps(direct.kicked)
 	direct.trace = nil
 	direct.run(ops[split:])
 	replay.run(ops[split:])
@@ -305,6 +318,10 @@ func fuzzSeeds() [][]byte {
 			opKickJoin, 2, 4, opKickJoin, 3, 1, opLeave, 0, 0, opKickJoin, 0, 1, opLockEnd, 0, 1, opJoin, 4, 0,
 			opAnswer, 8, choice(0), opDisconnect, 1, 0, opReconnect, 1, 0, opNext, 0, 0, opAnswer, 1, 0,
 			opSkip, 0, 0, opLockEnd, 0, 2, opNext, 0, 0, opKickJoin, 3, 0x81, opKickJoin, 4, 0x82},
+		// A player who left is kicked, then tries to come back; another is kicked mid-question.
+		{4, 0, opJoin, 0, 0, opJoin, 1, 0, opJoin, 2, 0, opStart, 0, 0, opLeave, 0, 0, opKickJoin, 0, 0,
+			opKickJoin, 0, 1, opKickJoin, 1, 0, opAnswer, 1, choice(1), opKickJoin, 1, 1, opReconnect, 1, 0,
+			opAnswer, 2, choice(1), opNext, 0, 0, opKickJoin, 0, 0x85, opAnswer, 0, choice(0)},
 		// Accuracy mode, max players, grace, answers after the deadline.
 		{0x68, 6, opJoin, 0, 0, opJoin, 1, 0, opJoin, 2, 0, opJoin, 3, 0, opJoin, 4, 0, opStart, 0, 0,
 			opClock, 0, 14, opAnswer, 0, choice(1) | 1, opAnswer, 1, choice(1) | 2, opAdvance, 0, 0,
