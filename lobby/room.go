@@ -412,7 +412,7 @@ func (r *room) apply(in input) {
 			return
 		}
 		st := r.state(in.Role, in.Player, now)
-		st.Type, st.Seq = wire.TypeState, r.wireSeq
+		st.Type, st.Seq, st.Re = wire.TypeState, r.wireSeq, in.Re
 		r.add(outItem{To: toRef, Origin: in.Origin, Ref: in.Ref, D: wire.Marshal(st), Q: r.shownQuestion(in.Player)})
 	case wire.TypeLeave:
 		evs, err := r.g.Leave(in.Player, now)
