@@ -322,23 +322,24 @@ type YourAnswer struct {
 
 // State is where the game is, for a connection that (re)joins or asks sync.
 type State struct {
-	Type        string        `json:"type,omitempty"`
-	Seq         uint64        `json:"seq,omitempty"`
-	Phase       string        `json:"phase"`
-	Q           int           `json:"q"`
-	Total       int           `json:"total"`
-	Count       int           `json:"count"`
-	Locked      bool          `json:"locked"`
-	Paused      bool          `json:"paused"`
-	ServerMs    int64         `json:"server_ms"`
-	RemainingMs int64         `json:"remaining_ms,omitempty"`
-	Question    *Question     `json:"question,omitempty"`
-	Answers     *AnswersCount `json:"answers,omitempty"`
-	Players     []Player      `json:"players,omitempty"`
-	LastReveal  *Reveal       `json:"last_reveal,omitempty"`
-	Leaderboard *Leaderboard  `json:"leaderboard,omitempty"`
-	Podium      *Podium       `json:"podium,omitempty"`
-	EndReason   string        `json:"end_reason,omitempty"`
+	Type        string          `json:"type,omitempty"`
+	Re          json.RawMessage `json:"re,omitempty"` // the sync's id (a state message)
+	Seq         uint64          `json:"seq,omitempty"`
+	Phase       string          `json:"phase"`
+	Q           int             `json:"q"`
+	Total       int             `json:"total"`
+	Count       int             `json:"count"`
+	Locked      bool            `json:"locked"`
+	Paused      bool            `json:"paused"`
+	ServerMs    int64           `json:"server_ms"`
+	RemainingMs int64           `json:"remaining_ms,omitempty"`
+	Question    *Question       `json:"question,omitempty"`
+	Answers     *AnswersCount   `json:"answers,omitempty"`
+	Players     []Player        `json:"players,omitempty"`
+	LastReveal  *Reveal         `json:"last_reveal,omitempty"`
+	Leaderboard *Leaderboard    `json:"leaderboard,omitempty"`
+	Podium      *Podium         `json:"podium,omitempty"`
+	EndReason   string          `json:"end_reason,omitempty"`
 
 	// Player only.
 	Answered   *bool       `json:"answered,omitempty"`

@@ -54,6 +54,10 @@ type Config struct {
 	Observer Observer
 }
 
+// DefaultConfig is the configuration a zero Config stands for (the limits
+// docs/protocol.md documents).
+func DefaultConfig() Config { return Config{}.withDefaults() }
+
 func (c Config) withDefaults() Config {
 	if c.QueueFrames <= 0 {
 		c.QueueFrames = 256
