@@ -208,6 +208,7 @@ func TestFirstMessageErrors(t *testing.T) {
 
 func TestJoinAttemptsAreRateLimitedPerAddress(t *testing.T) {
 	s := start(t, options{joins: ws.NewAddrLimiter(1000, 1000, 1, 3)})
+	live := s.newGame(t, mixedQuestions(), game.Settings{})
 	c := wiretest.Dial(t, s.URL)
 	for range 3 {
 		c.Send(map[string]any{"type": "join", "pin": "000002", "nickname": "guess"})
@@ -218,6 +219,14 @@ func TestJoinAttemptsAreRateLimitedPerAddress(t *testing.T) {
 	resp, body := getJSON(t, s.URL+"/api/games/000004")
 	if resp.StatusCode != 429 || errorCode(body) != string(wire.CodeJoinRateLimited) {
 		t.Fatalf("GET after guessing: %d %v", resp.StatusCode, body)
+	}
+	// A guess that hits a live PIN gets the same answer: the limit does not
+	// tell which PINs exist.
+	c.Send(map[string]any{"type": "join", "pin": live.pin, "nickname": "guess"})
+	c.ExpectError(wire.CodeJoinRateLimited)
+	resp, body = getJSON(t, s.URL+"/api/games/"+live.pin)
+	if resp.StatusCode != 429 || errorCode(body) != string(wire.CodeJoinRateLimited) {
+		t.Fatalf("GET of a live PIN after guessing: %d %v", resp.StatusCode, body)
 	}
 }
 

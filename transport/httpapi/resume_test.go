@@ -97,6 +97,9 @@ func TestResumeAfterTheGameMovedOnTwoQuestions(t *testing.T) {
 	if st.Phase != "question" || st.Q != 2 || *st.Score != 1000 || *st.Streak != 0 || *st.Answered {
 		t.Fatalf("state after two questions away: %+v", st)
 	}
+	if st.RemainingMs <= 0 || st.RemainingMs > 60_000 || st.Question == nil || st.Question.Q != 2 || st.Question.DeadlineMs <= w.ServerMs {
+		t.Fatalf("time left not told: remaining %d ms, question %+v", st.RemainingMs, st.Question)
+	}
 	c.Send(map[string]any{"type": "answer", "q": 2, "choice": 0})
 	var ack wire.AnswerAck
 	c.Wait(wire.TypeAnswerAck).Decode(t, &ack)
