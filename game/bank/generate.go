@@ -302,6 +302,15 @@ func (g *generator) trueFalse(idx int, q *game.Question) bool {
 			return false
 		}
 		other = cands[0]
+		// Prefer a definition whose grammar fits the term: "Observability:
+		// ___ are system variables..." gives the answer away.
+		want := plural(g.masked(g.facts[idx].def, idx))
+		for _, j := range cands {
+			if plural(g.masked(g.facts[j].def, j)) == want {
+				other = j
+				break
+			}
+		}
 	}
 	sentence := shorten(g.masked(g.facts[other].def, other, idx), maxPromptLen)
 	if informative(sentence) < 4 {
@@ -315,4 +324,27 @@ func (g *generator) trueFalse(idx int, q *game.Question) bool {
 		q.Correct = []int{1}
 	}
 	return true
+}
+
+// pluralVerbs are the verbs that show a definition speaks of its blank in
+// the plural ("___ are ...", "Common ___ include ...").
+var pluralVerbs = map[string]bool{"are": true, "were": true, "include": true, "have": true, "use": true, "do": true, "let": true, "make": true, "run": true, "keep": true}
+
+// plural reports whether the first word after the first mask of a masked
+// definition, parentheses skipped, is a plural verb.
+func plural(masked string) bool {
+	_, rest, ok := strings.Cut(masked, Mask)
+	if !ok {
+		return false
+	}
+	depth := 0
+	for _, w := range strings.Fields(rest) {
+		opened := depth > 0 || strings.HasPrefix(w, "(")
+		depth += strings.Count(w, "(") - strings.Count(w, ")")
+		if opened || w == Mask {
+			continue
+		}
+		return pluralVerbs[strings.ToLower(strings.Trim(w, ",;:."))]
+	}
+	return false
 }

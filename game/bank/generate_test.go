@@ -3,6 +3,7 @@ package bank
 import (
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -231,5 +232,50 @@ func BenchmarkGenerate20(b *testing.B) {
 		if _, err := Generate(bk, GenerateOptions{Count: 20, Seed: int64(i)}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestPlural(t *testing.T) {
+	for text, want := range map[string]bool{
+		Mask + " are system variables set outside the app.":     true,
+		"Common " + Mask + " include Content-Security-Policy.":  true,
+		Mask + " (" + Mask + ") are rules.":                     true,
+		"A(n) " + Mask + " is a structured collection of data.": false,
+		Mask + " (Basically Available) is the model.":           false,
+		"A(n) " + Mask + ", such as RabbitMQ, routes messages.": false,
+		"no mask at all": false,
+	} {
+		if got := plural(text); got != want {
+			t.Errorf("plural(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
+
+// A false true/false statement pairs the term with a definition of the same
+// grammatical number whenever the bank has one, so "X: ___ are ..." for a
+// singular X does not give the answer away.
+func TestTrueFalseGrammarAgrees(t *testing.T) {
+	b := Default()
+	g := newGenerator(b, 0)
+	mismatches, statements := 0, 0
+	for seed := range 200 {
+		qs, err := Generate(b, GenerateOptions{Count: 20, Kinds: []game.Kind{game.KindTrueFalse}, Seed: int64(seed)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range qs {
+			if q.Correct[0] != 1 {
+				continue
+			}
+			statements++
+			idx := slices.IndexFunc(b.Items, func(it Item) bool { return it.ID == q.ItemID })
+			_, shown, _ := strings.Cut(q.Prompt, ": ")
+			if plural(g.masked(g.facts[idx].def, idx)) != plural(shown) {
+				mismatches++
+			}
+		}
+	}
+	if statements == 0 || mismatches > 0 {
+		t.Fatalf("%d of %d false statements disagree in number with their term", mismatches, statements)
 	}
 }
