@@ -1,0 +1,40 @@
+package bank
+
+import (
+	"bytes"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// The importer's memory is bounded by its input: inputs over MaxInputSize
+// are refused before parsing, and the worst shapes of input at the limit
+// allocate at most a fixed multiple of their size (the fuzz test checks no
+// input panics or hangs; this checks how much the largest ones cost).
+func TestImportMemoryIsBoundedByInput(t *testing.T) {
+	const factor = 160 // headings-only input is the worst today at ~110x (total allocation, not peak)
+	near := MaxInputSize - 1024
+	fill := func(unit string) []byte {
+		return bytes.Repeat([]byte(unit), near/len(unit))
+	}
+	cases := map[string][]byte{
+		"many tiny questions": fill("1. What is X?\nAnswer: X.\n"),
+		"one huge paragraph":  []byte("1. What is X?\nAnswer: " + strings.Repeat("word ", near/5-10) + "\n"),
+		"nested parentheses":  []byte("1. What is X?\nAnswer: " + strings.Repeat("(", near/2) + strings.Repeat(")", near/2-40) + "\n"),
+		"headings only":       fill("## Q?\n"),
+		"q and a pairs":       fill("Q: a?\nA: b.\n\n"),
+		"over the limit":      bytes.Repeat([]byte("1. What is X?\nAnswer: X.\n"), MaxInputSize/20),
+	}
+	for name, data := range cases {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		_, _, _ = ImportNotes(data, ImportOptions{})
+		runtime.ReadMemStats(&after)
+		used := after.TotalAlloc - before.TotalAlloc
+		t.Logf("%s: %d bytes in, %d allocated (%.1fx)", name, len(data), used, float64(used)/float64(len(data)))
+		if used > uint64(factor*min(len(data), MaxInputSize)) {
+			t.Errorf("%s: %d bytes allocated for %d bytes of input, over %dx", name, used, len(data), factor)
+		}
+	}
+}
