@@ -9,7 +9,6 @@ import (
 const (
 	TypeWelcome      = "welcome"
 	TypePong         = "pong"
-	TypeLobby        = "lobby"
 	TypePlayerJoined = "player_joined"
 	TypePlayerLeft   = "player_left"
 	TypeQuestion     = "question"
@@ -28,7 +27,6 @@ const (
 	TypeError        = "error"
 	TypeReconnect    = "reconnect"
 	TypeLocked       = "locked"
-	TypeKicked       = "kicked"
 )
 
 // Roles of a connection.
@@ -65,15 +63,6 @@ type Pong struct {
 	Type     string   `json:"type"`
 	T        *float64 `json:"t,omitempty"`
 	ServerMs int64    `json:"server_ms"`
-}
-
-// Lobby is the list of players before the game starts (host and display).
-type Lobby struct {
-	Type    string   `json:"type"`
-	Seq     uint64   `json:"seq"`
-	Players []Player `json:"players"`
-	Count   int      `json:"count"`
-	Locked  bool     `json:"locked"`
 }
 
 // PlayerJoined tells host and display of new players. Joins are coalesced:

@@ -19,7 +19,6 @@ var (
 	CloseLeft        = Close{websocket.StatusNormalClosure, "left the game"}
 	CloseShutdown    = Close{websocket.StatusGoingAway, "server shutting down: reconnect"}
 	CloseTooBig      = Close{websocket.StatusMessageTooBig, "message too big"}
-	CloseInternal    = Close{websocket.StatusInternalError, "internal error"}
 	CloseReplaced    = Close{4000, "resumed on another connection"}
 	CloseSlow        = Close{4001, "slow consumer"}
 	CloseKicked      = Close{4002, "kicked"}

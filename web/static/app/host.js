@@ -147,7 +147,7 @@ function receive(msg) {
     paused = !!st.paused;
     if (st.locked !== undefined) locked = !!st.locked;
   }
-  if (msg.type === "lobby" || msg.type === "locked") locked = !!msg.locked;
+  if (msg.type === "locked") locked = !!msg.locked;
   if (msg.type === "paused") paused = true;
   if (msg.type === "resumed") paused = false;
   stage.handle(msg);

@@ -113,9 +113,6 @@ function receive(msg) {
     case "welcome": return welcome(msg);
     case "state": return applyState(msg.state || msg);
     case "error": return error(msg);
-    case "lobby":
-      $("#lobby-count").textContent = String(msg.count ?? (msg.players || []).length);
-      return;
     case "player_joined":
       $("#lobby-count").textContent = String(msg.count);
       return;
