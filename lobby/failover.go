@@ -240,3 +240,10 @@ func (r *room) replayBacklog(ctx context.Context) {
 		r.flush(ctx)
 	}
 }
+
+// ErrLeaseLost is returned by a Bus whose writes are fenced by the room's
+// lease (the Redis bus with a Holder) when the writer no longer holds it:
+// its lease lapsed (a partition, a pause) and another instance may run the
+// room now. The room stops at once instead of overwriting the new owner's
+// state; see room.saveSnapshot.
+var ErrLeaseLost = errors.New("lobby: the room's lease is held by another instance")

@@ -56,6 +56,11 @@ type Options struct {
 	// MaxInputLen caps each room's input stream (approximate XADD MAXLEN), a
 	// guard against a runaway room filling Redis. Default 100000.
 	MaxInputLen int64
+	// Holder, when set, fences SaveSnapshot with the room's lease: the
+	// snapshot is written only while the room's owner key names Holder, and
+	// otherwise SaveSnapshot returns lobby.ErrLeaseLost. Set it to the
+	// instance name the lobby takes leases under (lobby.Config.Instance).
+	Holder string
 }
 
 const (
@@ -276,8 +281,21 @@ func nextStreamID(id string) (string, bool) {
 
 // SaveSnapshot implements lobby.Snapshots. A hash keeps the TTL that
 // ExpireRoom set, where SET would clear it.
+//
+// With Options.Holder the write is fenced by the lease (see Options.Holder).
 func (b *Bus) SaveSnapshot(ctx context.Context, room string, s lobby.Snapshot) error {
 	k := b.keys(room)
+	if b.opts.Holder != "" {
+		n, err := saveSnapshotFenced.Run(ctx, b.rdb, []string{k.owner, k.state}, b.opts.Holder,
+			s.Data, s.LastInput, strconv.FormatUint(s.Seq, 10), b.opts.MaxRoomLife.Milliseconds()).Int()
+		if err != nil {
+			return wrap("save snapshot", err)
+		}
+		if n != 1 {
+			return wrap("save snapshot", lobby.ErrLeaseLost)
+		}
+		return nil
+	}
 	_, err := b.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.HSet(ctx, k.state, "data", s.Data, "last", s.LastInput, "seq", strconv.FormatUint(s.Seq, 10))
 		p.Do(ctx, "PEXPIRE", k.state, b.opts.MaxRoomLife.Milliseconds(), "NX")

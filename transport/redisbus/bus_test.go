@@ -1,6 +1,9 @@
 package redisbus_test
 
 import (
+	"errors"
+	"time"
+
 	"testing"
 
 	"github.com/alicebob/miniredis/v2"
@@ -51,6 +54,53 @@ func TestConformanceRedisServer(t *testing.T) {
 			bustest.Run(t, func(t *testing.T) lobby.Bus { return bus })
 			if mode == redisbus.PubSubAuto && bus.PubSubMode() != redisbus.PubSubSharded {
 				t.Fatalf("Redis 7 detected as %v, want sharded", bus.PubSubMode())
+			}
+		})
+	}
+}
+
+// TestSnapshotFencedByLease: with Options.Holder a snapshot is written only
+// by the lease holder, so an owner cut off past its lease cannot overwrite
+// the state of the instance that took the room over.
+func TestSnapshotFencedByLease(t *testing.T) {
+	mr := miniredis.RunT(t)
+	srv := redistest.Start(t)
+	for name, url := range map[string]string{"miniredis": "redis://" + mr.Addr(), "redis-server": srv.URL()} {
+		t.Run(name, func(t *testing.T) {
+			rdb := newClient(t, url)
+			old := redisbus.New(rdb, redisbus.Options{Holder: "old"})
+			next := redisbus.New(rdb, redisbus.Options{Holder: "new"})
+			ctx := t.Context()
+			const pin = "424242"
+			if err := old.SaveSnapshot(ctx, pin, lobby.Snapshot{Data: []byte("x")}); !errors.Is(err, lobby.ErrLeaseLost) {
+				t.Fatalf("snapshot without the lease: %v, want ErrLeaseLost", err)
+			}
+			if ok, err := old.AcquireLease(ctx, pin, "old", time.Minute); err != nil || !ok {
+				t.Fatalf("acquire: %v %v", ok, err)
+			}
+			if err := old.SaveSnapshot(ctx, pin, lobby.Snapshot{Data: []byte("old"), LastInput: "1-0", Seq: 3}); err != nil {
+				t.Fatal(err)
+			}
+			// The old owner's lease lapses (here: is released) and another
+			// instance takes the room over and snapshots it.
+			if err := old.ReleaseLease(ctx, pin, "old"); err != nil {
+				t.Fatal(err)
+			}
+			if ok, err := next.AcquireLease(ctx, pin, "new", time.Minute); err != nil || !ok {
+				t.Fatalf("takeover: %v %v", ok, err)
+			}
+			if err := next.SaveSnapshot(ctx, pin, lobby.Snapshot{Data: []byte("new"), LastInput: "2-0", Seq: 9}); err != nil {
+				t.Fatal(err)
+			}
+			if err := old.SaveSnapshot(ctx, pin, lobby.Snapshot{Data: []byte("stale"), LastInput: "1-5", Seq: 4}); !errors.Is(err, lobby.ErrLeaseLost) {
+				t.Fatalf("snapshot from the old owner: %v, want ErrLeaseLost", err)
+			}
+			got, err := next.LoadSnapshot(ctx, pin)
+			if err != nil || string(got.Data) != "new" || got.LastInput != "2-0" || got.Seq != 9 {
+				t.Fatalf("snapshot = %q %q %d, %v; want the new owner's", got.Data, got.LastInput, got.Seq, err)
+			}
+			if ttl := rdb.PTTL(ctx, "qr:{"+pin+"}:state").Val(); ttl <= 0 {
+				t.Errorf("fenced snapshot has no TTL (%v)", ttl)
 			}
 		})
 	}
