@@ -83,6 +83,7 @@ type room struct {
 	snapshotDue  bool
 	dirty        bool
 	ended        bool
+	leaseLost    bool // a fenced write found another instance holding the lease
 	lastActivity time.Time
 	lastInputAt  time.Time // see inputTime
 }
@@ -167,6 +168,9 @@ func (r *room) saveSnapshot(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	if err := r.l.bus.SaveSnapshot(ctx, r.pin, Snapshot{Data: data, LastInput: r.lastInput, Seq: r.outSeq}); err != nil {
+		if errors.Is(err, ErrLeaseLost) {
+			r.leaseLost = true // run stops the actor: another instance owns the room
+		}
 		return err
 	}
 	if r.lastInput != InputStart {
@@ -197,7 +201,7 @@ func (r *room) run(ctx context.Context) {
 	defer timer.Stop()
 	noteTimer := time.NewTimer(time.Hour)
 	defer noteTimer.Stop()
-	for !r.ended {
+	for !r.ended && !r.leaseLost {
 		var fire <-chan time.Time
 		if d := r.g.Deadline(); !d.IsZero() {
 			timer.Reset(max(time.Until(d), 0))
@@ -285,6 +289,9 @@ func (r *room) finish(ctx context.Context) {
 	defer cancel()
 	if err := r.saveSnapshot(c); err != nil {
 		r.log.Warn().Err(err).Msg("final snapshot failed")
+		if r.leaseLost {
+			return // the room is another instance's: its keys are not ours to expire
+		}
 	}
 	_ = r.l.bus.ExpireRoom(c, r.pin, r.l.cfg.Retention)
 	_ = r.l.bus.ReleaseLease(c, r.pin, r.l.cfg.Instance)
