@@ -26,17 +26,17 @@ import (
 // newRedisBus builds the Redis bus for REDIS_URL. The scale-out work
 // (transport/redisbus) sets it from its own file in this package; while it
 // is nil, REDIS_URL is refused at start.
-var newRedisBus func(ctx context.Context, redisURL string, log zerolog.Logger) (lobby.Bus, io.Closer, error)
+var newRedisBus func(ctx context.Context, redisURL, instance string, log zerolog.Logger) (lobby.Bus, io.Closer, error)
 
 // newBus chooses the Bus: in memory unless REDIS_URL is set.
-func newBus(ctx context.Context, redisURL string, log zerolog.Logger) (lobby.Bus, io.Closer, error) {
+func newBus(ctx context.Context, redisURL, instance string, log zerolog.Logger) (lobby.Bus, io.Closer, error) {
 	if redisURL == "" {
 		return membus.New(membus.Options{}), io.NopCloser(nil), nil
 	}
 	if newRedisBus == nil {
 		return nil, nil, usagef("REDIS_URL is set but this build has no Redis bus")
 	}
-	return newRedisBus(ctx, redisURL, log)
+	return newRedisBus(ctx, redisURL, instance, log)
 }
 
 // serveConfig is every setting of quizroom serve.
@@ -269,7 +269,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	log = log.With().Str("instance", cfg.Instance).Logger()
 
-	bus, busCloser, err := newBus(ctx, cfg.RedisURL, log)
+	bus, busCloser, err := newBus(ctx, cfg.RedisURL, cfg.Instance, log)
 	if err != nil {
 		return err
 	}
