@@ -28,13 +28,17 @@ func init() { newRedisBus = openRedisBus }
 // openRedisBus connects the Redis bus. A Redis that is down at start is not
 // fatal: the instance starts, /readyz reports not ready and new games are
 // refused until Redis answers.
-func openRedisBus(ctx context.Context, redisURL string, log zerolog.Logger) (lobby.Bus, io.Closer, error) {
+//
+// Snapshots are fenced by the lease under instance, the name the lobby takes
+// leases under: an instance cut off past its lease cannot overwrite the state
+// of the one that took its rooms over.
+func openRedisBus(ctx context.Context, redisURL, instance string, log zerolog.Logger) (lobby.Bus, io.Closer, error) {
 	rdb, err := redisbus.NewClient(redisURL)
 	if err != nil {
 		return nil, nil, usagef("--redis-url ($REDIS_URL): %v", err)
 	}
 	setRedisLogger(log)
-	bus := redisbus.New(rdb, redisbus.Options{})
+	bus := redisbus.New(rdb, redisbus.Options{Holder: instance})
 	pctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
 	if err := bus.Ping(pctx); err != nil {
