@@ -130,7 +130,7 @@ func (r *runner) measure(ctx context.Context, s scenario, t target) (report.Reco
 	rec.ClientProcesses = usage.processes
 	if usage.wall > 0 {
 		rec.ClientCPUPct = round1(usage.clientCPU / usage.wall.Seconds() / float64(r.pin.clientCores()) * 100)
-		rec.ClientBound = usage.peakClientPct >= 90
+		rec.ClientBound = usage.clientBound
 	}
 	fairness(&rec, res.Groups)
 	for _, e := range res.ErrorSamples {
@@ -195,7 +195,8 @@ type usage struct {
 	serverRSS     int64
 	rssPerPlayer  float64
 	clientCPU     float64
-	peakClientPct float64
+	peakClientPct float64 // the busiest client process, % of one core
+	clientBound   bool
 	wall          time.Duration
 	processes     int
 }
@@ -215,6 +216,7 @@ func (r *runner) play(ctx context.Context, s scenario, t target, body map[string
 		},
 	}
 	u.processes = 1
+	cpu := newClientCPUSampler(r.pin.clientCores(), os.Getpid())
 	perProcess := socketsPerProcess()
 	if r.maxSockets > 0 {
 		perProcess = min(perProcess, r.maxSockets)
@@ -223,7 +225,9 @@ func (r *runner) play(ctx context.Context, s scenario, t target, body map[string
 		// One process cannot hold them all: every shard goes to a worker
 		// process of its own, this one keeps the hosts.
 		plan.ShardSize = perProcess
-		plan.Spawn = spawnWorker
+		plan.Spawn = func(ctx context.Context, job loadclient.Job, onJoined func(int64)) (*loadclient.Result, error) {
+			return spawnWorker(ctx, job, onJoined, cpu.add)
+		}
 		u.processes = 1 + (total+perProcess-1)/perProcess
 	}
 	base := sampleAll(t.pids)
@@ -270,25 +274,20 @@ func (r *runner) play(ctx context.Context, s scenario, t target, body map[string
 		bar.Set64(done)
 	}
 
-	// Sample the client's CPU while it runs to tell whether its cores saturate.
+	// Sample the client processes' CPU while they run to tell whether one
+	// saturates its core, and the servers' peak RSS.
 	stopSampling := make(chan struct{})
 	var sampler sync.WaitGroup
 	var peakRSS int64
 	sampler.Go(func() {
-		prevCPU, prevT := selfCPU(), time.Now()
 		tick := time.NewTicker(time.Second)
 		defer tick.Stop()
 		for {
 			select {
 			case <-stopSampling:
 				return
-			case <-tick.C:
-				c, now := selfCPU(), time.Now()
-				pct := (c - prevCPU) / now.Sub(prevT).Seconds() / float64(r.pin.clientCores()) * 100
-				if playing.Load() {
-					u.peakClientPct = max(u.peakClientPct, pct)
-				}
-				prevCPU, prevT = c, now
+			case now := <-tick.C:
+				cpu.tick(now, playing.Load())
 				peakRSS = max(peakRSS, sampleAll(t.pids).RSSKiB)
 			}
 		}
@@ -303,6 +302,7 @@ func (r *runner) play(ctx context.Context, s scenario, t target, body map[string
 		return nil, u, err
 	}
 	u.wall = time.Since(start)
+	u.peakClientPct, u.clientBound = cpu.result()
 	end := sampleAll(t.pids)
 	u.serverCPU = end.CPUSeconds - base.CPUSeconds
 	u.serverRSS = max(peakRSS, end.RSSKiB)

@@ -69,8 +69,9 @@ func runWorker(ctx context.Context, stdin io.Reader, stdout io.Writer) error {
 	return err
 }
 
-// spawnWorker runs a shard in a child process of this same binary.
-func spawnWorker(ctx context.Context, job loadclient.Job, onJoined func(int64)) (*loadclient.Result, error) {
+// spawnWorker runs a shard in a child process of this same binary and tells
+// started its pid (for the client's CPU sampling).
+func spawnWorker(ctx context.Context, job loadclient.Job, onJoined func(int64), started func(pid int)) (*loadclient.Result, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, err
@@ -88,6 +89,9 @@ func spawnWorker(ctx context.Context, job loadclient.Job, onJoined func(int64)) 
 	}
 	if err := cmd.Start(); err != nil {
 		return nil, err
+	}
+	if started != nil {
+		started(cmd.Process.Pid)
 	}
 	stopOnCancel := context.AfterFunc(ctx, func() { cmd.Process.Signal(os.Interrupt) })
 	defer stopOnCancel()

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -58,26 +59,63 @@ type Event struct {
 	Raw  []byte
 }
 
+// DefaultStallAfter is how long a started game may send its host nothing
+// before Drive calls it stalled, when Host.StallAfter is zero.
+const DefaultStallAfter = 30 * time.Second
+
 // Host drives one game: it connects with the host token, starts the game
 // when Start is called, and moves the game on after every reveal and
 // leaderboard until the podium.
+//
+// Each connection has exactly one reader goroutine, started by Connect and
+// reading from then on (also while the players join, so the server never
+// sees an unread host queue). Nothing else reads: stalls are found by Drive's
+// watchdog, which closes the connection, never by read deadlines.
 type Host struct {
 	Game Game
 	URL  string
 	// OnEvent, when set, sees every frame the host receives (on the host's
 	// reader goroutine).
 	OnEvent func(Event)
+	// StallAfter is the longest silence Drive accepts once the game has
+	// started (a question's time plus a margin); 0 means DefaultStallAfter.
+	StallAfter time.Duration
+	// Peers are the other instances' base URLs, asked for the game's state
+	// when the host stalls.
+	Peers []string
 
-	conn      *websocket.Conn
-	startOnce sync.Once
-	lastPhase string // the phase the last welcome reported
-	lastType  string // the type of the last frame read
-	questions int
-	errs      []string
-	mu        sync.Mutex
+	mu         sync.Mutex
+	conn       *hostConn
+	started    bool
+	phase      string // from the last frame: lobby, question, reveal, leaderboard, podium, ended
+	q, total   int64
+	questions  int
+	lastAt     time.Time
+	recent     []frameNote // the last few frames, oldest first
+	sent       string      // the last frame the driver sent
+	sentAt     time.Time
+	errs       []string
+	stallNotes []string
 }
 
-// Connect opens the host connection and waits for welcome.
+// frameNote is what the stall report tells about one received frame.
+type frameNote struct {
+	typ      string
+	seq, q   int64
+	at       time.Time
+	instance string
+}
+
+const recentFrames = 8
+
+// hostConn is one connection of the host and its reader's outcome.
+type hostConn struct {
+	ws      *websocket.Conn
+	welcome chan []byte // the first frame
+	done    chan error  // the reader's end: nil at podium or ended
+}
+
+// Connect opens the host connection, starts its reader and waits for welcome.
 func (h *Host) Connect(ctx context.Context) error {
 	endpoint, err := wsURL(h.URL)
 	if err != nil {
@@ -87,104 +125,264 @@ func (h *Host) Connect(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("host: %w", err)
 	}
-	h.conn = c
+	hc := &hostConn{ws: c, welcome: make(chan []byte, 1), done: make(chan error, 1)}
 	if err := write(ctx, c, fmt.Appendf(nil, `{"type":"host","pin":%q,"host_token":%q}`, h.Game.PIN, h.Game.HostToken)); err != nil {
 		c.CloseNow()
 		return fmt.Errorf("host: %w", err)
 	}
-	msg, err := readMessage(ctx, c, nil)
-	if err != nil {
+	h.mu.Lock()
+	h.conn = hc
+	h.mu.Unlock()
+	go h.readLoop(ctx, hc)
+	wait := time.NewTimer(30 * time.Second)
+	defer wait.Stop()
+	select {
+	case msg := <-hc.welcome:
+		if !bytes.Equal(wirescan.Type(msg), tWelcome) {
+			c.CloseNow()
+			return fmt.Errorf("host: expected welcome, got %.200s", msg)
+		}
+		return nil
+	case err := <-hc.done:
+		hc.done <- err // Drive sees the end too
+		return fmt.Errorf("host: before welcome: %w", err)
+	case <-wait.C:
 		c.CloseNow()
-		return fmt.Errorf("host: %w", err)
-	}
-	if !bytes.Equal(wirescan.Type(msg), tWelcome) {
+		return errors.New("host: no welcome within 30s")
+	case <-ctx.Done():
 		c.CloseNow()
-		return fmt.Errorf("host: expected welcome, got %s", msg)
+		return fmt.Errorf("host: %w", ctx.Err())
 	}
-	h.emit(msg)
-	if st := wirescan.Object(msg, "state"); st != nil {
-		h.lastPhase = string(wirescan.String(st, "phase"))
-	}
-	return nil
 }
 
-func (h *Host) emit(msg []byte) {
-	if h.OnEvent != nil {
-		h.OnEvent(Event{Type: string(wirescan.Type(msg)), Raw: append([]byte(nil), msg...)})
+// readLoop is the connection's only reader. It answers reveal and
+// leaderboard with next once the game is started.
+func (h *Host) readLoop(ctx context.Context, hc *hostConn) {
+	var buf []byte
+	first := true
+	for {
+		msg, err := readMessage(ctx, hc.ws, buf)
+		buf = msg[:0]
+		if err != nil {
+			hc.done <- err
+			return
+		}
+		if first {
+			hc.welcome <- append([]byte(nil), msg...)
+			first = false
+		}
+		if h.OnEvent != nil {
+			h.OnEvent(Event{Type: string(wirescan.Type(msg)), Raw: append([]byte(nil), msg...)})
+		}
+		next, end := h.note(msg)
+		if next != nil {
+			if err := h.send(ctx, hc, next); err != nil {
+				hc.done <- err
+				return
+			}
+		}
+		if end {
+			hc.ws.Close(websocket.StatusNormalClosure, "done")
+			hc.done <- nil
+			return
+		}
 	}
+}
+
+// note records one frame and says what to send back and whether the game is over.
+func (h *Host) note(msg []byte) (reply []byte, end bool) {
+	typ := string(wirescan.Type(msg))
+	seq, _ := wirescan.Int(msg, "seq")
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.lastAt = time.Now()
+	n := frameNote{typ: typ, seq: seq, q: -1, at: h.lastAt}
+	if q, ok := wirescan.Int(msg, "q"); ok {
+		n.q = q
+	}
+	if len(h.recent) == recentFrames {
+		copy(h.recent, h.recent[1:])
+		h.recent = h.recent[:recentFrames-1]
+	}
+	h.recent = append(h.recent, n)
+	switch typ {
+	case "welcome":
+		if st := wirescan.Object(msg, "state"); st != nil {
+			h.phase = string(wirescan.String(st, "phase"))
+			h.q, _ = wirescan.Int(st, "q")
+		}
+		// A welcome after a reconnect in a phase that waits for the host:
+		// the "next" (or "start") may have been lost with the connection.
+		if h.started {
+			switch h.phase {
+			case "reveal", "leaderboard":
+				return []byte(`{"type":"next","id":"n-reconnect"}`), false
+			case "lobby":
+				return []byte(`{"type":"start","id":"start-reconnect"}`), false
+			}
+		}
+	case "question":
+		h.phase, h.q = typ, n.q
+		h.total, _ = wirescan.Int(msg, "total")
+		h.questions++
+	case "reveal", "leaderboard":
+		h.phase = typ
+		if h.started {
+			return fmt.Appendf(nil, `{"type":"next","id":"n%d"}`, seq), false
+		}
+	case "podium", "ended":
+		h.phase = typ
+		return nil, true
+	case "error":
+		h.errs = append(h.errs, string(msg))
+	}
+	return nil, false
+}
+
+func (h *Host) send(ctx context.Context, hc *hostConn, msg []byte) error {
+	h.mu.Lock()
+	h.sent, h.sentAt = string(msg), time.Now()
+	h.mu.Unlock()
+	return write(ctx, hc.ws, msg)
 }
 
 // Start sends start once.
 func (h *Host) Start(ctx context.Context) error {
-	var err error
-	h.startOnce.Do(func() { err = write(ctx, h.conn, []byte(`{"type":"start","id":"start"}`)) })
-	return err
+	h.mu.Lock()
+	if h.started {
+		h.mu.Unlock()
+		return nil
+	}
+	h.started = true
+	h.lastAt = time.Now() // the watchdog counts from the start
+	hc := h.conn
+	h.mu.Unlock()
+	return h.send(ctx, hc, []byte(`{"type":"start","id":"start"}`))
 }
 
-// Drive reads the host connection until the podium (or ended), sending next
-// after each reveal and leaderboard. A dropped host connection is reopened
-// with the host token (a few times), as the host screen would. It returns the
-// number of questions seen.
+// Drive waits until the podium (or ended) while the reader moves the game
+// on. A dropped host connection is reopened with the host token (a few
+// times), as the host screen would; so is one on which nothing arrived for
+// StallAfter, after the stall is recorded in Errors with what the host last
+// saw. It returns the number of questions seen.
 func (h *Host) Drive(ctx context.Context) (int, error) {
-	defer func() { h.conn.CloseNow() }()
-	var buf []byte
+	stallAfter := h.StallAfter
+	if stallAfter <= 0 {
+		stallAfter = DefaultStallAfter
+	}
+	tick := time.NewTicker(min(time.Second, stallAfter/4))
+	defer tick.Stop()
 	reconnects := 0
+	stalled := false
 	for {
-		msg, err := readMessage(ctx, h.conn, buf)
-		buf = msg[:0]
-		if err != nil {
+		h.mu.Lock()
+		hc := h.conn
+		h.mu.Unlock()
+		select {
+		case err := <-hc.done:
+			if err == nil {
+				return h.questionsSeen(), nil
+			}
+			hc.ws.CloseNow()
 			if ctx.Err() != nil || reconnects >= 3 {
-				return h.questions, fmt.Errorf("host: %w", err)
+				return h.questionsSeen(), fmt.Errorf("host: %w; %s", err, h.Describe())
 			}
 			reconnects++
-			h.mu.Lock()
-			h.errs = append(h.errs, fmt.Sprintf("host connection dropped after %d questions (last frame %q): %v", h.questions, h.lastType, err))
-			h.mu.Unlock()
-			h.conn.CloseNow()
+			if !stalled { // a stall is reported already
+				h.addErr(fmt.Sprintf("host connection dropped: %v; %s", err, h.Describe()))
+			}
+			stalled = false
 			if err := h.Connect(ctx); err != nil {
-				return h.questions, err
+				return h.questionsSeen(), err
 			}
-			// A "next" may have been lost with the connection: move on if the
-			// game waits for the host.
-			var again []byte
-			switch h.lastPhase {
-			case "reveal", "leaderboard":
-				again = []byte(`{"type":"next","id":"n-reconnect"}`)
-			case "lobby": // Drive runs after Start: the start was lost
-				again = []byte(`{"type":"start","id":"start-reconnect"}`)
-			}
-			if again != nil {
-				if err := write(ctx, h.conn, again); err != nil {
-					return h.questions, fmt.Errorf("host: %w", err)
-				}
-			}
-			continue
-		}
-		h.emit(msg)
-		typ := wirescan.Type(msg)
-		h.lastType = string(typ)
-		switch string(typ) {
-		case "question":
-			h.questions++
-		case "reveal", "leaderboard":
-			seq, _ := wirescan.Int(msg, "seq")
-			if err := write(ctx, h.conn, fmt.Appendf(nil, `{"type":"next","id":"n%d"}`, seq)); err != nil {
-				return h.questions, fmt.Errorf("host: %w", err)
-			}
-		case "podium", "ended":
-			h.conn.Close(websocket.StatusNormalClosure, "done")
-			return h.questions, nil
-		case "error":
+		case <-tick.C:
 			h.mu.Lock()
-			h.errs = append(h.errs, string(msg))
+			quiet := time.Since(h.lastAt)
 			h.mu.Unlock()
+			if quiet > stallAfter {
+				note := fmt.Sprintf("host stalled: nothing received for %s; %s", quiet.Round(time.Millisecond), h.Describe())
+				if peers := h.peerStates(ctx); peers != "" {
+					note += "; game info per instance: " + peers
+				}
+				h.mu.Lock()
+				h.stallNotes = append(h.stallNotes, note)
+				h.lastAt = time.Now()
+				h.mu.Unlock()
+				stalled = true
+				hc.ws.CloseNow() // the reader ends; the case above reconnects
+			}
+		case <-ctx.Done():
+			hc.ws.CloseNow()
+			return h.questionsSeen(), fmt.Errorf("host: %w; %s", ctx.Err(), h.Describe())
 		}
 	}
 }
 
-// Errors are the error frames the host received.
+func (h *Host) questionsSeen() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.questions
+}
+
+func (h *Host) addErr(s string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.errs = append(h.errs, s)
+}
+
+// Describe tells where the host's game is: phase, question, the last frames
+// received and the last frame sent, with their ages.
+func (h *Host) Describe() string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	now := time.Now()
+	var b strings.Builder
+	fmt.Fprintf(&b, "game %s via %s, phase %q, question %d of %d; last frames:", h.Game.PIN, h.URL, h.phase, h.q+1, h.total)
+	for _, n := range h.recent {
+		fmt.Fprintf(&b, " %s(seq %d", n.typ, n.seq)
+		if n.q >= 0 {
+			fmt.Fprintf(&b, ", q %d", n.q)
+		}
+		fmt.Fprintf(&b, ", %s ago)", now.Sub(n.at).Round(time.Millisecond))
+	}
+	if h.sent != "" {
+		fmt.Fprintf(&b, "; last sent %s %s ago", h.sent, now.Sub(h.sentAt).Round(time.Millisecond))
+	}
+	return b.String()
+}
+
+// peerStates asks every instance for the game's info (GET /api/games/PIN).
+func (h *Host) peerStates(ctx context.Context) string {
+	client := &http.Client{Timeout: 2 * time.Second}
+	var out []string
+	for _, base := range append([]string{h.URL}, h.Peers...) {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimRight(base, "/")+"/api/games/"+h.Game.PIN, nil)
+		if err != nil {
+			continue
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			out = append(out, base+": "+err.Error())
+			continue
+		}
+		data, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+		resp.Body.Close()
+		out = append(out, fmt.Sprintf("%s: %s %s", base, resp.Status, bytes.TrimSpace(data)))
+	}
+	return strings.Join(out, " | ")
+}
+
+// Errors are the error frames the host received, its dropped connections
+// and its stalls.
 func (h *Host) Errors() []string {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return append([]string(nil), h.errs...)
+	return append(append([]string(nil), h.stallNotes...), h.errs...)
+}
+
+// Stalls are the stall reports alone.
+func (h *Host) Stalls() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]string(nil), h.stallNotes...)
 }

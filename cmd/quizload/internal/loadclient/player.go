@@ -41,6 +41,9 @@ type player struct {
 	lastAnswer  []byte
 	retries     int
 	podiumAt    time.Time
+	// lastType is the type of the last frame read (reader goroutine only),
+	// told when the player never sees the end of its game.
+	lastType string
 }
 
 // Frame types the hot path compares against.
@@ -54,6 +57,23 @@ var (
 	tError    = []byte("error")
 	tReconn   = []byte("reconnect")
 )
+
+// frameName is typ as a string without allocating for the common types.
+func frameName(typ []byte) string {
+	if name, ok := frameNames[string(typ)]; ok { // m[string(b)] does not allocate
+		return name
+	}
+	return "other"
+}
+
+var frameNames = map[string]string{}
+
+func init() {
+	for _, n := range []string{"question", "answer_ack", "reveal", "welcome", "podium", "ended", "error", "reconnect",
+		"leaderboard", "review", "stats", "answers_count", "paused", "resumed", "state", "extended"} {
+		frameNames[n] = n
+	}
+}
 
 // debugTypes counts received frames by type as "errors" (QUIZLOAD_DEBUG_TYPES=1),
 // to see what a server sends.
@@ -161,6 +181,7 @@ func (p *player) connectAndPlay(ctx context.Context, resume bool) error {
 // handle reacts to one frame; it returns true when the player is done.
 func (p *player) handle(ctx context.Context, msg []byte, resumed bool) bool {
 	typ := wirescan.Type(msg)
+	p.lastType = frameName(typ)
 	if debugTypes {
 		p.s.fail("debug_frame:"+string(typ), "")
 	}

@@ -40,6 +40,10 @@ type Plan struct {
 	StartSpread time.Duration
 }
 
+// playersGrace is how long players may take to see the end of their game
+// after every host has seen it (or given up).
+const playersGrace = 10 * time.Second
+
 // Run creates the games, joins every player, starts the games and plays them
 // to the podium, and returns the merged measurements.
 func Run(ctx context.Context, plan Plan) (*Result, error) {
@@ -61,6 +65,13 @@ func Run(ctx context.Context, plan Plan) (*Result, error) {
 	client := newHTTPClient()
 	defer client.CloseIdleConnections()
 
+	var questionsStarted atomic.Int64
+	questionTotal := int64(plan.Games * plan.Job.Questions)
+	stallAfter := DefaultStallAfter
+	if secs, ok := plan.CreateBody["seconds"].(int); ok && secs > 0 {
+		// The longest legitimate silence is a question nobody answers.
+		stallAfter = time.Duration(secs)*time.Second + 15*time.Second
+	}
 	hosts := make([]*Host, plan.Games)
 	pins := make([]string, plan.Games)
 	for k := range hosts {
@@ -69,10 +80,24 @@ func Run(ctx context.Context, plan Plan) (*Result, error) {
 		if err != nil {
 			return nil, fmt.Errorf("game %d of %d: %w", k+1, plan.Games, err)
 		}
-		hosts[k] = &Host{Game: g, URL: base}
+		var narrate func(Event)
 		if k == 0 {
-			hosts[k].OnEvent = plan.OnHostEvent
+			narrate = plan.OnHostEvent
 		}
+		var peers []string
+		for _, u := range plan.URLs {
+			if u != base {
+				peers = append(peers, u)
+			}
+		}
+		hosts[k] = &Host{Game: g, URL: base, StallAfter: stallAfter, Peers: peers, OnEvent: func(e Event) {
+			if e.Type == "question" && plan.Progress != nil {
+				plan.Progress("question", questionsStarted.Add(1), questionTotal)
+			}
+			if narrate != nil {
+				narrate(e)
+			}
+		}}
 		if err := hosts[k].Connect(ctx); err != nil {
 			return nil, err
 		}
@@ -85,6 +110,11 @@ func Run(ctx context.Context, plan Plan) (*Result, error) {
 	if size <= 0 {
 		size = total
 	}
+	// Players stop when their game ends; shardCtx ends them shortly after
+	// every host is done, so a player that missed the end (or a game that
+	// stalled) costs seconds, not the whole run's deadline.
+	shardCtx, cancelShards := context.WithCancel(ctx)
+	defer cancelShards()
 	var joined atomic.Int64
 	allJoined := make(chan struct{})
 	var joinedOnce sync.Once
@@ -107,9 +137,9 @@ func Run(ctx context.Context, plan Plan) (*Result, error) {
 		}
 		shards.Go(func() {
 			if plan.Spawn != nil {
-				results[k], errs[k] = plan.Spawn(ctx, sj, onJoined)
+				results[k], errs[k] = plan.Spawn(shardCtx, sj, onJoined)
 			} else {
-				results[k], errs[k] = RunShard(ctx, sj, onJoined)
+				results[k], errs[k] = RunShard(shardCtx, sj, onJoined)
 			}
 		})
 	}
@@ -122,20 +152,9 @@ func Run(ctx context.Context, plan Plan) (*Result, error) {
 	}
 	timer.Stop()
 
-	var questionsStarted atomic.Int64
-	questionTotal := int64(plan.Games * job.Questions)
 	hostErrs := make([]error, len(hosts))
 	var driving sync.WaitGroup
 	for k, h := range hosts {
-		prev := h.OnEvent
-		h.OnEvent = func(e Event) {
-			if e.Type == "question" && plan.Progress != nil {
-				plan.Progress("question", questionsStarted.Add(1), questionTotal)
-			}
-			if prev != nil {
-				prev(e)
-			}
-		}
 		delay := time.Duration(0)
 		if plan.Games > 1 {
 			delay = plan.StartSpread * time.Duration(k) / time.Duration(plan.Games)
@@ -156,7 +175,16 @@ func Run(ctx context.Context, plan Plan) (*Result, error) {
 		})
 	}
 	driving.Wait()
-	shards.Wait()
+	shardsDone := make(chan struct{})
+	go func() { shards.Wait(); close(shardsDone) }()
+	grace := time.NewTimer(playersGrace)
+	select {
+	case <-shardsDone:
+	case <-grace.C:
+		cancelShards()
+		<-shardsDone
+	}
+	grace.Stop()
 
 	merged := &Result{Errors: map[string]int64{}, PerQuestion: map[int]QuestionIO{}}
 	for k, r := range results {
@@ -175,7 +203,11 @@ func Run(ctx context.Context, plan Plan) (*Result, error) {
 			merged.Errors["host"]++
 			merged.ErrorSamples = append(merged.ErrorSamples, hostErrs[k].Error())
 		}
-		for _, e := range h.Errors() {
+		for _, e := range h.Stalls() {
+			merged.Errors["host_stall"]++
+			merged.ErrorSamples = append(merged.ErrorSamples, e)
+		}
+		for _, e := range h.Errors()[len(h.Stalls()):] {
 			merged.Errors["host_error"]++
 			if len(merged.ErrorSamples) < 20 {
 				merged.ErrorSamples = append(merged.ErrorSamples, "host: "+e)

@@ -2,6 +2,7 @@ package loadclient
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -112,6 +113,7 @@ func RunShard(ctx context.Context, job Job, onJoined func(joined int64)) (*Resul
 	}
 	cpu0 := processCPU()
 	var wg sync.WaitGroup
+	players := make([]*player, 0, job.Count)
 	for i := job.First; i < job.First+job.Count; i++ {
 		g := job.GroupOf(i)
 		p := &player{
@@ -126,6 +128,7 @@ func RunShard(ctx context.Context, job Job, onJoined func(joined int64)) (*Resul
 			sentQ:      -1,
 			lastScoreQ: -1,
 		}
+		players = append(players, p)
 		wg.Go(func() { p.run(ctx) })
 	}
 	wg.Wait()
@@ -155,6 +158,15 @@ func RunShard(ctx context.Context, job Job, onJoined func(joined int64)) (*Resul
 	}
 	if ctx.Err() != nil && r.Finished < int64(job.Count) {
 		r.Errors["timeout"] += int64(job.Count) - r.Finished
+		// Say where the first few stopped: which frame they saw last.
+		told := 0
+		for _, p := range players {
+			if p.podiumAt.IsZero() && told < 3 {
+				told++
+				r.ErrorSamples = append(r.ErrorSamples, fmt.Sprintf("timeout: player %d (game %s, %s) saw no podium; last frame %q, question %d",
+					p.i, p.pin, p.url, p.lastType, p.curQ))
+			}
+		}
 	}
 	return r, nil
 }
