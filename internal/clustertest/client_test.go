@@ -72,6 +72,11 @@ type client struct {
 	accepted    map[int]int // question -> choice the server accepted
 	podiumScore int
 	sawPodium   bool
+	// What the client's screen shows, from broadcasts and states: the
+	// phase, the question it is about and the player's score.
+	phase string
+	q     int
+	score int
 	over        bool
 	done        chan struct{}
 }
@@ -185,6 +190,7 @@ func (c *client) handle(ctx context.Context, conn *websocket.Conn, f frame) (ove
 	case f.Seq > c.lastSeq:
 		c.lastSeq = f.Seq
 	}
+	c.trackScreen(f)
 	c.mu.Unlock()
 
 	switch f.Type {
@@ -239,6 +245,47 @@ func (c *client) handle(ctx context.Context, conn *websocket.Conn, f frame) (ove
 		c.onMsg(c, f)
 	}
 	return false
+}
+
+// trackScreen follows what the player's screen shows (c.mu held): the phase
+// and question of every broadcast or state, and the score the server last
+// told the player.
+func (c *client) trackScreen(f frame) {
+	st := f.top
+	if f.Type == "welcome" {
+		st = f.State
+	}
+	if st != nil {
+		c.phase, c.q = st.Phase, st.Q
+		if st.Score != nil {
+			c.score = *st.Score
+		}
+		return
+	}
+	switch f.Type {
+	case "lobby", "question", "reveal", "leaderboard", "podium", "ended":
+		c.phase = f.Type
+	default:
+		return
+	}
+	if f.Type == "question" || f.Type == "reveal" || f.Type == "leaderboard" {
+		c.q = f.Q
+	}
+	if len(f.You) > 0 {
+		var y struct {
+			Score *int `json:"score"`
+		}
+		if json.Unmarshal(f.You, &y) == nil && y.Score != nil {
+			c.score = *y.Score
+		}
+	}
+}
+
+// screen returns what the client shows: phase, question and score.
+func (c *client) screen() (phase string, q, score int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.phase, c.q, c.score
 }
 
 func (c *client) notePodium(you json.RawMessage) {

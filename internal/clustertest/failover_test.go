@@ -50,6 +50,20 @@ func TestOwnerKilledMidQuestion(t *testing.T) {
 				return err == nil && h != "" && h != owner.name
 			})
 			takeover = time.Since(killed)
+			// Right after the takeover, before anyone answers again: every
+			// client (those that stayed, and those that reconnected from
+			// the dead instance) shows the new owner's phase, question and
+			// its score for the player.
+			var next *instance
+			h, _ := c.insts[1].fault.LeaseHolder(ctx, r.pin)
+			for _, in := range c.insts {
+				if in.name == h {
+					next = in
+				}
+			}
+			cctx, ccancel := context.WithTimeout(ctx, 10*time.Second)
+			r.waitConverged(cctx, next, killAt)
+			ccancel()
 			close(release)
 		},
 	}

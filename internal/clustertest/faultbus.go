@@ -18,15 +18,22 @@ var (
 // ErrKilled is what every call of a killed FaultBus returns.
 var ErrKilled = errors.New("clustertest: instance killed")
 
+// ErrPartitioned is what every call of a partitioned FaultBus returns.
+var ErrPartitioned = errors.New("clustertest: instance cut off from the bus")
+
 // FaultBus wraps a lobby.Bus to inject the failures the cluster tests need:
 //   - Kill: the instance vanishes from the Bus at once, as a process killed
 //     with SIGKILL would: no lease renewal or release, no snapshot, no
 //     publish, and its subscriptions go silent. Nothing is cleaned up.
+//   - Partition: like Kill, but the instance lives on and the cut heals
+//     when Partition(false) is called: the instance's actors keep running on
+//     their own meanwhile (a network partition, or a long pause).
 //   - DropOutputs: each output a subscription receives is dropped with the
 //     given probability, as pub/sub does under a slow or broken connection.
 type FaultBus struct {
 	inner  lobby.Bus
 	killed atomic.Bool
+	cut    atomic.Bool
 	// dropPermille is the share of received outputs dropped, in 1/1000.
 	dropPermille atomic.Int64
 	dropped      atomic.Int64
@@ -45,6 +52,9 @@ func (f *FaultBus) Kill() { f.killed.Store(true) }
 
 // Killed reports whether Kill was called.
 func (f *FaultBus) Killed() bool { return f.killed.Load() }
+
+// Partition cuts the instance off the bus (on) or heals the cut (off).
+func (f *FaultBus) Partition(on bool) { f.cut.Store(on) }
 
 // DropOutputs sets the share of received outputs to drop (0..1).
 func (f *FaultBus) DropOutputs(share float64) { f.dropPermille.Store(int64(share * 1000)) }
@@ -70,6 +80,9 @@ func (f *FaultBus) drop() bool {
 func (f *FaultBus) check() error {
 	if f.killed.Load() {
 		return ErrKilled
+	}
+	if f.cut.Load() {
+		return ErrPartitioned
 	}
 	return nil
 }
@@ -229,7 +242,7 @@ func (s *faultSub) forward(f *FaultBus) {
 	defer close(s.done)
 	defer close(s.c)
 	for out := range s.inner.C() {
-		if f.killed.Load() {
+		if f.killed.Load() || f.cut.Load() {
 			continue
 		}
 		if f.drop() {

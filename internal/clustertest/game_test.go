@@ -199,6 +199,59 @@ func waitFor(ctx context.Context, t *testing.T, what string, cond func() bool) {
 	}
 }
 
+// waitConverged waits until every client's screen shows the state of the
+// engine running on owner: its phase, question q and, for every player, the
+// score the engine holds for that player. It fails the test with the first
+// client that still differs when ctx ends.
+func (r *run) waitConverged(ctx context.Context, owner *instance, q int) {
+	t := r.t
+	t.Helper()
+	var differs string
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		differs = r.convergence(ctx, owner, q)
+		if differs == "" {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("clients did not converge on the engine's state: %s", differs)
+		case <-tick.C:
+		}
+	}
+}
+
+// convergence describes the first client whose screen differs from the
+// engine's state on owner, or returns "" when all agree.
+func (r *run) convergence(ctx context.Context, owner *instance, q int) string {
+	res, err := owner.lobby.Results(ctx, r.pin, r.token)
+	if err != nil {
+		return fmt.Sprintf("results from %s: %v", owner.name, err)
+	}
+	scores := map[string]int{}
+	for _, pr := range res.Players {
+		scores[string(pr.Player)] = pr.Score
+	}
+	if phase, hq, _ := r.host.screen(); phase != string(res.Phase) || hq != q {
+		return fmt.Sprintf("host shows %s q%d, engine %s q%d", phase, hq, res.Phase, q)
+	}
+	for _, p := range r.players {
+		phase, pq, score := p.screen()
+		p.mu.Lock()
+		id := p.playerID
+		p.mu.Unlock()
+		want, ok := scores[id]
+		switch {
+		case !ok:
+			return fmt.Sprintf("%s (%q) unknown to the engine", p.name, id)
+		case phase != string(res.Phase) || pq != q || score != want:
+			return fmt.Sprintf("%s shows %s q%d score %d, engine %s q%d score %d", p.name, phase, pq, score, res.Phase, q, want)
+		}
+	}
+	return ""
+}
+
 // checkScores compares what every player was told with the results the game
 // keeps, and those with the scoring rules (accuracy mode: 1000 per correct
 // answer plus the streak bonus).

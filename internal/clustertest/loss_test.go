@@ -20,7 +20,32 @@ func TestOutputLoss(t *testing.T) {
 	for _, in := range c.insts {
 		in.fault.DropOutputs(0.2)
 	}
-	r := play(t, c, scenario{players: 30, questions: questions(5, nil)})
+	// Question 2 stays open, its answers held, until every client shows
+	// the engine's phase, question and score: convergence mid-game, not
+	// only at the podium.
+	const checkAt = 2
+	release := make(chan struct{})
+	r := play(t, c, scenario{
+		players:   30,
+		questions: questions(5, map[int]time.Duration{checkAt: 30 * time.Second}),
+		gate: func(p, q int) <-chan struct{} {
+			if q == checkAt {
+				return release
+			}
+			return nil
+		},
+		during: func(ctx context.Context, r *run) {
+			select {
+			case <-r.questionOpen(checkAt):
+			case <-ctx.Done():
+				t.Fatal("question 2 never opened")
+			}
+			cctx, ccancel := context.WithTimeout(ctx, 15*time.Second)
+			r.waitConverged(cctx, c.insts[0], checkAt)
+			ccancel()
+			close(release)
+		},
+	})
 	var dropped int64
 	for _, in := range c.insts {
 		dropped += in.fault.Dropped()

@@ -63,7 +63,11 @@ func (b *Bus) Publish(ctx context.Context, room string, out lobby.Output) error 
 	}
 	k, payload := b.keys(room), encodeOutput(out)
 	_, err = b.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		p.Set(ctx, k.last, payload, b.opts.MaxRoomLife)
+		// KEEPTTL, then a TTL only where none is set: an output published
+		// after ExpireRoom (the game's last) keeps the retention instead of
+		// getting MaxRoomLife back.
+		p.SetArgs(ctx, k.last, payload, redis.SetArgs{KeepTTL: true})
+		p.Do(ctx, "PEXPIRE", k.last, b.opts.MaxRoomLife.Milliseconds(), "NX")
 		if mode == PubSubSharded {
 			p.SPublish(ctx, k.out, payload)
 		} else {
