@@ -3,6 +3,7 @@ package bank
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Code is a stable, machine-readable error code.
@@ -35,11 +36,42 @@ func (e *Error) Error() string {
 	if len(e.Problems) == 0 {
 		return e.Message
 	}
-	s := e.Message
+	// A builder, not +=, so a long list costs linear time.
+	var b strings.Builder
+	b.WriteString(e.Message)
 	for _, p := range e.Problems {
-		s += "\n  " + p.String()
+		b.WriteString("\n  ")
+		b.WriteString(p.String())
 	}
-	return s
+	return b.String()
+}
+
+// maxProblems bounds the problems an error lists: beyond it they are only
+// counted, so 2 MiB of broken notes do not make a 100,000-line message.
+const maxProblems = 100
+
+// problemList collects problems, keeping the first maxProblems.
+type problemList struct {
+	list    []Problem
+	omitted int
+}
+
+func (l *problemList) add(p Problem) {
+	if len(l.list) == maxProblems {
+		l.omitted++
+		return
+	}
+	l.list = append(l.list, p)
+}
+
+func (l *problemList) len() int { return len(l.list) + l.omitted }
+
+// problems returns the kept problems, and a last one counting the others.
+func (l *problemList) problems(what string) []Problem {
+	if l.omitted == 0 {
+		return l.list
+	}
+	return append(l.list, Problem{Message: fmt.Sprintf("and %d more %s", l.omitted, what)})
 }
 
 // Problem is one thing wrong with an input, with where it is: a line number

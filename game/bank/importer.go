@@ -95,14 +95,11 @@ type noteLine struct {
 	level int    // heading level
 }
 
+// Regular expressions run once per question at most (line shapes are
+// matched by hand in lines.go, see there why).
 var (
-	reAnswer   = regexp.MustCompile(`^(?:\*\*|__)?(?:Answer|ANSWER|Ans|A)(?:\*\*|__)?\s*[:：]\s*(?:\*\*|__)?\s*(.*)$`)
-	reQLabel   = regexp.MustCompile(`^(?:\*\*|__)?(?:Question|QUESTION|Q)\s*(\d{0,4})\s*[:.)：]\s*(?:\*\*|__)?\s*(.+)$`)
-	reNumbered = regexp.MustCompile(`^(?:\*\*|__)?(\d{1,4})[.)]\s+(.+)$`)
-	reHeading  = regexp.MustCompile(`^(#{1,6})\s+(.*?)\s*#*$`)
-	reHeadNum  = regexp.MustCompile(`^(?:Q\s*)?(\d{1,4})\s*[.):]\s*(.+)$`)
-	reRef      = regexp.MustCompile(`(?i)(?:\bQ\s*|#|\bquestions?\s+|\bitems?\s+|\bno\.\s*)(\d{1,4})\b`)
-	reDupWord  = regexp.MustCompile(`(?i)\b(duplicate|duplicates|dup|covered|merged|already answered|same as|see|repeat|repeats)\b`)
+	reRef     = regexp.MustCompile(`(?i)(?:\bQ\s*|#|\bquestions?\s+|\bitems?\s+|\bno\.\s*)(\d{1,4})\b`)
+	reDupWord = regexp.MustCompile(`(?i)\b(duplicate|duplicates|dup|covered|merged|already answered|same as|see|repeat|repeats)\b`)
 )
 
 func stripEmphasis(s string) string {
@@ -122,26 +119,26 @@ func classify(n int, raw string) noteLine {
 		l.kind = lineBlank
 		return l
 	}
-	if m := reHeading.FindStringSubmatch(s); m != nil {
-		l.kind, l.level, l.text = lineHeading, len(m[1]), stripEmphasis(m[2])
-		if hm := reHeadNum.FindStringSubmatch(l.text); hm != nil {
-			l.num, _ = strconv.Atoi(hm[1])
-			l.text = strings.TrimSpace(hm[2])
+	if level, text, ok := matchHeading(s); ok {
+		l.kind, l.level, l.text = lineHeading, level, stripEmphasis(text)
+		if num, text, ok := matchHeadNum(l.text); ok {
+			l.num, _ = strconv.Atoi(num)
+			l.text = strings.TrimSpace(text)
 		}
 		return l
 	}
-	if m := reAnswer.FindStringSubmatch(s); m != nil {
-		l.kind, l.text = lineAnswer, strings.TrimSpace(m[1])
+	if text, ok := matchAnswer(s); ok {
+		l.kind, l.text = lineAnswer, strings.TrimSpace(text)
 		return l
 	}
-	if m := reQLabel.FindStringSubmatch(s); m != nil {
-		l.kind, l.text = lineQLabel, stripEmphasis(strings.TrimSuffix(strings.TrimSpace(m[2]), "**"))
-		l.num, _ = strconv.Atoi(m[1])
+	if num, text, ok := matchQLabel(s); ok {
+		l.kind, l.text = lineQLabel, stripEmphasis(strings.TrimSuffix(strings.TrimSpace(text), "**"))
+		l.num, _ = strconv.Atoi(num)
 		return l
 	}
-	if m := reNumbered.FindStringSubmatch(s); m != nil {
-		l.kind, l.text = lineNumbered, stripEmphasis(strings.TrimSuffix(strings.TrimSpace(m[2]), "**"))
-		l.num, _ = strconv.Atoi(m[1])
+	if num, text, ok := matchNumbered(s); ok {
+		l.kind, l.text = lineNumbered, stripEmphasis(strings.TrimSuffix(strings.TrimSpace(text), "**"))
+		l.num, _ = strconv.Atoi(num)
 		return l
 	}
 	return l
@@ -280,7 +277,11 @@ func indexOf(lines []noteLine, l *noteLine) int {
 }
 
 func isListLine(s string) bool {
-	return strings.HasPrefix(s, "- ") || strings.HasPrefix(s, "* ") || reNumbered.MatchString(s)
+	if strings.HasPrefix(s, "- ") || strings.HasPrefix(s, "* ") {
+		return true
+	}
+	_, _, ok := matchNumbered(s)
+	return ok
 }
 
 func lineRange(ls []int) string {
@@ -416,11 +417,15 @@ func importNotes(notes []byte, opts ImportOptions, warnTerms bool) (*Bank, *Repo
 }
 
 func skipProblems(rep *Report) []Problem {
-	var ps []Problem
+	var ps problemList
 	for _, s := range rep.Skipped {
-		ps = append(ps, Problem{Line: s.Line, Message: fmt.Sprintf("question %d skipped: %s", s.Number, s.Reason)})
+		if ps.len() >= maxProblems {
+			ps.omitted++ // no message built for what is not shown
+			continue
+		}
+		ps.add(Problem{Line: s.Line, Message: fmt.Sprintf("question %d skipped: %s", s.Number, s.Reason)})
 	}
-	return ps
+	return ps.problems("skipped question(s)")
 }
 
 // cleanEntry is an entry after cleaning: its answer, or why it is skipped.
@@ -441,7 +446,7 @@ func importEntries(notes []byte) ([]cleanEntry, string, *Report, error) {
 		return nil, "", nil, errorf(CodeNoQuestions, "no recognizable questions: expected numbered questions with \"Answer:\", \"Q:\"/\"A:\" pairs or \"##\" headings (see docs/banks.md)")
 	}
 	rep := &Report{Skipped: []Skipped{}, Kept: []Kept{}, Warnings: warnings}
-	var missing []Problem
+	var missing problemList
 	seenQ := map[string]int{}
 	seenA := map[string]int{}
 	out := make([]cleanEntry, 0, len(raw))
@@ -451,7 +456,11 @@ func importEntries(notes []byte) ([]cleanEntry, string, *Report, error) {
 		}
 		c := cleanEntry{num: e.num, line: e.line, question: e.question, section: e.section}
 		if !e.answerLabel && len(e.paras) == 0 {
-			missing = append(missing, Problem{Line: e.line, Message: fmt.Sprintf("question %d %q has no answer", e.num, shorten(e.question, 60))})
+			if missing.len() < maxProblems {
+				missing.add(Problem{Line: e.line, Message: fmt.Sprintf("question %d %q has no answer", e.num, shorten(e.question, 60))})
+			} else {
+				missing.omitted++
+			}
 			out = append(out, c)
 			continue
 		}
@@ -496,8 +505,8 @@ func importEntries(notes []byte) ([]cleanEntry, string, *Report, error) {
 		}
 		out = append(out, c)
 	}
-	if len(missing) > 0 {
-		return nil, "", nil, &Error{Code: CodeMissingAnswer, Message: fmt.Sprintf("%d question(s) have no answer", len(missing)), Problems: missing}
+	if missing.len() > 0 {
+		return nil, "", nil, &Error{Code: CodeMissingAnswer, Message: fmt.Sprintf("%d question(s) have no answer", missing.len()), Problems: missing.problems("question(s) with no answer")}
 	}
 	return out, title, rep, nil
 }
@@ -522,13 +531,9 @@ func assignIDs(entries []cleanEntry, prefix string) []string {
 	return ids
 }
 
-var (
-	reWhatIs   = regexp.MustCompile(`(?i)^(?:what|who)\s+(?:is|are|was|were)\s+(?:an?\s+|the\s+)?(.+)$`)
-	reWhatDoes = regexp.MustCompile(`(?i)^what\s+(?:does|do)\s+(?:an?\s+|the\s+)?(.+?)\s+(?:mean|stand for|do)\b.*$`)
-	reDefine   = regexp.MustCompile(`(?i)^(?:define|explain|describe)\s+(?:an?\s+|the\s+)?(.+)$`)
-	reCut      = regexp.MustCompile(`(?i)\s+(?:and|in|on|for|when|where|why|how|with|vs\.?|versus|or)\s+.*$|,.*$`)
-	reParen    = regexp.MustCompile(`\s*\(([^()]{1,40})\)`)
-)
+// reWhatDoes runs only on questions mayBeWhatDoes lets through; the other
+// shapes guessTerm knows are matched by hand (lines.go).
+var reWhatDoes = regexp.MustCompile(`(?i)^what\s+(?:does|do)\s+(?:an?\s+|the\s+)?(.+?)\s+(?:mean|stand for|do)\b.*$`)
 
 // guessTerm derives the term a question asks about: "What is a database
 // index and why is it used?" gives "Database index". sure is false when the
@@ -536,27 +541,31 @@ var (
 func guessTerm(q string) (term string, aliases []string, sure bool) {
 	q = strings.TrimSpace(strings.TrimRight(strings.TrimSpace(q), "?.!:"))
 	var rest string
+	var m []string
+	if mayBeWhatDoes(q) {
+		m = reWhatDoes.FindStringSubmatch(q)
+	}
 	switch {
-	case reWhatDoes.MatchString(q):
-		rest, sure = reWhatDoes.FindStringSubmatch(q)[1], true
-	case reWhatIs.MatchString(q):
-		rest, sure = reWhatIs.FindStringSubmatch(q)[1], true
-	case reDefine.MatchString(q):
-		rest, sure = reDefine.FindStringSubmatch(q)[1], true
+	case m != nil:
+		rest, sure = m[1], true
+	case !strings.Contains(q, "\n") && matchLeadOK(q, leadWhatIs, &rest):
+		sure = true
+	case !strings.Contains(q, "\n") && matchLeadOK(q, leadDefine, &rest):
+		sure = true
 	case !strings.ContainsAny(q, "?") && len(strings.Fields(q)) <= 6:
 		rest, sure = q, true // a heading naming the term
 	default:
 		rest = q
 	}
 	if sure {
-		if m := reParen.FindStringSubmatch(rest); m != nil {
+		if m := findParen(rest); m != nil {
 			inner := strings.TrimSpace(m[1])
 			rest = strings.Replace(rest, m[0], "", 1)
 			if !strings.ContainsAny(inner, ",;") && len(strings.Fields(inner)) <= 4 {
 				aliases = append(aliases, inner)
 			}
 		}
-		rest = reCut.ReplaceAllString(rest, "")
+		rest = cutClause(rest)
 	}
 	term = clip(capitalize(strings.TrimSpace(rest)), MaxTermLen)
 	if term == "" {
