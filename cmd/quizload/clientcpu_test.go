@@ -1,8 +1,13 @@
 package main
 
 import (
+	"bytes"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/quizroom/quizroom/cmd/quizload/internal/report"
+	"github.com/quizroom/quizroom/cmd/quizload/internal/stats"
 )
 
 func TestClientSaturated(t *testing.T) {
@@ -68,5 +73,31 @@ func TestClientCPUSamplerCountsWorkers(t *testing.T) {
 	s.tick(t0.Add(4*time.Second), true)
 	if len(s.prev) != 1 {
 		t.Fatalf("following %d processes after the worker exited, want 1", len(s.prev))
+	}
+}
+
+func TestLadderMarkdownNamesTheLargestStepUnderTheLimit(t *testing.T) {
+	l := &report.Ladder{LimitMs: 250, Largest: 4000, Steps: []report.LadderStep{
+		{Players: 2000, FanoutMs: stats.Summary{P99: 60, N: 4000}, Under: true},
+		{Players: 4000, FanoutMs: stats.Summary{P99: 180, N: 8000}, Under: true},
+		{Players: 6000, FanoutMs: stats.Summary{P99: 260, N: 12000}, Errors: 2},
+	}}
+	md := ladderMarkdown(l)
+	for _, want := range []string{"**4000 players**", "6000: 260.0 ms, 2 errors", "under 250 ms"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("ladder paragraph lacks %q:\n%s", want, md)
+		}
+	}
+	if strings.Contains(md, "top of the ladder") {
+		t.Errorf("the ladder stopped below its top:\n%s", md)
+	}
+	var buf bytes.Buffer
+	if err := report.WriteJSON(&buf, report.Report{Ladder: l}); err != nil {
+		t.Fatal(err)
+	}
+	for _, field := range []string{`"ladder"`, `"limit_ms"`, `"largest_players_under_limit"`, `"steps"`, `"players"`, `"fanout_ms"`, `"under_limit"`} {
+		if !strings.Contains(buf.String(), field) {
+			t.Errorf("ladder JSON lacks %s", field)
+		}
 	}
 }

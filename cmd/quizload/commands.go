@@ -132,7 +132,7 @@ func runScenarioCmd(ctx context.Context, args []string, stdout, stderr io.Writer
 		return err
 	}
 	sc, ok := findScenario(*name)
-	if !ok {
+	if !ok && *name != "ladder" {
 		return usageError{fmt.Sprintf("unknown scenario %q", *name)}
 	}
 	if *players > 0 {
@@ -164,6 +164,29 @@ func runScenarioCmd(ctx context.Context, args []string, stdout, stderr io.Writer
 	defer os.RemoveAll(dir)
 	ses := &session{r: r, dir: dir, logTo: io.Discard}
 	defer ses.close()
+	if *name == "ladder" {
+		if len(urls) > 0 {
+			return usageError{"the ladder starts a fresh instance per step: it takes no -url"}
+		}
+		sizes := ladderSizes
+		if *players > 0 { // one step of that size
+			sizes = []int{*players}
+		}
+		l, err := r.runLadder(ctx, ses, sizes, stderr)
+		if err != nil {
+			return err
+		}
+		fmt.Fprint(stdout, ladderMarkdown(l))
+		if *jsonOut != "" {
+			f, err := os.Create(*jsonOut)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			return report.WriteJSON(f, report.Report{Machine: machine(), Command: "quizload " + strings.Join(args, " "), Ladder: l})
+		}
+		return nil
+	}
 	var t target
 	if len(urls) > 0 {
 		t.urls = urls
@@ -247,7 +270,7 @@ func runBenchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err := r.pin.pinClient(); err != nil {
 		return err
 	}
-	names := []string{"room-1k", "room-10k", "many-rooms", "fairness", "churn", "cluster"}
+	names := []string{"room-1k", "room-10k", "many-rooms", "fairness", "churn", "cluster", "ladder"}
 	if *only != "" {
 		names = strings.Split(*only, ",")
 	}
@@ -262,7 +285,23 @@ func runBenchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	started := time.Now()
 	var recs []report.Record
 	var skipped []string
+	var ladder *report.Ladder
 	for _, name := range names {
+		if name == "ladder" {
+			began := time.Now()
+			l, err := r.runLadder(ctx, ses, ladderSizes, stderr)
+			fmt.Fprintf(stderr, "quizload: ladder took %s\n", time.Since(began).Round(time.Second))
+			if err != nil {
+				if ctx.Err() != nil {
+					return err
+				}
+				skipped = append(skipped, fmt.Sprintf("ladder: %v", err))
+			}
+			if len(l.Steps) > 0 {
+				ladder = l
+			}
+			continue
+		}
 		sc, ok := findScenario(name)
 		if !ok {
 			return usageError{fmt.Sprintf("unknown scenario %q", name)}
@@ -305,7 +344,7 @@ func runBenchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	docsDir := filepath.Dir(*out)
-	rep := report.Report{Machine: machine(), Command: "make bench  (go run ./cmd/quizload bench -out " + *out + ")", Records: recs}
+	rep := report.Report{Machine: machine(), Command: "make bench  (go run ./cmd/quizload bench -out " + *out + ")", Records: recs, Ladder: ladder}
 	jf, err := os.Create(filepath.Join(docsDir, "benchmarks-quizload.json"))
 	if err != nil {
 		return err

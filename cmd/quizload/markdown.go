@@ -42,6 +42,9 @@ func benchMarkdown(rep report.Report, plot string, skipped []string, took time.D
 			r.ServerRSSKiBPerPlayer, r.FloorRSSKiBPerPlayer, r.ServerCPUSeconds, client)
 	}
 	fmt.Fprintf(&b, "\n![fan-out latency distribution against the floor](%s)\n\n", plot)
+	if rep.Ladder != nil {
+		b.WriteString(ladderMarkdown(rep.Ladder))
+	}
 
 	b.WriteString("### Targets\n\n| scenario | what | target | result |\n|---|---|---|---|\n")
 	for _, r := range rep.Records {

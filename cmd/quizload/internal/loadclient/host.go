@@ -100,10 +100,9 @@ type Host struct {
 
 // frameNote is what the stall report tells about one received frame.
 type frameNote struct {
-	typ      string
-	seq, q   int64
-	at       time.Time
-	instance string
+	typ    string
+	seq, q int64
+	at     time.Time
 }
 
 const recentFrames = 8

@@ -65,6 +65,26 @@ type Report struct {
 	Machine Machine  `json:"machine"`
 	Command string   `json:"command"`
 	Records []Record `json:"results"`
+	Ladder  *Ladder  `json:"ladder,omitempty"`
+}
+
+// Ladder is the search for the largest single game one instance holds with
+// fan-out p99 under a limit: growing games, one fresh instance each, until
+// the first step above the limit.
+type Ladder struct {
+	LimitMs float64 `json:"limit_ms"`
+	// Largest is the most players of a step under the limit (0: none).
+	Largest int          `json:"largest_players_under_limit"`
+	Steps   []LadderStep `json:"steps"`
+}
+
+// LadderStep is one game size of the ladder.
+type LadderStep struct {
+	Players   int           `json:"players"`
+	Questions int           `json:"questions"`
+	FanoutMs  stats.Summary `json:"fanout_ms"`
+	Errors    int64         `json:"errors"`
+	Under     bool          `json:"under_limit"`
 }
 
 // Machine describes where the numbers come from.
