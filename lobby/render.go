@@ -127,11 +127,14 @@ func (r *room) handle(evs []game.Event) {
 		case game.QuestionOpened:
 			r.lastCount = &wire.AnswersCount{Type: wire.TypeAnswersCount, Q: e.Index, Answered: 0, Players: r.playerCount}
 			r.countDirty = false
+			var f wire.Question
 			r.broadcast(toAll, func(seq uint64) any {
-				f := r.questionFrame(e.Index, seq, now)
+				f = r.questionFrame(e.Index, seq, now)
 				f.DeadlineMs, f.TimeMs, f.DoublePoints = ms(e.Deadline), e.Duration.Milliseconds(), e.DoublePoints
 				return f
 			}, nil, e.Index+1)
+			// server_ms is stamped again when the batch is published.
+			r.openQuestion, r.openItem = &f, len(r.items)-1
 			r.snapshotDue = true
 		case game.AnswerAccepted:
 			// Acked to the player in answer; the count follows.

@@ -81,6 +81,9 @@ type room struct {
 	lastNote     time.Time     // when host notes last went out
 	items        []outItem
 	snapshotDue  bool
+	snapshotAt   time.Time      // when the phase change's snapshot is taken (see flush)
+	openQuestion *wire.Question // the question opened in this batch (see stampQuestion)
+	openItem     int            // its index in items
 	dirty        bool
 	ended        bool
 	leaseLost    bool // a fenced write found another instance holding the lease
@@ -201,6 +204,8 @@ func (r *room) run(ctx context.Context) {
 	defer timer.Stop()
 	noteTimer := time.NewTimer(time.Hour)
 	defer noteTimer.Stop()
+	snapTimer := time.NewTimer(time.Hour)
+	defer snapTimer.Stop()
 	for !r.ended && !r.leaseLost {
 		var fire <-chan time.Time
 		if d := r.g.Deadline(); !d.IsZero() {
@@ -212,10 +217,21 @@ func (r *room) run(ctx context.Context) {
 			noteTimer.Reset(max(time.Until(d), 0))
 			notes = noteTimer.C
 		}
+		var snap <-chan time.Time
+		if !r.snapshotAt.IsZero() {
+			snapTimer.Reset(max(time.Until(r.snapshotAt), 0))
+			snap = snapTimer.C
+		}
 		select {
 		case <-ctx.Done():
 			r.release()
 			return
+		case <-snap:
+			r.snapshotAt = time.Time{}
+			r.dirty = false
+			if err := r.saveSnapshot(ctx); err != nil {
+				r.log.Warn().Err(err).Msg("snapshot failed")
+			}
 		case in := <-r.inputs:
 			r.apply(in)
 		drain:
@@ -257,6 +273,7 @@ func (r *room) run(ctx context.Context) {
 		}
 		timer.Stop()
 		noteTimer.Stop()
+		snapTimer.Stop()
 	}
 }
 
@@ -546,6 +563,7 @@ func (r *room) flush(ctx context.Context) {
 		r.finish(ctx)
 		r.add(outItem{To: toAll, End: true})
 	}
+	r.stampQuestion()
 	items := r.items
 	// The items go to the local view as they are (see view.stash): a fresh
 	// slice for the next batch.
@@ -563,12 +581,32 @@ func (r *room) flush(ctx context.Context) {
 	if err := r.l.bus.Publish(c, r.pin, Output{Seq: r.outSeq, Data: data}); err != nil {
 		r.log.Warn().Err(err).Uint64("seq", r.outSeq).Msg("publish failed; receivers will resync")
 	}
-	if r.snapshotDue && !r.ended {
-		r.snapshotDue, r.dirty = false, false
-		if err := r.saveSnapshot(c); err != nil {
-			r.log.Warn().Err(err).Msg("snapshot failed")
-		}
+	if r.snapshotDue && !r.ended && r.snapshotAt.IsZero() {
+		// The phase change's snapshot waits until the fan-out of what was
+		// just published is under way: encoding a 10,000-player game takes
+		// milliseconds of the actor's core, which the view's dispatcher and
+		// the writers need first. Nothing is lost meanwhile: every input
+		// after the last snapshot is in the input log.
+		r.snapshotAt = time.Now().Add(snapshotDelay)
 	}
+	r.snapshotDue = false
+}
+
+// snapshotDelay is how long after a phase change its snapshot is taken.
+const snapshotDelay = 250 * time.Millisecond
+
+// stampQuestion stamps the question opened in this batch with the time it
+// is handed to the fan-out (server_ms), as late as the actor can: the
+// engine's deadline (deadline_ms) stays the instant answers close, so
+// deadline_ms - server_ms is what is left of the question when it leaves.
+func (r *room) stampQuestion() {
+	if r.openQuestion == nil {
+		return
+	}
+	f := *r.openQuestion
+	r.openQuestion = nil
+	f.ServerMs = time.Now().UnixMilli()
+	r.items[r.openItem].D = wire.Marshal(f)
 }
 
 // broadcast adds a frame for audience, encoded once with the next wire seq

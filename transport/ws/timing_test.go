@@ -3,8 +3,6 @@ package ws
 import (
 	"testing"
 	"time"
-
-	"github.com/quizroom/quizroom/lobby"
 )
 
 func TestFairResponseTakesOffTheWholeRoundTrip(t *testing.T) {
@@ -38,10 +36,9 @@ func TestResponseTimeUsesMinRTTAndFirstWrite(t *testing.T) {
 	if got := c.minRTT(); got != 120*time.Millisecond {
 		t.Fatalf("minRTT %v", got)
 	}
-	c.pendingFrames = 2
-	c.wrote(lobby.Frame{Question: 0})
-	w := c.written[0].at
-	c.wrote(lobby.Frame{Question: 0}) // re-shown (a state): the clock does not restart
+	w := time.Now()
+	c.shown(0, w)
+	c.shown(0, w.Add(time.Second)) // re-shown (a state): the clock does not restart
 	if c.written[0].at != w || c.nwritten != 1 {
 		t.Fatalf("second showing recorded: %+v", c.written)
 	}
@@ -58,9 +55,8 @@ func TestResponseTimeUsesMinRTTAndFirstWrite(t *testing.T) {
 	if got := c.responseTime(1, w); got != 0 {
 		t.Fatalf("unknown question: %v", got)
 	}
-	c.pendingFrames = writtenSlots + 1
 	for q := 1; q <= writtenSlots; q++ {
-		c.wrote(lobby.Frame{Question: q})
+		c.shown(q, w)
 	}
 	if got := c.responseTime(0, w.Add(time.Hour)); got != 0 {
 		t.Fatalf("a question %d writes ago is still remembered: %v", writtenSlots, got)
