@@ -32,6 +32,10 @@ type Bank struct {
 	Title       string `json:"title"`
 	Description string `json:"description,omitempty"`
 	Items       []Item `json:"items"`
+
+	// derived is what Generate computes once per bank; it is why a Bank
+	// must not be modified (or copied) once it has been used.
+	derived factCache
 }
 
 // Item is one entry of a bank: a question as written in the notes, its

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/quizroom/quizroom/game"
@@ -115,31 +116,58 @@ type generator struct {
 	facts []fact
 }
 
-// fact is what the generator knows of one item.
+// fact is what the generator knows of one item. Facts are derived once per
+// bank (Bank.facts) and only read afterwards, so games share them.
 type fact struct {
-	names   []string // term then aliases
-	concept string
-	mask    masker
-	def     string // defining sentence, unmasked
+	names     []string // term then aliases
+	keys      []string // names normalized
+	concept   string
+	mask      masker
+	def       string // defining sentence, unmasked
+	maskedDef string // def with the item's own names masked
+	plural    bool   // maskedDef speaks of its blank in the plural
+}
+
+// factCache holds a bank's facts, built on first use.
+type factCache struct {
+	once  sync.Once
+	facts []fact
+}
+
+// facts returns the bank's facts, compiling each item's masking regexp the
+// first time only (about 90 regexps, 6 ms, for the default bank): safe for
+// concurrent use, like every read of a Bank.
+func (b *Bank) facts() []fact {
+	b.derived.once.Do(func() {
+		facts := make([]fact, 0, len(b.Items))
+		for _, it := range b.Items {
+			names := append([]string{it.Term}, it.Aliases...)
+			keys := make([]string, len(names))
+			for i, n := range names {
+				keys[i] = normalize(n)
+			}
+			concept := it.Concept
+			if concept == "" {
+				concept = "id:" + it.ID
+			}
+			m := newMasker(names...)
+			def := definition(it, m)
+			masked := m.mask(def)
+			facts = append(facts, fact{names: names, keys: keys, concept: concept, mask: m, def: def, maskedDef: masked, plural: plural(masked)})
+		}
+		b.derived.facts = facts
+	})
+	return b.derived.facts
 }
 
 func newGenerator(b *Bank, seed int64) *generator {
-	g := &generator{b: b, rng: rand.New(rand.NewPCG(uint64(seed), 0x9e3779b97f4a7c15))}
-	for _, it := range b.Items {
-		names := append([]string{it.Term}, it.Aliases...)
-		concept := it.Concept
-		if concept == "" {
-			concept = "id:" + it.ID
-		}
-		g.facts = append(g.facts, fact{names: names, concept: concept, mask: newMasker(names...), def: definition(it)})
-	}
-	return g
+	return &generator{b: b, rng: rand.New(rand.NewPCG(uint64(seed), 0x9e3779b97f4a7c15)), facts: b.facts()}
 }
 
 // definition picks the defining sentence of an item: its Definition, else
 // the first sentence of the answer, with the next one added while the
 // sentence says too little once the term is masked.
-func definition(it Item) string {
+func definition(it Item, m masker) string {
 	if it.Definition != "" {
 		return it.Definition
 	}
@@ -147,7 +175,6 @@ func definition(it Item) string {
 	if len(ss) == 0 {
 		return it.Answer
 	}
-	m := newMasker(append([]string{it.Term}, it.Aliases...)...)
 	def := ss[0]
 	for i := 1; i < len(ss) && informative(m.mask(def)) < 6; i++ {
 		def += " " + ss[i]
@@ -166,10 +193,12 @@ func informative(text string) int {
 	return n
 }
 
-// Name masks the question's own names and those of every other fact given.
-func (g *generator) masked(text string, facts ...int) string {
-	for _, f := range facts {
-		text = g.facts[f].mask.mask(text)
+// maskedDef is the defining sentence of fact f with its own names masked,
+// and those of every other fact given.
+func (g *generator) maskedDef(f int, others ...int) string {
+	text := g.facts[f].maskedDef
+	for _, o := range others {
+		text = g.facts[o].mask.mask(text)
 	}
 	return text
 }
@@ -193,7 +222,7 @@ func (g *generator) question(idx int, kind game.Kind) (game.Question, bool) {
 	case game.KindTrueFalse:
 		return q, g.trueFalse(idx, &q)
 	case game.KindTyped:
-		sentence := shorten(g.masked(g.facts[idx].def, idx), maxPromptLen)
+		sentence := shorten(g.maskedDef(idx), maxPromptLen)
 		if mentions(sentence, g.facts[idx].names...) {
 			return q, false
 		}
@@ -213,7 +242,7 @@ func (g *generator) candidates(idx int) []int {
 	cat := g.b.Items[idx].Category
 	var same, other []int
 	for j, f := range g.facts {
-		if j == idx || f.concept == self.concept || sharesName(f.names, self.names) {
+		if j == idx || f.concept == self.concept || sharesKey(f.keys, self.keys) {
 			continue
 		}
 		if g.b.Items[j].Category == cat {
@@ -227,12 +256,10 @@ func (g *generator) candidates(idx int) []int {
 	return append(same, other...)
 }
 
-func sharesName(a, b []string) bool {
+func sharesKey(a, b []string) bool {
 	for _, x := range a {
-		for _, y := range b {
-			if normalize(x) == normalize(y) {
-				return true
-			}
+		if slices.Contains(b, x) {
+			return true
 		}
 	}
 	return false
@@ -245,7 +272,7 @@ func (g *generator) single(idx int, variant string, q *game.Question) bool {
 	var correct, prompt string
 	option := func(j int) string { return g.b.Items[j].Term }
 	if variant == variantWhichTerm {
-		prompt = shorten(g.masked(self.def, idx), maxPromptLen)
+		prompt = shorten(g.maskedDef(idx), maxPromptLen)
 		if mentions(prompt, self.names...) || informative(prompt) < 4 {
 			return false
 		}
@@ -253,7 +280,7 @@ func (g *generator) single(idx int, variant string, q *game.Question) bool {
 		prompt = "Which term is this? " + prompt
 	} else {
 		prompt = g.b.Items[idx].Question
-		option = func(j int) string { return shorten(g.masked(g.facts[j].def, j, idx), MaxOptionLen) }
+		option = func(j int) string { return shorten(g.maskedDef(j, idx), MaxOptionLen) }
 		correct = option(idx)
 	}
 	options := []string{correct}
@@ -304,15 +331,15 @@ func (g *generator) trueFalse(idx int, q *game.Question) bool {
 		other = cands[0]
 		// Prefer a definition whose grammar fits the term: "Observability:
 		// ___ are system variables..." gives the answer away.
-		want := plural(g.masked(g.facts[idx].def, idx))
+		want := g.facts[idx].plural
 		for _, j := range cands {
-			if plural(g.masked(g.facts[j].def, j)) == want {
+			if g.facts[j].plural == want {
 				other = j
 				break
 			}
 		}
 	}
-	sentence := shorten(g.masked(g.facts[other].def, other, idx), maxPromptLen)
+	sentence := shorten(g.maskedDef(other, idx), maxPromptLen)
 	if informative(sentence) < 4 {
 		return false
 	}
