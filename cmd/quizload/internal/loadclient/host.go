@@ -205,13 +205,24 @@ func (h *Host) note(msg []byte) (reply []byte, end bool) {
 	}
 	h.recent = append(h.recent, n)
 	switch typ {
-	case "welcome":
-		if st := wirescan.Object(msg, "state"); st != nil {
+	case "welcome", "state":
+		// A welcome nests the state; a state message (the answer to a sync,
+		// and what every client gets after a sequence gap, e.g. when another
+		// instance took the room over) carries it at the top level.
+		st := msg
+		if typ == "welcome" {
+			st = wirescan.Object(msg, "state")
+		}
+		if st != nil {
 			h.phase = string(wirescan.String(st, "phase"))
 			h.q, _ = wirescan.Int(st, "q")
 		}
-		// A welcome after a reconnect in a phase that waits for the host:
-		// the "next" (or "start") may have been lost with the connection.
+		if h.phase == "podium" || h.phase == "ended" {
+			return nil, true
+		}
+		// A welcome after a reconnect, or a state after a gap, in a phase
+		// that waits for the host: the reveal or leaderboard that would
+		// have prompted "next" may never arrive as its own message.
 		if h.started {
 			switch h.phase {
 			case "reveal", "leaderboard":

@@ -53,6 +53,7 @@ var (
 	tReveal   = []byte("reveal")
 	tWelcome  = []byte("welcome")
 	tPodium   = []byte("podium")
+	tState    = []byte("state")
 	tEnded    = []byte("ended")
 	tError    = []byte("error")
 	tReconn   = []byte("reconnect")
@@ -194,19 +195,15 @@ func (p *player) handle(ctx context.Context, msg []byte, resumed bool) bool {
 		p.onReveal(msg)
 	case bytes.Equal(typ, tWelcome):
 		p.onWelcome(ctx, msg, resumed)
-	case bytes.Equal(typ, tPodium):
-		p.mu.Lock()
-		first := p.podiumAt.IsZero()
-		p.podiumAt = time.Now()
-		p.done = true
-		c := p.conn
-		p.mu.Unlock()
-		if first {
-			p.s.finished.Add(1)
-			// Stay a moment for the personal review, then leave even if the
-			// server sends no "ended".
-			time.AfterFunc(time.Second, func() { c.Close(websocket.StatusNormalClosure, "done") })
+	case bytes.Equal(typ, tState):
+		// After a sequence gap (a lost output, a takeover) the server sends
+		// the state instead of the missed events: a podium reached that way
+		// counts as reaching it.
+		if ph := wirescan.String(msg, "phase"); bytes.Equal(ph, tPodium) {
+			p.onPodium()
 		}
+	case bytes.Equal(typ, tPodium):
+		p.onPodium()
 	case bytes.Equal(typ, tEnded):
 		p.mu.Lock()
 		p.done = true
@@ -222,6 +219,22 @@ func (p *player) handle(ctx context.Context, msg []byte, resumed bool) bool {
 		p.s.fail("reconnect_requested", string(msg))
 	}
 	return false
+}
+
+// onPodium records that the player reached the podium.
+func (p *player) onPodium() {
+	p.mu.Lock()
+	first := p.podiumAt.IsZero()
+	p.podiumAt = time.Now()
+	p.done = true
+	c := p.conn
+	p.mu.Unlock()
+	if first {
+		p.s.finished.Add(1)
+		// Stay a moment for the personal review, then leave even if the
+		// server sends no "ended".
+		time.AfterFunc(time.Second, func() { c.Close(websocket.StatusNormalClosure, "done") })
+	}
 }
 
 func (p *player) onQuestion(ctx context.Context, msg []byte) {
