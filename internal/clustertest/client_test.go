@@ -77,8 +77,8 @@ type client struct {
 	phase string
 	q     int
 	score int
-	over        bool
-	done        chan struct{}
+	over  bool
+	done  chan struct{}
 }
 
 func newClient(t *testing.T, name string, urls []string, home int, pin string) *client {

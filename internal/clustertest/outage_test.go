@@ -2,9 +2,13 @@ package clustertest
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"runtime"
 	"testing"
 	"time"
+
+	"github.com/coder/websocket"
 
 	"github.com/quizroom/quizroom/game"
 	"github.com/quizroom/quizroom/internal/redistest"
@@ -60,6 +64,14 @@ func TestRedisStoppedMidGame(t *testing.T) {
 			if !errors.As(err, &werr) || werr.Code != wire.CodeUnavailable {
 				t.Errorf("CreateGame with Redis down = %v, want code %s", err, wire.CodeUnavailable)
 			}
+			// An input during the outage (here a join on another instance)
+			// is refused with the retryable "unavailable", as documented.
+			if code := joinCode(ctx, t, c.insts[2].url, r.pin); code != string(wire.CodeUnavailable) {
+				t.Errorf("join with Redis down answered %q, want %s", code, wire.CodeUnavailable)
+			}
+			// No goroutine pile-up: what runs one second into the outage
+			// is what runs at its end (retries wait; they do not stack up).
+			early := runtime.NumGoroutine()
 			// The outage itself is the scenario: 5 s of wall time, not a wait
 			// for an event.
 			outage := time.NewTimer(5*time.Second - time.Since(down))
@@ -68,6 +80,11 @@ func TestRedisStoppedMidGame(t *testing.T) {
 			case <-ctx.Done():
 				outage.Stop()
 				return
+			}
+			if late := runtime.NumGoroutine(); late > early+20 {
+				t.Errorf("goroutines grew from %d to %d during the outage", early, late)
+			} else {
+				t.Logf("goroutines during the outage: %d, then %d", early, late)
 			}
 			srv.Restart()
 			waitFor(ctx, t, "every instance is ready again", func() bool {
@@ -90,6 +107,38 @@ func TestRedisStoppedMidGame(t *testing.T) {
 		t.Errorf("%d answers in the results, want %d", answered, 60*4)
 	}
 	t.Logf("gaps %d, reconnects %d, answers %d, acks seen %d", gaps, reconnects, answered, acked)
+}
+
+// joinCode joins pin on url as a new player and returns the error code of
+// the answer ("" for a welcome).
+func joinCode(ctx context.Context, t *testing.T, url, pin string) string {
+	t.Helper()
+	dctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	conn, _, err := websocket.Dial(dctx, url, &websocket.DialOptions{Subprotocols: []string{wire.Subprotocol}})
+	if err != nil {
+		t.Fatalf("dial %s: %v", url, err)
+	}
+	defer conn.CloseNow()
+	if err := conn.Write(dctx, websocket.MessageText, []byte(`{"type":"join","pin":"`+pin+`","nickname":"latecomer","id":"j"}`)); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		_, data, err := conn.Read(dctx)
+		if err != nil {
+			t.Fatalf("no answer to a join: %v", err)
+		}
+		var f frame
+		if err := json.Unmarshal(data, &f); err != nil {
+			t.Fatal(err)
+		}
+		switch f.Type {
+		case "welcome":
+			return ""
+		case "error":
+			return f.Code
+		}
+	}
 }
 
 func mustAccepted(p *client, q int) (int, bool) {
