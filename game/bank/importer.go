@@ -95,13 +95,6 @@ type noteLine struct {
 	level int    // heading level
 }
 
-// Regular expressions run once per question at most (line shapes are
-// matched by hand in lines.go, see there why).
-var (
-	reRef     = regexp.MustCompile(`(?i)(?:\bQ\s*|#|\bquestions?\s+|\bitems?\s+|\bno\.\s*)(\d{1,4})\b`)
-	reDupWord = regexp.MustCompile(`(?i)\b(duplicate|duplicates|dup|covered|merged|already answered|same as|see|repeat|repeats)\b`)
-)
-
 func stripEmphasis(s string) string {
 	s = strings.TrimSpace(s)
 	for _, m := range []string{"**", "__"} {
@@ -348,9 +341,9 @@ func leadingAside(p string) (aside, rest string, ok bool) {
 
 // noteReason names why an editorial note makes an item skippable.
 func noteReason(note string) string {
-	if reDupWord.MatchString(note) || strings.Contains(strings.ToLower(note), "already") {
-		if m := reRef.FindStringSubmatch(note); m != nil {
-			n, _ := strconv.Atoi(m[1])
+	if hasDupWord(note) || strings.Contains(strings.ToLower(note), "already") {
+		if ref := findRef(note); ref != "" {
+			n, _ := strconv.Atoi(ref)
 			return fmt.Sprintf("duplicate of item %d", n)
 		}
 		return "duplicate"

@@ -310,3 +310,96 @@ func cutClause(s string) string {
 	}
 	return s
 }
+
+// isWordRE reports whether r is a regexp word character, [0-9A-Za-z_],
+// which is what \b looks at.
+func isWordRE(r rune) bool {
+	return r < utf8.RuneSelf && (isDigit(byte(r)) || r == '_' || ('a' <= r|0x20 && r|0x20 <= 'z'))
+}
+
+// boundaryAt is \b between s[:i] and s[i:].
+func boundaryAt(s string, i int) bool {
+	before, after := false, false
+	if i > 0 {
+		r, _ := utf8.DecodeLastRuneInString(s[:i])
+		before = isWordRE(r)
+	}
+	if i < len(s) {
+		r, _ := utf8.DecodeRuneInString(s[i:])
+		after = isWordRE(r)
+	}
+	return before != after
+}
+
+var dupWords = []string{"duplicate", "duplicates", "dup", "covered", "merged", "already answered", "same as", "see", "repeat", "repeats"}
+
+// hasDupWord is reDupWord.MatchString, reDupWord being
+// `(?i)\b(duplicate|duplicates|dup|covered|merged|already answered|same as|see|repeat|repeats)\b`.
+func hasDupWord(s string) bool {
+	for i := 0; i < len(s); {
+		if boundaryAt(s, i) {
+			for _, w := range dupWords {
+				if after, ok := foldWord(s[i:], w); ok && boundaryAt(s, len(s)-len(after)) {
+					return true
+				}
+			}
+		}
+		_, n := utf8.DecodeRuneInString(s[i:])
+		i += n
+	}
+	return false
+}
+
+// findRef is reRef's first submatch, reRef being
+// `(?i)(?:\bQ\s*|#|\bquestions?\s+|\bitems?\s+|\bno\.\s*)(\d{1,4})\b`:
+// the number of the first reference to another question, "" if none.
+func findRef(s string) string {
+	number := func(j int) string {
+		d := digitRun(s, j)
+		if d == j || d-j > 4 || !boundaryAt(s, d) {
+			return ""
+		}
+		return s[j:d]
+	}
+	spaced := func(rest string, atLeastOne bool) string {
+		j := len(s) - len(rest)
+		k := skipSpaceRE(s, j)
+		if atLeastOne && k == j {
+			return ""
+		}
+		return number(k)
+	}
+	for i := 0; i < len(s); {
+		b := boundaryAt(s, i)
+		if rest, ok := foldWord(s[i:], "q"); ok && b {
+			if n := spaced(rest, false); n != "" {
+				return n
+			}
+		}
+		if s[i] == '#' {
+			if n := number(i + 1); n != "" {
+				return n
+			}
+		}
+		for _, w := range [][2]string{{"questions", "question"}, {"items", "item"}} {
+			if !b {
+				break
+			}
+			for _, form := range w {
+				if rest, ok := foldWord(s[i:], form); ok {
+					if n := spaced(rest, true); n != "" {
+						return n
+					}
+				}
+			}
+		}
+		if rest, ok := foldWord(s[i:], "no."); ok && b {
+			if n := spaced(rest, false); n != "" {
+				return n
+			}
+		}
+		_, n := utf8.DecodeRuneInString(s[i:])
+		i += n
+	}
+	return ""
+}

@@ -19,6 +19,8 @@ var (
 	oracleDefine   = regexp.MustCompile(`(?i)^(?:define|explain|describe)\s+(?:an?\s+|the\s+)?(.+)$`)
 	oracleCut      = regexp.MustCompile(`(?i)\s+(?:and|in|on|for|when|where|why|how|with|vs\.?|versus|or)\s+.*$|,.*$`)
 	oracleParen    = regexp.MustCompile(`\s*\(([^()]{1,40})\)`)
+	oracleRef      = regexp.MustCompile(`(?i)(?:\bQ\s*|#|\bquestions?\s+|\bitems?\s+|\bno\.\s*)(\d{1,4})\b`)
+	oracleDupWord  = regexp.MustCompile(`(?i)\b(duplicate|duplicates|dup|covered|merged|already answered|same as|see|repeat|repeats)\b`)
 )
 
 // oracleClassify is classify as it was written with the regular expressions.
@@ -63,6 +65,8 @@ var lineMatcherSeeds = []string{
 	"Define an API gateway", "Explain the event loop", "describe x", "What does ACID stand for", "what do you mean",
 	"Database index and why", "x, y", "a  vs. b", "a vs b", "a\tOR b", "a ands b", "x (y) z", "x ((y)", "x ( ) (abc)", "x  (" + strings.Repeat("é", 40) + ")", "x (" + strings.Repeat("a", 41) + ")",
 	"\xff(\xfe)", "(\x80) \xc3",
+	"(Duplicate of Q23; skip.)", "(Covered by Q56.)", "see question 12", "Same as #7", "dup of item 3x", "xſee it", "duplicated", "q 12345", "Q1a Q2",
+	"no. 5", "No.12", "questionss 5", "questions\t9", "itemS 4_", "alreadyanswered", "already  answered", "merged into #", "#12é", "Q\u212a 5",
 }
 
 func checkLineMatchers(t *testing.T, s string) {
@@ -96,6 +100,16 @@ func checkLineMatchers(t *testing.T, s string) {
 	}
 	if got, want := cutClause(s), oracleCut.ReplaceAllString(s, ""); got != want {
 		t.Errorf("cutClause(%q) = %q, regexp gives %q", s, got, want)
+	}
+	if got, want := hasDupWord(s), oracleDupWord.MatchString(s); got != want {
+		t.Errorf("hasDupWord(%q) = %v, regexp gives %v", s, got, want)
+	}
+	wantRef := ""
+	if m := oracleRef.FindStringSubmatch(s); m != nil {
+		wantRef = m[1]
+	}
+	if got := findRef(s); got != wantRef {
+		t.Errorf("findRef(%q) = %q, regexp gives %q", s, got, wantRef)
 	}
 	got, want := findParen(s), oracleParen.FindStringSubmatch(s)
 	if strings.Join(got, "\x00") != strings.Join(want, "\x00") || (got == nil) != (want == nil) {
