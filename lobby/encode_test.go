@@ -55,3 +55,33 @@ func TestEncodedOutputDecodesToTheSameItems(t *testing.T) {
 		t.Fatalf("hand-encoded output decodes to\n%+v\nwant\n%+v", got, want)
 	}
 }
+
+func TestPlainReplyMatchesEncodingJSON(t *testing.T) {
+	ms := int64(812)
+	// As the room encodes its frames (wire.Marshal escapes HTML characters).
+	ack := json.RawMessage(wire.Marshal(wire.AnswerAck{Type: wire.TypeAnswerAck, Re: json.RawMessage(`"a<1>"`), Accepted: true, ResponseMs: &ms}))
+	items := []outItem{
+		{To: toRef, Origin: "i_a", Ref: 7, D: ack, Recv: time.Date(2026, 11, 28, 16, 0, 0, 123456789, time.UTC)},
+		{To: toRef, Origin: "i_\"b\"", Ref: 1<<63 + 5, D: ack, Recv: time.Date(2026, 1, 2, 3, 4, 5, 0, time.FixedZone("x", -5*3600+1800))},
+		{To: toRef, Origin: "i_a", Ref: 9, D: ack},
+		{To: toRef, D: ack},
+	}
+	for _, it := range items {
+		if !isPlainReply(it) {
+			t.Fatalf("%+v not taken as a plain reply", it)
+		}
+		if got, want := appendItem(nil, it), wire.Marshal(it); !bytes.Equal(got, want) {
+			t.Errorf("plain reply:\n got %s\nwant %s", got, want)
+		}
+	}
+	for _, it := range []outItem{
+		{To: toRef, Origin: "i_a", Ref: 7, D: ack, Close: CloseLeft},
+		{To: toRef, Origin: "i_a", Ref: 7, D: ack, Role: wire.RolePlayer, Player: "p_1", Q: 1},
+		{To: toRef, Origin: "i_a", Ref: 7, Code: wire.CodeKicked, Msg: "no"},
+		{To: toAll, D: ack},
+	} {
+		if isPlainReply(it) {
+			t.Errorf("%+v taken as a plain reply", it)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package lobby
 import (
 	"bytes"
 	"encoding/json"
+	"strconv"
 	"time"
 
 	"github.com/quizroom/quizroom/game"
@@ -125,6 +126,9 @@ func encodeOutput(msg outMsg) []byte {
 }
 
 func appendItem(buf []byte, it outItem) []byte {
+	if isPlainReply(it) {
+		return appendPlainReply(buf, it)
+	}
 	you, per := it.You, it.Per
 	it.You, it.Per = nil, nil
 	enc := mustMarshal(it)
@@ -136,6 +140,39 @@ func appendItem(buf []byte, it outItem) []byte {
 	if len(per) > 0 {
 		buf = append(buf, `,"per":`...)
 		buf = appendParts(buf, per)
+	}
+	return append(buf, '}')
+}
+
+// isPlainReply reports whether it is a reply to one connection with nothing
+// but a frame (answer acks, most of a busy question's items), which
+// appendPlainReply encodes without reflection.
+func isPlainReply(it outItem) bool {
+	return it.To == toRef && len(it.D) > 0 && it.You == nil && !it.Merge && it.Per == nil && it.Q == 0 &&
+		it.Player == "" && it.Role == "" && it.Code == "" && it.Msg == "" && it.Close == "" && !it.End &&
+		(it.Recv.IsZero() || (it.Recv.Year() >= 0 && it.Recv.Year() <= 9999))
+}
+
+// appendPlainReply encodes a plain reply exactly as encoding/json does
+// (TestPlainReplyMatchesEncodingJSON): fields in declaration order, empty
+// ones left out.
+func appendPlainReply(buf []byte, it outItem) []byte {
+	buf = append(buf, `{"to":`...)
+	buf = strconv.AppendInt(buf, int64(it.To), 10)
+	buf = append(buf, `,"d":`...)
+	buf = append(buf, it.D...)
+	if it.Origin != "" {
+		buf = append(buf, `,"o":`...)
+		buf = appendJSONString(buf, it.Origin)
+	}
+	if it.Ref != 0 {
+		buf = append(buf, `,"r":`...)
+		buf = strconv.AppendUint(buf, it.Ref, 10)
+	}
+	if !it.Recv.IsZero() {
+		buf = append(buf, `,"recv":"`...)
+		buf = it.Recv.AppendFormat(buf, time.RFC3339Nano)
+		buf = append(buf, '"')
 	}
 	return append(buf, '}')
 }

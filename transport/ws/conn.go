@@ -372,12 +372,16 @@ func (c *conn) readLoop(ctx context.Context) {
 	joinTimer := time.AfterFunc(c.s.cfg.JoinTimeout, func() { c.closeWith(CloseJoinTimeout) })
 	defer joinTimer.Stop()
 	// The writer's close handshake ends Read when the room or a limit closes
-	// the connection; ctx ends it when the server goes away.
+	// the connection; ctx ends it when the server goes away, through one
+	// AfterFunc for the connection's life rather than the one per message
+	// coder/websocket registers for a read with a cancellable context.
+	stopRead := context.AfterFunc(ctx, func() { c.ws.CloseNow() })
+	defer stopRead()
 	var held *[]byte // the previous message's buffer, back to the pool once handled
 	defer func() { releaseReadBuf(held) }()
 	for {
 		releaseReadBuf(held)
-		typ, buf, err := c.read(ctx)
+		typ, buf, err := c.read()
 		held = buf
 		if err != nil {
 			var ce websocket.CloseError
@@ -457,8 +461,8 @@ func releaseReadBuf(b *[]byte) {
 
 // read reads the next message into a pooled buffer (the read limit set on
 // the connection still applies); the caller releases it.
-func (c *conn) read(ctx context.Context) (websocket.MessageType, *[]byte, error) {
-	typ, r, err := c.ws.Reader(ctx)
+func (c *conn) read() (websocket.MessageType, *[]byte, error) {
+	typ, r, err := c.ws.Reader(context.Background()) // ctx: see readLoop
 	if err != nil {
 		return 0, nil, err
 	}
