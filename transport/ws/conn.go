@@ -51,6 +51,7 @@ type conn struct {
 	reason  atomic.Pointer[Close]
 	wake    chan struct{} // one pending signal: the queue has frames
 	pinging atomic.Bool   // a ping is waiting for its pong
+	pingDue atomic.Bool   // the ping timer fired: the writer starts a ping
 
 	mu            sync.Mutex
 	closed        bool
@@ -98,10 +99,7 @@ func (c *conn) Send(f lobby.Frame) bool {
 	c.pendingFrames++
 	c.pendingBytes += len(f.Data)
 	c.mu.Unlock()
-	select {
-	case c.wake <- struct{}{}:
-	default:
-	}
+	c.poke()
 	return true
 }
 
@@ -132,6 +130,7 @@ func (c *conn) closeWith(cl Close) {
 			_ = c.netConn.SetDeadline(time.Now().Add(c.s.cfg.SlowCloseTimeout))
 		}
 		close(c.closing)
+		c.poke()
 	})
 }
 
@@ -256,20 +255,26 @@ func (c *conn) writeLoop(ctx context.Context, pings *sync.WaitGroup) {
 		}
 		return batch[:0], err
 	}
-	// The first ping goes out at once, so the first question is already fair.
-	pingTimer := time.NewTimer(0)
+	// The writer waits on one channel, like a bare broadcast server's
+	// writer: the ping timer and closeWith signal through wake too (a
+	// three-way select cost every wake-up of every fan-out a lock on each
+	// channel). The first ping goes out at once, so the first question is
+	// already fair.
+	pingTimer := time.AfterFunc(0, func() {
+		c.pingDue.Store(true)
+		c.poke()
+	})
 	defer pingTimer.Stop()
 	var batch []lobby.Frame
 	for {
+		<-c.wake
 		select {
-		case <-c.wake:
-			var err error
-			if batch, err = writeAll(c.take(batch, time.Now())); err != nil {
-				c.closeWith(CloseNormal)
-				c.ws.CloseNow()
-				return
-			}
-		case <-pingTimer.C:
+		case <-c.closing:
+			c.finishWrites(writeAll)
+			return
+		default:
+		}
+		if c.pingDue.Swap(false) {
 			if !c.pinging.Swap(true) {
 				// The ping's control frame is written under the socket's
 				// write deadline too.
@@ -279,29 +284,49 @@ func (c *conn) writeLoop(ctx context.Context, pings *sync.WaitGroup) {
 				pings.Go(func() { c.ping(ctx) })
 			}
 			pingTimer.Reset(c.s.cfg.PingInterval)
-		case <-c.closing:
-			switch cl := c.closeReason(); cl {
-			case CloseIdle:
-				// The peer answers no pings: a close handshake would only
-				// wait out its timeout.
-				c.ws.CloseNow()
-			case CloseSlow:
-				// The peer reads too slowly, perhaps not at all. Under the
-				// short deadline closeWith set, a peer that still reads gets
-				// 4001; one that does not is cut when the deadline passes.
-				c.ws.Close(cl.Code, cl.Reason)
-			default:
-				// Flush what is queued (the reconnect, the kick notice),
-				// under a fresh deadline: the connection is closed, so take
-				// no longer arms one.
-				if c.netConn != nil {
-					_ = c.netConn.SetWriteDeadline(time.Now().Add(c.s.cfg.WriteTimeout))
-				}
-				_, _ = writeAll(c.take(nil, time.Now()))
-				c.ws.Close(cl.Code, cl.Reason)
-			}
-			return
 		}
+		if next := c.take(batch, time.Now()); len(next) > 0 {
+			var err error
+			if batch, err = writeAll(next); err != nil {
+				c.closeWith(CloseNormal)
+				c.ws.CloseNow()
+				return
+			}
+		} else {
+			batch = next
+		}
+	}
+}
+
+// finishWrites ends the connection once it is closing, as its reason asks.
+func (c *conn) finishWrites(writeAll func([]lobby.Frame) ([]lobby.Frame, error)) {
+	switch cl := c.closeReason(); cl {
+	case CloseIdle:
+		// The peer answers no pings: a close handshake would only
+		// wait out its timeout.
+		c.ws.CloseNow()
+	case CloseSlow:
+		// The peer reads too slowly, perhaps not at all. Under the
+		// short deadline closeWith set, a peer that still reads gets
+		// 4001; one that does not is cut when the deadline passes.
+		c.ws.Close(cl.Code, cl.Reason)
+	default:
+		// Flush what is queued (the reconnect, the kick notice),
+		// under a fresh deadline: the connection is closed, so take
+		// no longer arms one.
+		if c.netConn != nil {
+			_ = c.netConn.SetWriteDeadline(time.Now().Add(c.s.cfg.WriteTimeout))
+		}
+		_, _ = writeAll(c.take(nil, time.Now()))
+		c.ws.Close(cl.Code, cl.Reason)
+	}
+}
+
+// poke wakes the writer (one pending signal is enough).
+func (c *conn) poke() {
+	select {
+	case c.wake <- struct{}{}:
+	default:
 	}
 }
 
