@@ -3,15 +3,19 @@ GO          ?= go
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 PKGS        := ./...
 
-.PHONY: run test bench lint fmt bank vet tools
+.PHONY: run test deps bench lint fmt bank vet
 
 run:
 	$(GO) run ./cmd/quizroom serve
 
-# The whole suite: vet, then every test under the race detector (browser tests
-# need chromium, integration tests need redis-server; .ci/run installs both).
-test: vet
+# The whole suite: vet, then every test under the race detector. Browser tests
+# need chromium and integration tests redis-server: `deps` installs them with
+# apt-get when they are missing.
+test: deps vet
 	$(GO) test -race -count=1 -timeout 20m $(PKGS)
+
+deps:
+	@.ci/deps
 
 vet:
 	$(GO) vet $(PKGS)
