@@ -1,9 +1,12 @@
 package lobby
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/quizroom/quizroom/lobby/wire"
@@ -119,9 +122,70 @@ func (l *Lobby) continueSequences(ctx context.Context, r *room, snap Snapshot) {
 		r.outSeq = out.Seq + 1
 	}
 	var msg outMsg
-	if json.Unmarshal(out.Data, &msg) == nil && msg.W >= r.wireSeq {
+	if json.Unmarshal(out.Data, &msg) != nil {
+		return
+	}
+	if msg.W >= r.wireSeq {
 		r.wireSeq = msg.W + 1
 	}
+	r.published = msg.L
+}
+
+// alreadyPublished reports whether the old owner published the outputs of
+// input id before it died: the snapshot a new owner restores may be older
+// than the last output (snapshots trail phase changes by snapshotDelay and
+// may fail as the owner dies), so it replays inputs whose welcomes, acks and
+// broadcasts every client has seen. Sent again, they would rewind every
+// screen through the replayed questions and reveals, and welcome a
+// connection a second time; a client that takes that for a new question
+// (the test client did) loses the answer it was about to give.
+func (r *room) alreadyPublished(id string) bool {
+	return r.published != "" && compareInputIDs(id, r.published) <= 0
+}
+
+// dropItemsSince forgets the output items added from mark on: they belong to
+// an input whose outputs the old owner published (see alreadyPublished).
+// The engine state they reflect is kept; receivers resync from it on the
+// sequence hole the takeover leaves (continueSequences).
+func (r *room) dropItemsSince(mark int) {
+	if mark >= len(r.items) {
+		return
+	}
+	if r.openQuestion != nil && r.openItem >= mark {
+		r.openQuestion = nil
+	}
+	clear(r.items[mark:])
+	r.items = r.items[:mark]
+}
+
+// compareInputIDs orders input log ids: Redis stream ids ("ms-seq") by their
+// numbers, anything else by length then bytes (numbers without padding).
+func compareInputIDs(a, b string) int {
+	am, as, aok := splitStreamID(a)
+	bm, bs, bok := splitStreamID(b)
+	if aok && bok {
+		if c := cmp.Compare(am, bm); c != 0 {
+			return c
+		}
+		return cmp.Compare(as, bs)
+	}
+	if c := cmp.Compare(len(a), len(b)); c != 0 {
+		return c
+	}
+	return strings.Compare(a, b)
+}
+
+func splitStreamID(id string) (ms, seq uint64, ok bool) {
+	m, s, found := strings.Cut(id, "-")
+	ms, err := strconv.ParseUint(m, 10, 64)
+	if err != nil {
+		return 0, 0, false
+	}
+	if !found {
+		return ms, 0, true
+	}
+	seq, err = strconv.ParseUint(s, 10, 64)
+	return ms, seq, err == nil
 }
 
 // blindSeqJump is how far the sequences jump when the last output cannot be
@@ -130,8 +194,8 @@ const blindSeqJump = 1 << 20
 
 // heartbeatOutput is a batch with no items: receivers deliver nothing. It
 // carries the wire seq like every output, for continueSequences.
-func heartbeatOutput(wireSeq uint64) []byte {
-	data, _ := json.Marshal(outMsg{Items: []outItem{}, W: wireSeq})
+func heartbeatOutput(wireSeq uint64, lastInput string) []byte {
+	data, _ := json.Marshal(outMsg{Items: []outItem{}, W: wireSeq, L: lastInput})
 	return data
 }
 
@@ -192,7 +256,7 @@ func (r *room) heartbeat(ctx context.Context) {
 	c, cancel := context.WithTimeout(ctx, r.l.cfg.LeaseTTL/3)
 	defer cancel()
 	// A failed publish still moved outSeq: the next output shows the gap.
-	_ = r.l.bus.Publish(c, r.pin, Output{Seq: r.outSeq, Data: heartbeatOutput(r.wireSeq)})
+	_ = r.l.bus.Publish(c, r.pin, Output{Seq: r.outSeq, Data: heartbeatOutput(r.wireSeq, r.lastInput)})
 }
 
 // inputTime is the engine time at which in is applied: when it was submitted

@@ -88,6 +88,10 @@ type outMsg struct {
 	// W is the room's wire seq after this output: a new owner reads it from
 	// the last output kept on the Bus and numbers its broadcasts past it.
 	W uint64 `json:"w,omitempty"`
+	// L is the last input the owner had applied when it published this
+	// output: a new owner replaying the inputs after an older snapshot
+	// publishes nothing for those up to L, whose outputs went out already.
+	L string `json:"l,omitempty"`
 }
 
 // encodeOutput encodes a batch for the Bus. The per-player maps (You, Per)

@@ -89,6 +89,7 @@ type room struct {
 	leaseLost    bool // a fenced write found another instance holding the lease
 	lastActivity time.Time
 	lastInputAt  time.Time // see inputTime
+	published    string    // the old owner published the outputs of inputs up to this one (see continueSequences)
 }
 
 func newRoom(l *Lobby, pin string, g *game.Game, meta roomMeta) *room {
@@ -372,6 +373,9 @@ func isAttach(op string) bool { return wire.FirstMessages[op] }
 // apply runs one input through the engine. Timers due by now fire first, so
 // an answer read after the deadline finds the question closed.
 func (r *room) apply(in input) {
+	if r.alreadyPublished(in.ID) {
+		defer r.dropItemsSince(len(r.items))
+	}
 	r.lastInput = in.ID
 	if in.Counted && in.Origin == r.l.cfg.Instance {
 		r.pending.Add(-1)
@@ -568,7 +572,7 @@ func (r *room) flush(ctx context.Context) {
 	// The items go to the local view as they are (see view.stash): a fresh
 	// slice for the next batch.
 	r.items = make([]outItem, 0, cap(items))
-	data := encodeOutput(outMsg{Items: items, W: r.wireSeq})
+	data := encodeOutput(outMsg{Items: items, W: r.wireSeq, L: r.lastInput})
 	r.outSeq++
 	r.l.mu.Lock()
 	v := r.l.views[r.pin]
