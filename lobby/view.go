@@ -243,13 +243,13 @@ func (v *view) dispatch() {
 	var last uint64
 	defer v.close(CloseRoomLost)
 	for out := range v.sub.C() {
-		if last != 0 && out.Seq != last+1 && out.Seq > last {
+		gap := last != 0 && out.Seq != last+1 && out.Seq > last
+		if gap {
 			v.l.obs.OutputGap()
 			v.l.log.Warn().Str("pin", v.pin).Uint64("after", last).Uint64("got", out.Seq).Msg("outputs lost: resyncing")
 			ctx, cancel := context.WithTimeout(v.l.ctx, 2*time.Second)
 			_ = v.submit(ctx, 0, input{Op: opResync})
 			cancel()
-			v.resubmitWaiting()
 		}
 		if out.Seq > last {
 			last = out.Seq
@@ -269,6 +269,12 @@ func (v *view) dispatch() {
 				return
 			}
 			v.deliver(&items[i])
+		}
+		if gap {
+			// After delivering: the output that shows the gap (a new
+			// owner's first) often holds the welcome of an attach waiting
+			// here, which must not be asked for twice.
+			v.resubmitWaiting()
 		}
 	}
 }
@@ -343,8 +349,8 @@ func (v *view) deliver(it *outItem) {
 			return
 		}
 		m, ok := v.members[it.Ref]
-		if !ok {
-			return
+		if !ok || it.Role != "" {
+			return // gone, or a welcome repeated for an attach resubmitted after a gap
 		}
 		if len(it.D) > 0 {
 			m.conn.Send(Frame{Data: it.D, Question: frameQ})
