@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -79,6 +80,33 @@ type client struct {
 	score int
 	over  bool
 	done  chan struct{}
+	// trail is the client's last frames sent and received (newest last),
+	// reported when the test fails to tell which player lost what.
+	trail []string
+	// welcomed is the connection that got the last welcome and maxQ the
+	// highest question shown: a second welcome on one connection, or an
+	// earlier question shown again, is a server replaying outputs already
+	// sent (a takeover must not rewind screens).
+	welcomed *websocket.Conn
+	maxQ     int
+}
+
+// note appends an event to the client's trail (c.mu held).
+func (c *client) note(format string, args ...any) {
+	const keep = 64
+	if len(c.trail) == keep {
+		copy(c.trail, c.trail[1:])
+		c.trail = c.trail[:keep-1]
+	}
+	c.trail = append(c.trail, time.Now().Format("15:04:05.000 ")+fmt.Sprintf(format, args...))
+}
+
+// describe reports the client's state and trail for a failure message.
+func (c *client) describe() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return fmt.Sprintf("%s (%s): home %d, reconnects %d, seq %d, open %d, accepted %v\n    %s",
+		c.name, c.playerID, c.home, c.reconnects, c.lastSeq, c.open, c.accepted, strings.Join(c.trail, "\n    "))
 }
 
 func newClient(t *testing.T, name string, urls []string, home int, pin string) *client {
@@ -90,7 +118,10 @@ func (c *client) send(ctx context.Context, conn *websocket.Conn, v any) {
 	data, _ := json.Marshal(v)
 	wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	_ = conn.Write(wctx, websocket.MessageText, data)
+	err := conn.Write(wctx, websocket.MessageText, data)
+	c.mu.Lock()
+	c.note("-> %p %.120s err=%v", conn, data, err)
+	c.mu.Unlock()
 }
 
 // run plays until the game is over or ctx ends.
@@ -127,6 +158,9 @@ func (c *client) session(ctx context.Context) bool {
 	dctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	conn, _, err := websocket.Dial(dctx, c.urls[c.home], &websocket.DialOptions{Subprotocols: []string{wire.Subprotocol}})
 	cancel()
+	c.mu.Lock()
+	c.note("dial %d: %p %v", c.home, conn, err)
+	c.mu.Unlock()
 	if err != nil {
 		return false
 	}
@@ -151,6 +185,7 @@ func (c *client) session(ctx context.Context) bool {
 		_, data, err := conn.Read(ctx)
 		if err != nil {
 			c.mu.Lock()
+			c.note("read %p: %v", conn, err)
 			over := c.over
 			c.mu.Unlock()
 			return over
@@ -168,15 +203,18 @@ func (c *client) session(ctx context.Context) bool {
 		if debugClient != "" && c.name == debugClient {
 			c.t.Logf("%s <- %.200s", c.name, data)
 		}
-		if c.handle(ctx, conn, f) {
+		if c.handle(ctx, conn, f, data) {
 			conn.Close(websocket.StatusNormalClosure, "")
 			return true
 		}
 	}
 }
 
-func (c *client) handle(ctx context.Context, conn *websocket.Conn, f frame) (over bool) {
+func (c *client) handle(ctx context.Context, conn *websocket.Conn, f frame, data []byte) (over bool) {
 	c.mu.Lock()
+	if f.Type != "answers_count" && f.Type != "player_connection" && f.Type != "player_joined" {
+		c.note("<- %p %.160s", conn, data)
+	}
 	// The sequence check: a broadcast must be exactly one after the last.
 	switch {
 	case f.Type == "welcome" || f.Type == "state":
@@ -191,6 +229,17 @@ func (c *client) handle(ctx context.Context, conn *websocket.Conn, f frame) (ove
 		c.lastSeq = f.Seq
 	}
 	c.trackScreen(f)
+	switch {
+	case f.Type == "welcome" && c.welcomed == conn:
+		c.t.Errorf("%s: welcomed twice on one connection: %.200s", c.name, data)
+	case f.Type == "welcome":
+		c.welcomed = conn
+	case f.Type == "question" && f.Q < c.maxQ:
+		c.t.Errorf("%s: shown question %d after question %d (the game rewound)", c.name, f.Q, c.maxQ)
+	}
+	if f.Type == "question" {
+		c.maxQ = max(c.maxQ, f.Q)
+	}
 	c.mu.Unlock()
 
 	switch f.Type {
@@ -360,6 +409,12 @@ func (c *client) questionOpen(ctx context.Context, conn *websocket.Conn, q, opti
 			c.mu.Lock()
 			current, open := c.conn, c.open
 			_, done := c.accepted[q]
+			if current == conn && open != q && !done {
+				// The question is not on the screen now (closed, or the
+				// screen went elsewhere for a moment): answer again if it
+				// shows this question again, as a player would.
+				c.sentFor[q] = false
+			}
 			c.mu.Unlock()
 			if current != conn || open != q || done {
 				return // answered, closed, or that connection is gone (the new one answers from its welcome)

@@ -36,6 +36,10 @@ type run struct {
 	host    *client
 	players []*client
 
+	// expectAll: every player answers every question (checkScores names
+	// the player and question of any answer missing from the results).
+	expectAll bool
+
 	mu     sync.Mutex
 	opened map[int]chan struct{} // question -> closed when some player saw it open
 }
@@ -283,6 +287,15 @@ func (r *run) checkScores(ctx context.Context, from *instance) (answered int) {
 			if a.Answered {
 				answered++
 			}
+		}
+		missing := []int{}
+		for q := range res.Questions {
+			if !answers[q].Answered {
+				missing = append(missing, q)
+			}
+		}
+		if len(missing) > 0 && r.expectAll {
+			t.Errorf("player %d lost its answer to q%v (started on instance %d):\n  %s", slices.Index(r.players, p), missing, slices.Index(r.players, p)%3, p.describe())
 		}
 		for q, choice := range accepted {
 			a := answers[q]
