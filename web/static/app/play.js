@@ -173,6 +173,10 @@ function applyState(st) {
       if (st.total !== undefined) q.total = st.total;
       let deadline = q.deadline_ms;
       if (st.remaining_ms !== undefined) deadline = (st.server_ms || conn.serverNow()) + st.remaining_ms;
+      // The room's word on whether it has the answer: one sent on a
+      // connection that died before its ack (an instance lost mid-question)
+      // never reached it, so the player must be able to answer again.
+      if (!st.answered) answered = false;
       showQuestion(q, deadline, st.paused ? st.remaining_ms : null, st.answered ? (st.your_answer || {}) : null);
       return;
     }
