@@ -188,6 +188,7 @@ func (r *room) handle(evs []game.Event) {
 				return wire.Ended{Type: wire.TypeEnded, Seq: seq, Reason: e.Reason}
 			}, nil, 0)
 			r.ended = true
+			r.over.Store(true)
 		case game.LockChanged:
 			r.broadcast(toAll, func(seq uint64) any {
 				return wire.LockChanged{Type: wire.TypeLocked, Seq: seq, Locked: e.Locked}

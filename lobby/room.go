@@ -86,7 +86,8 @@ type room struct {
 	openItem     int            // its index in items
 	dirty        bool
 	ended        bool
-	leaseLost    bool // a fenced write found another instance holding the lease
+	over         atomic.Bool // ended, for other goroutines: set before the ended output goes out
+	leaseLost    bool        // a fenced write found another instance holding the lease
 	lastActivity time.Time
 	lastInputAt  time.Time // see inputTime
 	published    string    // the old owner published the outputs of inputs up to this one (see continueSequences)

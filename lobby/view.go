@@ -143,9 +143,15 @@ func (l *Lobby) viewOf(ctx context.Context, pin string) (*view, error) {
 // snapshot, replay the inputs after it.
 func (l *Lobby) ensureOwner(ctx context.Context, pin string) error {
 	l.mu.Lock()
-	_, local := l.rooms[pin]
+	running, local := l.rooms[pin]
 	l.mu.Unlock()
 	if local {
+		if running.over.Load() {
+			// The actor is storing its last snapshot and will read no
+			// more inputs: an attach now would wait for an answer that
+			// never comes.
+			return wire.Errorf(wire.CodeGameEnded, "game %s is over", pin)
+		}
 		return nil
 	}
 	holder, err := l.bus.LeaseHolder(ctx, pin)
@@ -207,6 +213,9 @@ func (v *view) submit(ctx context.Context, ref uint64, in input) error {
 	r := v.l.rooms[v.pin]
 	v.l.mu.Unlock()
 	if r != nil {
+		if r.over.Load() {
+			return wire.Errorf(wire.CodeGameEnded, "game %s is over", v.pin)
+		}
 		if r.pending.Add(1) > int64(v.l.cfg.InputQueue) {
 			r.pending.Add(-1)
 			return wire.Errorf(wire.CodeRoomBusy, "the room has too many messages waiting; try again")
