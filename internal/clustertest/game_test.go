@@ -190,6 +190,25 @@ func play(t *testing.T, c *cluster, sc scenario) *run {
 
 // waitFor polls cond: the state it waits on lives in several processes'
 // worth of goroutines and has no single event to wait on.
+// waitEvenAnswersAcked waits until every even-numbered player has its answer
+// to question q acknowledged with the choice it made (the odd ones are held
+// back by the scenario's gate).
+func waitEvenAnswersAcked(ctx context.Context, t *testing.T, r *run, q int) {
+	t.Helper()
+	waitFor(ctx, t, "the even players' answers to the open question are acknowledged", func() bool {
+		for i, p := range r.players {
+			if i%2 == 1 {
+				continue
+			}
+			acc, _, _, _, _ := p.snapshot()
+			if choice, ok := acc[q]; !ok || choice != pick(i, q) {
+				return false
+			}
+		}
+		return true
+	})
+}
+
 func waitFor(ctx context.Context, t *testing.T, what string, cond func() bool) {
 	t.Helper()
 	tick := time.NewTicker(20 * time.Millisecond)

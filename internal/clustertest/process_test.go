@@ -148,18 +148,7 @@ func TestOwnerProcessKilled(t *testing.T) {
 			return nil
 		},
 		during: func(ctx context.Context, r *run) {
-			waitFor(ctx, t, "the even players' answers to the open question are acknowledged", func() bool {
-				for i, p := range r.players {
-					if i%2 == 1 {
-						continue
-					}
-					acc, _, _, _, _ := p.snapshot()
-					if choice, ok := acc[killAt]; !ok || choice != pick(i, killAt) {
-						return false
-					}
-				}
-				return true
-			})
+			waitEvenAnswersAcked(ctx, t, r, killAt)
 			if h := holderOf(); h != owner.name {
 				t.Fatalf("lease holder before the kill = %q, want %s", h, owner.name)
 			}
