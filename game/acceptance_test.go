@@ -96,7 +96,7 @@ func TestRankingTieBreakCountsOnlyCorrectAnswers(t *testing.T) {
 	for _, s := range g.Standings() {
 		got += fmt.Sprintf("%d:%s/%d/%dms ", s.Rank, s.Player, s.Score, s.ResponseMs)
 	}
-	if want := "1:p0/2000/3000ms 2:p1/2000/3500ms 3:p2/0/0ms 4:p3/0/0ms "; got != want {
+	if want := "1:p0/2000/3000ms 2:p1/2000/3500ms 3:p2/0/0ms 3:p3/0/0ms "; got != want {
 		t.Fatalf("standings\n got %s\nwant %s", got, want)
 	}
 }

@@ -334,6 +334,9 @@ func (g *Game) Extend(d time.Duration, now time.Time) ([]Event, error) {
 }
 
 // End ends the game from any phase. An open question is abandoned unscored.
+// A game ended after its first question is a finished game with fewer
+// questions: the podium is shown (standings, reviews and stats follow from
+// it) before the game ends, so nobody loses their rank and score.
 func (g *Game) End(now time.Time) ([]Event, error) {
 	if g.st.Phase == PhaseEnded {
 		return nil, errorf(CodeGameEnded, "the game has already ended")
@@ -342,7 +345,12 @@ func (g *Game) End(now time.Time) ([]Event, error) {
 		r := &g.st.Rounds[g.st.Index]
 		r.Closed, r.Skipped, r.Reason = true, true, "ended"
 	}
-	return g.end(EndHostEnded, nil), nil
+	var evs []Event
+	switch g.st.Phase {
+	case PhaseQuestion, PhaseReveal, PhaseLeaderboard:
+		evs = append(evs, PodiumShown{Standings: g.Standings()})
+	}
+	return g.end(EndHostEnded, evs), nil
 }
 
 // SetLocked closes (or reopens) joining for new players.

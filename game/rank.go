@@ -8,7 +8,7 @@ import (
 
 // Standing is one row of the ranking.
 type Standing struct {
-	Rank       int // 1-based, unique: ties are broken, see docs/scoring.md
+	Rank       int // 1-based; tied players share it (1, 2, 2, 4), see docs/scoring.md
 	PrevRank   int // rank before the last question closed (or at join)
 	Player     PlayerID
 	Nickname   string
@@ -45,15 +45,22 @@ type PlayerState struct {
 
 // compareStanding orders players best first: higher score, then fewer total
 // response milliseconds on correct answers, then earlier join. JoinOrder is
-// unique, so the order is total and ranks are a permutation of 1..N.
+// unique, so the order of rows is total; it does not split a place (see tied).
 func compareStanding(a, b *player) int {
-	if c := cmp.Compare(b.Score, a.Score); c != 0 {
-		return c
-	}
-	if c := cmp.Compare(a.ResponseMs, b.ResponseMs); c != 0 {
+	if c := comparePlace(a, b); c != 0 {
 		return c
 	}
 	return cmp.Compare(a.JoinOrder, b.JoinOrder)
+}
+
+// comparePlace compares what earns a place: score, then the response time
+// of correct answers. Players it cannot tell apart share a place: two
+// players on 0 points are both 3rd, whoever joined first.
+func comparePlace(a, b *player) int {
+	if c := cmp.Compare(b.Score, a.Score); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.ResponseMs, b.ResponseMs)
 }
 
 func (g *Game) ensureRanks() {
@@ -71,6 +78,9 @@ func (g *Game) ensureRanks() {
 	slices.SortFunc(g.ranked, compareStanding)
 	for i, p := range g.ranked {
 		p.rank = i + 1
+		if i > 0 && comparePlace(g.ranked[i-1], p) == 0 {
+			p.rank = g.ranked[i-1].rank // standard competition ranking: 1, 2, 2, 4
+		}
 	}
 	g.ranksDirty = false
 }
@@ -87,6 +97,9 @@ func (g *Game) addRanked(p *player) {
 	}
 	g.ranked = append(g.ranked, p)
 	p.rank = len(g.ranked)
+	if n := len(g.ranked); n > 1 && comparePlace(g.ranked[n-2], p) == 0 {
+		p.rank = g.ranked[n-2].rank
+	}
 }
 
 func (g *Game) rankOf(p *player) int {

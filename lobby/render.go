@@ -44,10 +44,14 @@ func standings(ss []game.Standing) []wire.Standing {
 
 func youRanks(all []game.Standing) map[game.PlayerID]json.RawMessage {
 	you := make(map[game.PlayerID]json.RawMessage, len(all))
+	above := -1 // the last row of the place above this row's (tied rows share a place)
 	for i, s := range all {
+		if i > 0 && all[i-1].Rank != s.Rank {
+			above = i - 1
+		}
 		y := wire.YouRank{Rank: s.Rank, Score: s.Score}
-		if i > 0 {
-			y.Ahead = &wire.Ahead{Nickname: all[i-1].Nickname, Score: all[i-1].Score}
+		if above >= 0 {
+			y.Ahead = &wire.Ahead{Nickname: all[above].Nickname, Score: all[above].Score}
 		}
 		you[s.Player] = appendYouRank(nil, y)
 	}
