@@ -38,8 +38,13 @@ const CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-
 // Config is what the App needs beyond the lobby.
 type Config struct {
 	// PublicURL is the base of join links and QR codes (e.g. https://quiz.example.com).
-	// Empty: derived from each request's Host.
+	// Empty: derived from each request's Host, except that a loopback Host
+	// (the host opened http://localhost:8080/host) is replaced by LANURL.
 	PublicURL string
+	// LANURL is the base of join links for requests made to a loopback
+	// address, e.g. http://192.168.1.20:8080 (see LANBaseURL). Empty: such
+	// links stay on loopback and say so (join_local_only).
+	LANURL string
 	// Banks by name; "default" is the embedded bank when nil.
 	Banks map[string]*bank.Bank
 	// MaxQuestions bounds count in POST /api/games (default 100).
@@ -266,6 +271,9 @@ type CreateResponse struct {
 	QR        string `json:"qr"`
 	QRURL     string `json:"qr_url"`
 	Questions int    `json:"questions"`
+	// JoinLocalOnly: join_url is a loopback address phones cannot reach
+	// (no --public-url and no LAN address); the host screen says so.
+	JoinLocalOnly bool `json:"join_local_only,omitempty"`
 }
 
 const maxBody = 64 << 10
@@ -346,9 +354,10 @@ func (a *App) createGame(c echo.Context) error {
 	}
 	return c.JSON(http.StatusCreated, CreateResponse{
 		PIN: created.PIN, HostToken: created.HostToken, JoinURL: join,
-		QR:        "data:image/png;base64," + base64.StdEncoding.EncodeToString(png),
-		QRURL:     "/api/games/" + created.PIN + "/qr.png",
-		Questions: len(qs),
+		QR:            "data:image/png;base64," + base64.StdEncoding.EncodeToString(png),
+		QRURL:         "/api/games/" + created.PIN + "/qr.png",
+		Questions:     len(qs),
+		JoinLocalOnly: joinLocalOnly(join),
 	})
 }
 
@@ -356,11 +365,21 @@ func (a *App) baseURL(c echo.Context) string {
 	if a.cfg.PublicURL != "" {
 		return strings.TrimRight(a.cfg.PublicURL, "/")
 	}
+	if a.cfg.LANURL != "" && loopbackHost(c.Request().Host) {
+		return strings.TrimRight(a.cfg.LANURL, "/")
+	}
 	scheme := "http"
 	if c.Request().TLS != nil {
 		scheme = "https"
 	}
 	return scheme + "://" + c.Request().Host
+}
+
+// joinLocalOnly says whether a join link reaches only this machine, so the
+// host screen can say that phones will not get there.
+func joinLocalOnly(join string) bool {
+	u, err := url.Parse(join)
+	return err == nil && loopbackHost(u.Host)
 }
 
 func (a *App) joinURL(c echo.Context, pin string) string {
@@ -415,7 +434,16 @@ func (a *App) gameInfo(c echo.Context) error {
 	if err != nil {
 		return a.missOn(c, err)
 	}
-	return c.JSON(http.StatusOK, info)
+	join := a.joinURL(c, pin)
+	return c.JSON(http.StatusOK, gameInfoJSON{GameInfo: info, JoinURL: join, JoinLocalOnly: joinLocalOnly(join)})
+}
+
+// gameInfoJSON is the body of GET /api/games/:pin: the big screen takes its
+// join link from it.
+type gameInfoJSON struct {
+	lobby.GameInfo
+	JoinURL       string `json:"join_url"`
+	JoinLocalOnly bool   `json:"join_local_only,omitempty"`
 }
 
 func (a *App) qr(c echo.Context) error {
