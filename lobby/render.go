@@ -129,7 +129,8 @@ func (r *room) handle(evs []game.Event) {
 				return wire.PlayerConnection{Type: wire.TypePlayerConnection, Seq: seq, PlayerID: string(e.Player), Connected: e.Connected}
 			}, nil, 0)
 		case game.QuestionOpened:
-			r.lastCount = &wire.AnswersCount{Type: wire.TypeAnswersCount, Q: e.Index, Answered: 0, Players: r.playerCount}
+			c := r.g.AnswersSoFar()
+			r.lastCount = &wire.AnswersCount{Type: wire.TypeAnswersCount, Q: e.Index, Answered: 0, Players: r.playerCount, Offline: c.Offline}
 			r.countDirty = false
 			var f wire.Question
 			r.broadcast(toAll, func(seq uint64) any {
@@ -143,7 +144,7 @@ func (r *room) handle(evs []game.Event) {
 		case game.AnswerAccepted:
 			// Acked to the player in answer; the count follows.
 		case game.AnswersCount:
-			r.lastCount = &wire.AnswersCount{Type: wire.TypeAnswersCount, Q: e.Index, Answered: e.Answered, Players: e.Players}
+			r.lastCount = &wire.AnswersCount{Type: wire.TypeAnswersCount, Q: e.Index, Answered: e.Answered, Players: e.Players, Offline: e.Offline}
 			r.countDirty = true
 		case game.Paused:
 			r.broadcast(toAll, func(seq uint64) any {
