@@ -348,7 +348,7 @@ func (a *App) createGame(c echo.Context) error {
 	}
 	a.metrics.games.Inc()
 	join := a.joinURL(c, created.PIN)
-	png, err := qrcode.Encode(join, qrcode.Medium, 256)
+	png, err := joinQR(join, 256)
 	if err != nil {
 		return err
 	}
@@ -454,12 +454,24 @@ func (a *App) qr(c echo.Context) error {
 	if _, err := a.lobby.Info(c.Request().Context(), pin); err != nil {
 		return a.missOn(c, err)
 	}
-	png, err := qrcode.Encode(a.joinURL(c, pin), qrcode.Medium, 512)
+	png, err := joinQR(a.joinURL(c, pin), 512)
 	if err != nil {
 		return err
 	}
 	c.Response().Header().Set("Cache-Control", "private, max-age=3600")
 	return c.Blob(http.StatusOK, "image/png", png)
+}
+
+// joinQR is the join link's QR code as a PNG of size pixels. It has no
+// quiet zone of its own: the pages draw it on white, and the modules get the
+// whole size, which a phone at the back of a room needs.
+func joinQR(link string, size int) ([]byte, error) {
+	q, err := qrcode.New(link, qrcode.Medium)
+	if err != nil {
+		return nil, err
+	}
+	q.DisableBorder = true
+	return q.PNG(size)
 }
 
 func hostToken(c echo.Context) string {
