@@ -25,7 +25,7 @@ func startServer(t *testing.T) string {
 // example a test question bank).
 func startServerWith(t *testing.T, cfg httpapi.Config) string {
 	t.Helper()
-	return startServerOn(t, "127.0.0.1:0", cfg)
+	return startServerOn(t, "127.0.0.1:0", cfg, nil)
 }
 
 // startLANServer listens on every interface, as quizroom serve does by
@@ -33,10 +33,12 @@ func startServerWith(t *testing.T, cfg httpapi.Config) string {
 // really reach them). The browsers still use 127.0.0.1.
 func startLANServer(t *testing.T) string {
 	t.Helper()
-	return startServerOn(t, ":0", httpapi.Config{})
+	return startServerOn(t, ":0", httpapi.Config{}, nil)
 }
 
-func startServerOn(t *testing.T, addr string, cfg httpapi.Config) string {
+// startServerOn runs the server on addr; wrap, when not nil, wraps the
+// HTTP app (to slow a route down as a real network would).
+func startServerOn(t *testing.T, addr string, cfg httpapi.Config, wrap func(http.Handler) http.Handler) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -47,7 +49,10 @@ func startServerOn(t *testing.T, addr string, cfg httpapi.Config) string {
 	}
 	l := lobby.New(membus.New(membus.Options{}), lobby.Config{})
 	wss := ws.NewServer(l, ws.Config{})
-	app := httpapi.New(l, wss, nil, httpapi.NewMetrics(), cfg)
+	var app http.Handler = httpapi.New(l, wss, nil, httpapi.NewMetrics(), cfg)
+	if wrap != nil {
+		app = wrap(app)
+	}
 	srv := &http.Server{Handler: app, ReadHeaderTimeout: 5 * time.Second}
 	done := make(chan struct{})
 	go func() {
