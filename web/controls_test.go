@@ -30,7 +30,7 @@ func TestHostControlsDisplayAndTypedAnswers(t *testing.T) {
 	display.navigate(base + "/display/" + pin)
 	display.waitText("#pin", host.text("#pin"))
 
-	ada := newTab(t, browser, "ada", 360, 740, true)
+	ada := newTab(t, browser, "ada", 390, 844, true)
 	bob := newTab(t, browser, "bob", 360, 740, true)
 	for _, p := range []struct {
 		b    *tab
