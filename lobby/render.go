@@ -287,6 +287,7 @@ func (r *room) state(role string, pid game.PlayerID, now time.Time) *wire.State 
 	}
 	if role != wire.RolePlayer {
 		if g.Phase() == game.PhaseLobby || role == wire.RoleHost {
+			st.Players = []wire.Player{}
 			for _, p := range g.Players() {
 				if !p.Left {
 					st.Players = append(st.Players, playerInfo(p.ID, p.Nickname, p.Connected))

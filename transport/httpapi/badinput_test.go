@@ -1,6 +1,8 @@
 package httpapi_test
 
 import (
+	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -8,6 +10,7 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/quizroom/quizroom/game"
+	"github.com/quizroom/quizroom/lobby"
 	"github.com/quizroom/quizroom/lobby/wire"
 	"github.com/quizroom/quizroom/lobby/wire/wiretest"
 	"github.com/quizroom/quizroom/transport/ws"
@@ -35,10 +38,12 @@ func TestBadInputGetsItsErrorCode(t *testing.T) {
 	}{
 		{"malformed JSON", `{"type":"ping",`, wire.CodeInvalidJSON},
 		{"not an object", `[1,2]`, wire.CodeInvalidMessage},
-		{"no type", `{"pin":"123456"}`, wire.CodeMissingField},
+		{"no type", `{"pin":"123456"}`, wire.CodeInvalidMessage},
 		{"unknown type", `{"type":"teleport"}`, wire.CodeUnknownType},
 		{"wrong type of field", `{"type":"answer","q":"zero","choice":1}`, wire.CodeInvalidField},
-		{"type not a string", `{"type":7}`, wire.CodeInvalidField},
+		{"type not a string", `{"type":7}`, wire.CodeInvalidMessage},
+		{"type a number", `{"type":5}`, wire.CodeInvalidMessage},
+		{"type null", `{"type":null}`, wire.CodeInvalidMessage},
 		{"missing answer", `{"type":"answer","q":0}`, wire.CodeMissingField},
 		{"two answers in one", `{"type":"answer","q":0,"choice":1,"text":"x"}`, wire.CodeInvalidField},
 		{"extend out of range", `{"type":"extend","seconds":600}`, wire.CodeInvalidField},
@@ -80,6 +85,14 @@ func TestBadInputGetsItsErrorCode(t *testing.T) {
 		p.Wait(wire.TypeAnswerAck).Decode(t, &ack)
 		if ack.Accepted || ack.Code != wire.CodeAlreadyAnswered {
 			t.Fatalf("second answer: %+v", ack)
+		}
+	})
+	t.Run("choices on a single-choice question", func(t *testing.T) {
+		bystander.Send(map[string]any{"type": "answer", "q": 0, "choices": []int{2}})
+		var ack wire.AnswerAck
+		bystander.Wait(wire.TypeAnswerAck).Decode(t, &ack)
+		if ack.Accepted || ack.Code != wire.CodeInvalidAnswer {
+			t.Fatalf("choices on a single question: %+v, want invalid_answer", ack)
 		}
 	})
 	t.Run("invalid answer", func(t *testing.T) {
@@ -129,11 +142,18 @@ func TestBadInputGetsItsErrorCode(t *testing.T) {
 		}
 	})
 
-	t.Run("oversized frame closes 1009", func(t *testing.T) {
+	t.Run("oversized frame closes 1009 at once", func(t *testing.T) {
 		big := `{"type":"ping","t":1,"pad":"` + strings.Repeat("x", wire.MaxMessageBytes) + `"}`
+		sent := time.Now()
 		_ = p.TrySendRaw(websocket.MessageText, []byte(big))
-		if code, _ := p.WaitClosed(); code != websocket.StatusMessageTooBig {
-			t.Fatalf("close %d, want 1009", code)
+		code, reason := p.WaitClosed()
+		if code != ws.CloseTooBig.Code || reason != ws.CloseTooBig.Reason {
+			t.Fatalf("close %d %q, want %d %q (docs/protocol.md)", code, reason, ws.CloseTooBig.Code, ws.CloseTooBig.Reason)
+		}
+		// Not a timed test of speed: the close must not wait for a close
+		// handshake the server has no reason to wait for (it took ~3 s).
+		if took := time.Since(sent); took > time.Second {
+			t.Fatalf("closed %v after the frame, want at once", took)
 		}
 	})
 }
@@ -245,4 +265,36 @@ func TestMessageFloodIsRefusedThenClosed(t *testing.T) {
 		t.Fatalf("close %d, want %d", code, ws.CloseFlood.Code)
 	}
 	stillOpen(t, other.Client)
+}
+
+// docs/protocol.md: the host's state always has players (the display's in
+// the lobby), an empty list before anyone joined.
+func TestEmptyLobbyStateListsNoPlayers(t *testing.T) {
+	s := start(t, options{})
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	created, err := s.Lobby.CreateGame(ctx, lobby.GameSpec{Questions: mixedQuestions()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, first := range []map[string]any{
+		{"type": "host", "pin": created.PIN, "host_token": created.HostToken},
+		{"type": "display", "pin": created.PIN},
+	} {
+		c := wiretest.Dial(t, s.URL)
+		c.Send(first)
+		var w struct {
+			State map[string]json.RawMessage `json:"state"`
+		}
+		c.Wait(wire.TypeWelcome).Decode(t, &w)
+		if got := string(w.State["players"]); got != "[]" {
+			t.Errorf("%s welcome state players = %q, want []", first["type"], got)
+		}
+		c.Send(map[string]any{"type": "sync"})
+		var st map[string]json.RawMessage
+		c.Wait(wire.TypeState).Decode(t, &st)
+		if got := string(st["players"]); got != "[]" {
+			t.Errorf("%s state players = %q, want []", first["type"], got)
+		}
+	}
 }

@@ -123,6 +123,12 @@ func (c *conn) closeWith(cl Close) {
 		c.mu.Lock()
 		c.closed = true
 		c.mu.Unlock()
+		if cl == CloseTooBig && c.netConn != nil {
+			// The rest of the oversized message is discarded while the
+			// close handshake waits for the peer's close frame: a peer that
+			// keeps streaming gets a second, not the handshake's 5.
+			_ = c.netConn.SetReadDeadline(time.Now().Add(time.Second))
+		}
 		if cl == CloseSlow && c.netConn != nil {
 			// The writer is most likely stuck in a write to this peer: give
 			// that write and the close frame a short deadline, then the
@@ -409,10 +415,7 @@ func (c *conn) readLoop(ctx context.Context) {
 		typ, buf, err := c.read()
 		held = buf
 		if err != nil {
-			var ce websocket.CloseError
-			switch {
-			case errors.As(err, &ce):
-			case isTooBig(err):
+			if errors.Is(err, errTooBig) {
 				c.closeWith(CloseTooBig)
 			}
 			return
@@ -484,8 +487,14 @@ func releaseReadBuf(b *[]byte) {
 	}
 }
 
-// read reads the next message into a pooled buffer (the read limit set on
-// the connection still applies); the caller releases it.
+// errTooBig is a message over wire.MaxMessageBytes.
+var errTooBig = errors.New("ws: message over the size limit")
+
+// read reads the next message into a pooled buffer; the caller releases
+// it. The size limit is ours, not coder/websocket's read limit (disabled in
+// ServeHTTP): the library's closes with its own text as the reason
+// ("read limited at 4097 bytes") and then waits out a close handshake,
+// where the protocol promises 1009 "message too big" at once.
 func (c *conn) read() (websocket.MessageType, *[]byte, error) {
 	typ, r, err := c.ws.Reader(context.Background()) // ctx: see readLoop
 	if err != nil {
@@ -497,11 +506,15 @@ func (c *conn) read() (websocket.MessageType, *[]byte, error) {
 		if len(b) == cap(b) {
 			b = append(b, 0)[:len(b)]
 		}
-		n, err := r.Read(b[len(b):cap(b)])
+		// One byte past the limit is enough to know a message is too big.
+		n, err := r.Read(b[len(b):min(cap(b), wire.MaxMessageBytes+1)])
 		b = b[:len(b)+n]
 		if err == io.EOF {
 			*bp = b
 			return typ, bp, nil
+		}
+		if err == nil && len(b) > wire.MaxMessageBytes {
+			err = errTooBig
 		}
 		if err != nil {
 			*bp = b
@@ -509,20 +522,6 @@ func (c *conn) read() (websocket.MessageType, *[]byte, error) {
 			return 0, nil, err
 		}
 	}
-}
-
-func isTooBig(err error) bool {
-	return websocket.CloseStatus(err) == websocket.StatusMessageTooBig ||
-		(err != nil && contains(err.Error(), "read limited at"))
-}
-
-func contains(s, sub string) bool {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if s[i:i+len(sub)] == sub {
-			return true
-		}
-	}
-	return false
 }
 
 func (c *conn) pong(msg wire.Client) {
@@ -573,7 +572,7 @@ func (c *conn) handle(ctx context.Context, msg wire.Client, received time.Time) 
 		lm.Q = *msg.Q
 		lm.Received = received
 		lm.ResponseTime = c.responseTime(lm.Q, received)
-		lm.Answer = game.Answer{Choices: msg.AnswerChoices()}
+		lm.Answer = game.Answer{Choices: msg.AnswerChoices(), List: msg.Choices != nil}
 		if msg.Text != nil {
 			lm.Answer.Text = *msg.Text
 		}

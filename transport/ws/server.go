@@ -165,7 +165,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request, addr string, 
 		wsc.Close(websocket.StatusPolicyViolation, "subprotocol "+wire.Subprotocol+" required")
 		return
 	}
-	wsc.SetReadLimit(wire.MaxMessageBytes)
+	wsc.SetReadLimit(-1) // conn.read enforces wire.MaxMessageBytes
 	c := newConn(s, wsc, hw.conn, addr, log)
 	s.mu.Lock()
 	if s.draining {
