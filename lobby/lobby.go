@@ -125,10 +125,10 @@ func (l *Lobby) Ready(ctx context.Context) error {
 	closing := l.closing
 	l.mu.Unlock()
 	if closing {
-		return wire.Errorf(wire.CodeUnavailable, "shutting down")
+		return wire.Unavailable("shutting down", nil)
 	}
 	if err := l.bus.Ping(ctx); err != nil {
-		return wire.Errorf(wire.CodeUnavailable, "bus: %v", err)
+		return wire.Unavailable("bus", err)
 	}
 	return nil
 }
@@ -174,7 +174,7 @@ func (l *Lobby) CreateGame(ctx context.Context, spec GameSpec) (Created, error) 
 	l.mu.Lock()
 	if l.closing {
 		l.mu.Unlock()
-		return Created{}, wire.Errorf(wire.CodeUnavailable, "the server is shutting down")
+		return Created{}, wire.Unavailable("the server is shutting down", nil)
 	}
 	if len(l.rooms) >= l.cfg.MaxGames {
 		l.mu.Unlock()
@@ -201,11 +201,14 @@ func (l *Lobby) CreateGame(ctx context.Context, spec GameSpec) (Created, error) 
 	r := newRoom(l, pin, g, roomMeta{HostTokenHash: hashToken(token), Tokens: map[string]game.PlayerID{}})
 	if ok, err := l.bus.AcquireLease(ctx, pin, l.cfg.Instance, l.cfg.LeaseTTL); err != nil || !ok {
 		_ = l.bus.ReleasePIN(ctx, pin)
-		return Created{}, wire.Errorf(wire.CodeUnavailable, "cannot take the room's lease: %v", err)
+		if err == nil {
+			err = errors.New("held by another instance")
+		}
+		return Created{}, wire.Unavailable("cannot take the new room's lease", err)
 	}
 	if err := r.saveSnapshot(ctx); err != nil {
 		_ = l.bus.ReleasePIN(ctx, pin)
-		return Created{}, wire.Errorf(wire.CodeUnavailable, "cannot store the game: %v", err)
+		return Created{}, wire.Unavailable("cannot store the game", err)
 	}
 	if err := l.startRoom(r); err != nil {
 		_ = l.bus.ReleasePIN(ctx, pin)
@@ -222,7 +225,7 @@ func (l *Lobby) reservePIN(ctx context.Context) (string, error) {
 		pin := fmt.Sprintf("%06d", binary.BigEndian.Uint32(b[:])%1_000_000)
 		ok, err := l.bus.ReservePIN(ctx, pin, pinTTL)
 		if err != nil {
-			return "", wire.Errorf(wire.CodeUnavailable, "cannot reserve a PIN: %v", err)
+			return "", wire.Unavailable("cannot reserve a PIN", err)
 		}
 		if ok {
 			return pin, nil
@@ -236,7 +239,7 @@ func (l *Lobby) startRoom(r *room) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.closing {
-		return wire.Errorf(wire.CodeUnavailable, "the server is shutting down")
+		return wire.Unavailable("the server is shutting down", nil)
 	}
 	if _, ok := l.rooms[r.pin]; ok {
 		return nil
@@ -302,7 +305,7 @@ func (l *Lobby) loadGame(ctx context.Context, pin string) (*game.Game, roomMeta,
 		return nil, roomMeta{}, wire.Errorf(wire.CodeUnknownGame, "no game with PIN %s", pin)
 	}
 	if err != nil {
-		return nil, roomMeta{}, wire.Errorf(wire.CodeUnavailable, "cannot read the game: %v", err)
+		return nil, roomMeta{}, wire.Unavailable("cannot read the game", err)
 	}
 	rs, err := decodeRoomSnapshot(snap.Data)
 	if err != nil {
@@ -375,7 +378,7 @@ func (l *Lobby) Attach(ctx context.Context, hello Hello, conn Conn) (*Member, er
 		return nil, ctx.Err()
 	case <-timeout.C:
 		v.forget(ref)
-		return nil, wire.Errorf(wire.CodeUnavailable, "the room did not answer in time")
+		return nil, wire.Unavailable("the room did not answer in time", nil)
 	}
 }
 
@@ -385,7 +388,7 @@ func (l *Lobby) Attach(ctx context.Context, hello Hello, conn Conn) (*Member, er
 // unavailable).
 func (m *Member) Submit(ctx context.Context, msg Message) error {
 	if m.closed.Load() {
-		return wire.Errorf(wire.CodeUnavailable, "the connection left the room")
+		return wire.Unavailable("the connection left the room", nil)
 	}
 	in := input{Op: msg.Type, Re: msg.Re, Player: m.player, Role: m.role, Q: msg.Q, Answer: msg.Answer,
 		RT: msg.ResponseTime, Recv: msg.Received, Seconds: msg.Seconds, Target: game.PlayerID(msg.Target)}

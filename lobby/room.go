@@ -359,7 +359,7 @@ func (r *room) replyError(in input, err error) {
 	var werr *wire.Error
 	if !errors.As(engineError(err), &werr) {
 		r.log.Error().Err(err).Str("op", in.Op).Msg("internal error")
-		werr = wire.Errorf(wire.CodeInternal, "internal error")
+		werr = wire.Internal(err)
 	}
 	frame := wire.Marshal(wire.ErrorMsg{Type: wire.TypeError, Re: in.Re, Seq: r.wireSeq, Code: werr.Code, Message: werr.Message})
 	it := outItem{To: toRef, Origin: in.Origin, Ref: in.Ref, D: frame}

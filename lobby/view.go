@@ -111,7 +111,7 @@ func (l *Lobby) viewOf(ctx context.Context, pin string) (*view, error) {
 	closing := l.closing
 	l.mu.Unlock()
 	if closing {
-		return nil, wire.Errorf(wire.CodeUnavailable, "the server is shutting down")
+		return nil, wire.Unavailable("the server is shutting down", nil)
 	}
 	if err := l.ensureOwner(ctx, pin); err != nil {
 		return nil, err
@@ -119,7 +119,7 @@ func (l *Lobby) viewOf(ctx context.Context, pin string) (*view, error) {
 
 	sub, err := l.bus.Subscribe(l.ctx, pin)
 	if err != nil {
-		return nil, wire.Errorf(wire.CodeUnavailable, "cannot follow the room: %v", err)
+		return nil, wire.Unavailable("cannot follow the room", err)
 	}
 	l.mu.Lock()
 	if v, ok := l.views[pin]; ok { // another connection won the race
@@ -156,7 +156,7 @@ func (l *Lobby) ensureOwner(ctx context.Context, pin string) error {
 	}
 	holder, err := l.bus.LeaseHolder(ctx, pin)
 	if err != nil {
-		return wire.Errorf(wire.CodeUnavailable, "cannot look the room up: %v", err)
+		return wire.Unavailable("cannot look the room up", err)
 	}
 	if holder != "" {
 		return nil
@@ -166,7 +166,7 @@ func (l *Lobby) ensureOwner(ctx context.Context, pin string) error {
 		return wire.Errorf(wire.CodeUnknownGame, "no game with PIN %s", pin)
 	}
 	if err != nil {
-		return wire.Errorf(wire.CodeUnavailable, "cannot read the room: %v", err)
+		return wire.Unavailable("cannot read the room", err)
 	}
 	r, err := restoreRoom(l, pin, snap)
 	if err != nil {
@@ -178,7 +178,7 @@ func (l *Lobby) ensureOwner(ctx context.Context, pin string) error {
 	}
 	ok, err := l.bus.AcquireLease(ctx, pin, l.cfg.Instance, l.cfg.LeaseTTL)
 	if err != nil {
-		return wire.Errorf(wire.CodeUnavailable, "cannot take the room over: %v", err)
+		return wire.Unavailable("cannot take the room over", err)
 	}
 	if !ok {
 		return nil // someone else took it over first
@@ -191,7 +191,7 @@ func (v *view) expect(ref uint64, conn Conn, in input) <-chan attachResult {
 	ch := make(chan attachResult, 1)
 	v.mu.Lock()
 	if v.ended {
-		ch <- attachResult{err: wire.Errorf(wire.CodeUnavailable, "the room stopped here; try again")}
+		ch <- attachResult{err: wire.Unavailable("the room stopped on this instance", nil)}
 	} else {
 		v.waiting[ref] = waiter{conn: conn, in: in, ch: ch}
 	}
@@ -230,7 +230,7 @@ func (v *view) submit(ctx context.Context, ref uint64, in input) error {
 		if r != nil {
 			r.pending.Add(-1)
 		}
-		return wire.Errorf(wire.CodeUnavailable, "cannot reach the room: %v", err)
+		return wire.Unavailable("cannot reach the room", err)
 	}
 	return nil
 }
@@ -307,7 +307,7 @@ func (v *view) close(reason CloseReason) {
 	members := v.members
 	v.members = map[uint64]*Member{}
 	v.hosts, v.players, v.local = nil, nil, map[uint64][]outItem{}
-	refusal := wire.Errorf(wire.CodeUnavailable, "the room stopped here; try again")
+	refusal := wire.Unavailable("the room stopped on this instance", nil)
 	if reason == CloseGameOver {
 		refusal = wire.Errorf(wire.CodeGameEnded, "game %s is over", v.pin)
 	}

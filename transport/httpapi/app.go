@@ -192,6 +192,17 @@ func (a *App) errorHandler(err error, c echo.Context) {
 	case errors.As(err, &werr):
 		body.Error.Code, body.Error.Message = werr.Code, werr.Message
 		status = statusOf(werr.Code)
+		if werr.Cause != nil {
+			// The client gets the code's fixed message; the cause is logged.
+			// A probe polled every few seconds through an outage logs at
+			// debug: the outage itself is logged by what it breaks.
+			log := logOf(c)
+			ev := log.Warn()
+			if c.Path() == "/readyz" {
+				ev = log.Debug()
+			}
+			ev.Err(werr.Cause).Str("code", string(werr.Code)).Str("path", c.Request().URL.Path).Msg("request refused")
+		}
 	case errors.As(err, &he):
 		status = he.Code
 		body.Error.Message = fmt.Sprint(he.Message)
@@ -209,7 +220,7 @@ func (a *App) errorHandler(err error, c echo.Context) {
 		log := logOf(c)
 		log.Error().Err(err).Msg("internal error")
 		status = http.StatusInternalServerError
-		body.Error.Code, body.Error.Message = wire.CodeInternal, "internal error"
+		body.Error.Code, body.Error.Message = wire.CodeInternal, wire.InternalMessage
 	}
 	if c.Request().Method == http.MethodHead {
 		_ = c.NoContent(status)

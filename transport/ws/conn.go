@@ -153,7 +153,10 @@ func (c *conn) sendError(re json.RawMessage, err error) {
 	var werr *wire.Error
 	if !errors.As(err, &werr) {
 		c.log.Error().Err(err).Msg("internal error")
-		werr = wire.Errorf(wire.CodeInternal, "internal error")
+		werr = wire.Internal(err)
+	} else if werr.Cause != nil {
+		// The client is told the code's fixed message; the cause is ours.
+		c.log.Warn().Err(werr.Cause).Str("code", string(werr.Code)).Msg("request refused")
 	}
 	c.sendJSON(wire.ErrorMsg{Type: wire.TypeError, Re: re, Code: werr.Code, Message: werr.Message})
 }

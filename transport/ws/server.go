@@ -144,7 +144,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request, addr string, 
 	s.mu.Lock()
 	if s.draining {
 		s.mu.Unlock()
-		http.Error(w, `{"error":{"code":"unavailable","message":"the server is shutting down"}}`, http.StatusServiceUnavailable)
+		http.Error(w, `{"error":{"code":"unavailable","message":"`+wire.UnavailableMessage+`"}}`, http.StatusServiceUnavailable)
 		return
 	}
 	s.wg.Add(1)
