@@ -369,15 +369,16 @@ func (l *Lobby) Attach(ctx context.Context, hello Hello, conn Conn) (*Member, er
 	defer timeout.Stop()
 	select {
 	case res := <-wait:
-		if res.err != nil {
-			return nil, res.err
-		}
-		return res.member, nil
+		return res.member, res.err
 	case <-ctx.Done():
-		v.forget(ref)
+		if res, answered := v.abandon(ref, wait); answered && res.member != nil {
+			res.member.Detach() // admitted as the connection went away
+		}
 		return nil, ctx.Err()
 	case <-timeout.C:
-		v.forget(ref)
+		if res, answered := v.abandon(ref, wait); answered {
+			return res.member, res.err // the answer came with the timeout: it stands
+		}
 		return nil, wire.Unavailable("the room did not answer in time", nil)
 	}
 }

@@ -44,7 +44,10 @@ type conn struct {
 	ws      *websocket.Conn
 	netConn net.Conn // the hijacked connection, for the slow consumer's short deadline
 	addr    string
-	log     zerolog.Logger
+	// log is replaced once, by the reader, when the room admits the
+	// connection; the room's broadcasts may call Send (which logs a slow
+	// consumer) from then on, on the dispatcher's goroutine.
+	log atomic.Pointer[zerolog.Logger]
 
 	closing chan struct{}
 	once    sync.Once
@@ -70,12 +73,16 @@ type conn struct {
 }
 
 func newConn(s *Server, wsc *websocket.Conn, netConn net.Conn, addr string, log zerolog.Logger) *conn {
-	return &conn{
-		s: s, ws: wsc, netConn: netConn, addr: addr, log: log,
+	c := &conn{
+		s: s, ws: wsc, netConn: netConn, addr: addr,
 		closing: make(chan struct{}),
 		wake:    make(chan struct{}, 1),
 	}
+	c.log.Store(&log)
+	return c
 }
+
+func (c *conn) logger() *zerolog.Logger { return c.log.Load() }
 
 // Send implements lobby.Conn. It never blocks: a frame that would take the
 // queue past its frame or byte bound closes the connection as a slow
@@ -91,7 +98,7 @@ func (c *conn) Send(f lobby.Frame) bool {
 		(c.pendingFrames > 0 && c.pendingBytes+len(f.Data) > c.s.cfg.QueueBytes) {
 		c.mu.Unlock()
 		c.s.cfg.Observer.SlowConsumer()
-		c.log.Info().Msg("closing a slow consumer")
+		c.logger().Info().Msg("closing a slow consumer")
 		c.closeWith(CloseSlow)
 		return false
 	}
@@ -152,11 +159,11 @@ func (c *conn) sendJSON(v any) { c.Send(lobby.Frame{Data: wire.Marshal(v), Quest
 func (c *conn) sendError(re json.RawMessage, err error) {
 	var werr *wire.Error
 	if !errors.As(err, &werr) {
-		c.log.Error().Err(err).Msg("internal error")
+		c.logger().Error().Err(err).Msg("internal error")
 		werr = wire.Internal(err)
 	} else if werr.Cause != nil {
 		// The client is told the code's fixed message; the cause is ours.
-		c.log.Warn().Err(werr.Cause).Str("code", string(werr.Code)).Msg("request refused")
+		c.logger().Warn().Err(werr.Cause).Str("code", string(werr.Code)).Msg("request refused")
 	}
 	c.sendJSON(wire.ErrorMsg{Type: wire.TypeError, Re: re, Code: werr.Code, Message: werr.Message})
 }
@@ -437,7 +444,7 @@ func (c *conn) readLoop(ctx context.Context) {
 		if !limiter.AllowN(received, 1) {
 			dropped++
 			if dropped >= c.s.cfg.FloodLimit {
-				c.log.Info().Msg("closing a flooding connection")
+				c.logger().Info().Msg("closing a flooding connection")
 				c.closeWith(CloseFlood)
 				return
 			}
@@ -467,7 +474,7 @@ func (c *conn) readLoop(ctx context.Context) {
 			}
 			if c.attach(ctx, msg) {
 				joinTimer.Stop()
-				c.log = c.log.With().Str("pin", c.member.PIN()).Str("role", c.member.Role()).Str("player", c.member.PlayerID()).Logger()
+				c.bindLog(c.member.PIN(), c.member.Role(), c.member.PlayerID())
 			}
 			continue
 		}
@@ -525,6 +532,13 @@ func (c *conn) read() (websocket.MessageType, *[]byte, error) {
 			return 0, nil, err
 		}
 	}
+}
+
+// bindLog names the room, role and player in the connection's log lines
+// once it is attached.
+func (c *conn) bindLog(pin, role, player string) {
+	named := c.logger().With().Str("pin", pin).Str("role", role).Str("player", player).Logger()
+	c.log.Store(&named)
 }
 
 func (c *conn) pong(msg wire.Client) {
