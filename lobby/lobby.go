@@ -152,6 +152,18 @@ func (l *Lobby) Rooms() int {
 	return len(l.rooms)
 }
 
+// Players is the number of players (joined and not left) in the rooms whose
+// actor runs here, now.
+func (l *Lobby) Players() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	n := int64(0)
+	for _, r := range l.rooms {
+		n += r.players.Load()
+	}
+	return int(n)
+}
+
 // GameSpec is what the host chose.
 type GameSpec struct {
 	Questions []game.Question
@@ -245,7 +257,6 @@ func (l *Lobby) startRoom(r *room) error {
 		return nil
 	}
 	l.rooms[r.pin] = r
-	l.obs.RoomsChanged(1)
 	l.wg.Add(1)
 	go func() {
 		defer l.wg.Done()
@@ -253,7 +264,6 @@ func (l *Lobby) startRoom(r *room) error {
 		l.mu.Lock()
 		delete(l.rooms, r.pin)
 		l.mu.Unlock()
-		l.obs.RoomsChanged(-1)
 	}()
 	return nil
 }

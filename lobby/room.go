@@ -60,6 +60,8 @@ type room struct {
 
 	inputs  chan input
 	pending atomic.Int64
+	// players is playerCount for other goroutines (Lobby.Players).
+	players atomic.Int64
 	// queries run on the actor for readers on this instance (game info,
 	// results), so they see the live game rather than the last snapshot.
 	queries chan func()
@@ -129,6 +131,7 @@ func restoreRoom(l *Lobby, pin string, snap Snapshot) (*room, error) {
 	r.outSeq = snap.Seq + 1
 	r.wireSeq = rs.WireSeq + 1
 	r.playerCount = rs.PlayerCount
+	r.players.Store(int64(rs.PlayerCount))
 	r.lastReveal, r.lastBoard, r.lastPodium, r.lastCount = rs.LastReveal, rs.LastLeaderboard, rs.LastPodium, rs.LastCount
 	return r, nil
 }

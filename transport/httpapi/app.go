@@ -71,6 +71,7 @@ func New(l *lobby.Lobby, wss *ws.Server, joins *ws.AddrLimiter, m *Metrics, cfg 
 		cfg.MaxQuestions = 100
 	}
 	a := &App{cfg: cfg, lobby: l, ws: wss, joins: joins, metrics: m, log: cfg.Log}
+	m.track(l)
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true

@@ -31,7 +31,7 @@ type options struct {
 	lobby lobby.Config
 	ws    ws.Config
 	joins *ws.AddrLimiter
-	bus   lobby.Bus        // nil: a fresh membus
+	bus   lobby.Bus       // nil: a fresh membus
 	log   *zerolog.Logger // nil: none (warnings to the test log with -v)
 }
 
