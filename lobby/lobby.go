@@ -133,6 +133,15 @@ func (l *Lobby) Ready(ctx context.Context) error {
 	return nil
 }
 
+// Drain starts a shutdown: from now on Ready fails (a load balancer stops
+// routing here) and new games and attaches are refused, while the rooms
+// running here go on until Close hands them over.
+func (l *Lobby) Drain() {
+	l.mu.Lock()
+	l.closing = true
+	l.mu.Unlock()
+}
+
 // Close stops every room actor and subscription on this instance and waits
 // for their goroutines. Rooms do not end: their state stays on the Bus
 // (another instance may take them over). Connections are the transport's to
