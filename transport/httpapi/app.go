@@ -401,7 +401,7 @@ func (a *App) banks(c echo.Context) error {
 // pinParam reads :pin under the per-address limit that makes PIN guessing slow.
 func (a *App) pinParam(c echo.Context) (string, error) {
 	pin := c.Param("pin")
-	if !a.joins.Allow(c.RealIP()) {
+	if !a.joins.Allow(c.RealIP(), pin) {
 		return "", wire.Errorf(wire.CodeJoinRateLimited, "too many attempts from your address; wait a minute and retry")
 	}
 	if !wire.ValidPIN(pin) {
@@ -411,10 +411,10 @@ func (a *App) pinParam(c echo.Context) (string, error) {
 	return pin, nil
 }
 
-func (a *App) missOn(c echo.Context, err error) error {
-	if wire.CodeOf(err) == wire.CodeUnknownGame {
-		a.joins.Miss(c.RealIP())
-	}
+// lookedUp records what a request found at pin for the address limit and
+// returns err.
+func (a *App) lookedUp(c echo.Context, pin string, err error) error {
+	ws.RecordLookup(a.joins, c.RealIP(), pin, err)
 	return err
 }
 
@@ -424,8 +424,8 @@ func (a *App) gameInfo(c echo.Context) error {
 		return err
 	}
 	info, err := a.lobby.Info(c.Request().Context(), pin)
-	if err != nil {
-		return a.missOn(c, err)
+	if err := a.lookedUp(c, pin, err); err != nil {
+		return err
 	}
 	return c.JSON(http.StatusOK, info)
 }
@@ -435,8 +435,8 @@ func (a *App) qr(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := a.lobby.Info(c.Request().Context(), pin); err != nil {
-		return a.missOn(c, err)
+	if _, err := a.lobby.Info(c.Request().Context(), pin); a.lookedUp(c, pin, err) != nil {
+		return err
 	}
 	png, err := qrcode.Encode(a.joinURL(c, pin), qrcode.Medium, 512)
 	if err != nil {
@@ -462,8 +462,8 @@ func (a *App) results(c echo.Context) (game.Results, error) {
 		return game.Results{}, wire.Errorf(wire.CodeBadHostToken, "results need the host token (Authorization: Bearer <host_token> or ?host_token=)")
 	}
 	res, err := a.lobby.Results(c.Request().Context(), pin, hostToken(c))
-	if err != nil {
-		return res, a.missOn(c, err)
+	if err := a.lookedUp(c, pin, err); err != nil {
+		return res, err
 	}
 	return res, nil
 }

@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -229,8 +230,18 @@ func TestFirstMessageErrors(t *testing.T) {
 func TestJoinAttemptsAreRateLimitedPerAddress(t *testing.T) {
 	s := start(t, options{joins: ws.NewAddrLimiter(1000, 1000, 1, 3)})
 	live := s.newGame(t, mixedQuestions(), game.Settings{})
+	// A game nobody at this address has named yet (newGame's host did name
+	// live).
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	other, err := s.Lobby.CreateGame(ctx, lobby.GameSpec{Questions: mixedQuestions()})
+	if err != nil {
+		t.Fatal(err)
+	}
 	c := wiretest.Dial(t, s.URL)
-	for range 3 {
+	// The miss budget (3), then the few lookups of new PINs allowed past
+	// it (ws.GraceLookups), each answered truthfully.
+	for range 3 + ws.GraceLookups {
 		c.Send(map[string]any{"type": "join", "pin": "000002", "nickname": "guess"})
 		c.ExpectError(wire.CodeUnknownGame)
 	}
@@ -240,14 +251,57 @@ func TestJoinAttemptsAreRateLimitedPerAddress(t *testing.T) {
 	if resp.StatusCode != 429 || errorCode(body) != string(wire.CodeJoinRateLimited) {
 		t.Fatalf("GET after guessing: %d %v", resp.StatusCode, body)
 	}
-	// A guess that hits a live PIN gets the same answer: the limit does not
-	// tell which PINs exist.
-	c.Send(map[string]any{"type": "join", "pin": live.pin, "nickname": "guess"})
+	// A guess that hits a live PIN this address never found gets the same
+	// answer: the limit does not tell which PINs exist.
+	c.Send(map[string]any{"type": "join", "pin": other.PIN, "nickname": "guess"})
 	c.ExpectError(wire.CodeJoinRateLimited)
-	resp, body = getJSON(t, s.URL+"/api/games/"+live.pin)
+	resp, body = getJSON(t, s.URL+"/api/games/"+other.PIN)
 	if resp.StatusCode != 429 || errorCode(body) != string(wire.CodeJoinRateLimited) {
 		t.Fatalf("GET of a live PIN after guessing: %d %v", resp.StatusCode, body)
 	}
+	// The game this address found stays reachable.
+	if resp, body := getJSON(t, s.URL+"/api/games/"+live.pin); resp.StatusCode != 200 {
+		t.Fatalf("GET of the game the host found: %d %v", resp.StatusCode, body)
+	}
+}
+
+// TestMistypedPINsDoNotLockOutARealRoom: a hall of phones shares one
+// address. Ten mistyped PINs from it must not keep the others from the
+// game on the screen, before or after one of them found it; guessing
+// stays limited.
+func TestMistypedPINsDoNotLockOutARealRoom(t *testing.T) {
+	t.Run("mistakes first", func(t *testing.T) {
+		s := start(t, options{joins: ws.NewAddrLimiter(200, 2000, 10, 10)}) // the serve defaults
+		live := s.newGame(t, mixedQuestions(), game.Settings{})
+		for i := range 10 {
+			if resp, _ := getJSON(t, fmt.Sprintf("%s/api/games/%06d", s.URL, 900000+i)); resp.StatusCode != 404 {
+				t.Fatalf("mistyped PIN %d: %d, want 404", i, resp.StatusCode)
+			}
+		}
+		for i := range 20 {
+			resp, body := getJSON(t, s.URL+"/api/games/"+live.pin)
+			if resp.StatusCode != 200 {
+				t.Fatalf("phone %d: GET of the live PIN after ten mistakes: %d %v", i, resp.StatusCode, body)
+			}
+			s.join(t, live.pin, fmt.Sprintf("phone%02d", i))
+		}
+	})
+	t.Run("mistakes after the room was found", func(t *testing.T) {
+		s := start(t, options{joins: ws.NewAddrLimiter(200, 2000, 10, 10)})
+		live := s.newGame(t, mixedQuestions(), game.Settings{})
+		s.join(t, live.pin, "first")
+		for i := range 30 {
+			_, _ = getJSON(t, fmt.Sprintf("%s/api/games/%06d", s.URL, 900000+i))
+		}
+		if resp, body := getJSON(t, s.URL+"/api/games/"+live.pin); resp.StatusCode != 200 {
+			t.Fatalf("GET of the live PIN after thirty mistakes: %d %v", resp.StatusCode, body)
+		}
+		s.join(t, live.pin, "second")
+		// Guessing is still limited: the thirty-first is refused.
+		if resp, body := getJSON(t, s.URL+"/api/games/999999"); resp.StatusCode != 429 {
+			t.Fatalf("a guess past the budget: %d %v", resp.StatusCode, body)
+		}
+	})
 }
 
 func TestMessageFloodIsRefusedThenClosed(t *testing.T) {

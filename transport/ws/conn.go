@@ -546,7 +546,7 @@ func (c *conn) pong(msg wire.Client) {
 }
 
 func (c *conn) attach(ctx context.Context, msg wire.Client) bool {
-	if !c.s.cfg.Joins.Allow(c.addr) {
+	if !c.s.cfg.Joins.Allow(c.addr, msg.PIN) {
 		c.sendError(msg.ID, wire.Errorf(wire.CodeJoinRateLimited, "too many attempts from your address; wait a minute and retry"))
 		return false
 	}
@@ -554,10 +554,8 @@ func (c *conn) attach(ctx context.Context, msg wire.Client) bool {
 		Type: msg.Type, PIN: msg.PIN, HostToken: msg.HostToken, Nickname: msg.Nickname,
 		ResumeToken: msg.ResumeToken, Re: msg.ID,
 	}, c)
+	RecordLookup(c.s.cfg.Joins, c.addr, msg.PIN, err)
 	if err != nil {
-		if wire.CodeOf(err) == wire.CodeUnknownGame {
-			c.s.cfg.Joins.Miss(c.addr)
-		}
 		c.sendError(msg.ID, err)
 		return false
 	}
