@@ -352,3 +352,30 @@ func TestEmptyLobbyStateListsNoPlayers(t *testing.T) {
 		}
 	}
 }
+
+// TestLookAlikeNicknamesAreRefused: over the wire, a nickname that only
+// differs from a player's invisibly or by look-alike letters is refused.
+func TestLookAlikeNicknamesAreRefused(t *testing.T) {
+	s := start(t, options{})
+	g := s.newGame(t, mixedQuestions(), game.Settings{})
+	s.join(t, g.pin, "Victim")
+	c := wiretest.Dial(t, s.URL)
+	for _, tc := range []struct {
+		nick string
+		code wire.Code
+	}{
+		{"Vic\u200Btim", wire.CodeInvalidNickname},
+		{"\u202Emitciv", wire.CodeInvalidNickname},
+		{"Vi\u0441tim", wire.CodeNicknameTaken},
+		{"\uFF36ictim", wire.CodeNicknameTaken},
+	} {
+		c.Send(map[string]any{"type": "join", "pin": g.pin, "nickname": tc.nick})
+		if e := c.ExpectError(tc.code); strings.Contains(e.Message, "precis") {
+			t.Errorf("%+q: message %q names the library", tc.nick, e.Message)
+		}
+	}
+	p := s.join(t, g.pin, "\uFF21\uFF44\uFF41")
+	if p.nick != "Ada" {
+		t.Fatalf("full-width Ada stored as %q", p.nick)
+	}
+}
