@@ -519,12 +519,12 @@ func (c *conn) read() (websocket.MessageType, *[]byte, error) {
 		// One byte past the limit is enough to know a message is too big.
 		n, err := r.Read(b[len(b):min(cap(b), wire.MaxMessageBytes+1)])
 		b = b[:len(b)+n]
+		if len(b) > wire.MaxMessageBytes {
+			err = errTooBig // even with io.EOF: the message was one byte too long
+		}
 		if err == io.EOF {
 			*bp = b
 			return typ, bp, nil
-		}
-		if err == nil && len(b) > wire.MaxMessageBytes {
-			err = errTooBig
 		}
 		if err != nil {
 			*bp = b
