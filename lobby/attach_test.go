@@ -38,11 +38,15 @@ func TestAttachGivenUpLeavesNothingBound(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		delay time.Duration
+		// connGone: the connection goes away (its context ends) after
+		// this long, before the attach times out.
+		connGone time.Duration
 	}{
-		{"room answers after the timeout", 2 * timeout},
+		{"room answers after the timeout", 2 * timeout, 0},
 		// The timer and the welcome are ready at the same instant: the
 		// select may take either.
-		{"room answers at the timeout", timeout},
+		{"room answers at the timeout", timeout, 0},
+		{"connection gone before the room answers", timeout, timeout / 2},
 	} {
 		for i := range 8 {
 			t.Run(fmt.Sprintf("%s/%d", tc.name, i), func(t *testing.T) {
@@ -62,7 +66,13 @@ func TestAttachGivenUpLeavesNothingBound(t *testing.T) {
 					}
 					bus.slow.Store(true)
 					gaveUp := &fakeConn{}
-					m, err := l.Attach(ctx, lobby.Hello{Type: wire.TypeJoin, PIN: created.PIN, Nickname: "ada"}, gaveUp)
+					attachCtx := ctx
+					if tc.connGone > 0 {
+						c, cancel := context.WithTimeout(ctx, tc.connGone)
+						defer cancel()
+						attachCtx = c
+					}
+					m, err := l.Attach(attachCtx, lobby.Hello{Type: wire.TypeJoin, PIN: created.PIN, Nickname: "ada"}, gaveUp)
 					synctest.Wait()
 					bus.slow.Store(false)
 					time.Sleep(2 * tc.delay) // everything the room published has arrived
@@ -72,7 +82,7 @@ func TestAttachGivenUpLeavesNothingBound(t *testing.T) {
 						m.Detach()
 						return
 					}
-					if wire.CodeOf(err) != wire.CodeUnavailable {
+					if tc.connGone == 0 && wire.CodeOf(err) != wire.CodeUnavailable {
 						t.Fatalf("attach: %v, want unavailable", err)
 					}
 					again := &fakeConn{}
