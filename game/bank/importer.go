@@ -484,6 +484,10 @@ func importEntries(notes []byte) ([]cleanEntry, string, *Report, error) {
 					rep.Warnings = append(rep.Warnings, Problem{Line: p.line, Message: fmt.Sprintf("editorial note removed from question %d: %q", e.num, shorten(text, 80))})
 					continue
 				}
+				if refs := reCrossRef.FindAllString(text, -1); len(refs) > 0 {
+					text = stripCrossRefs(text)
+					rep.Warnings = append(rep.Warnings, Problem{Line: p.line, Message: fmt.Sprintf("reference to the notes' numbering removed from question %d: %s", e.num, strings.Join(refs, ", "))})
+				}
 				kept = append(kept, text)
 			}
 			c.answer = strings.Join(kept, "\n\n")
@@ -502,6 +506,20 @@ func importEntries(notes []byte) ([]cleanEntry, string, *Report, error) {
 		return nil, "", nil, &Error{Code: CodeMissingAnswer, Message: fmt.Sprintf("%d question(s) have no answer", missing.len()), Problems: missing.problems("question(s) with no answer")}
 	}
 	return out, title, rep, nil
+}
+
+// stripCrossRefs removes "(see Q23)" and "(see next question)": the
+// numbering they point at means nothing in a game.
+func stripCrossRefs(text string) string {
+	text = reCrossRef.ReplaceAllString(text, "")
+	// The reference may have stood before punctuation: "problems (see Q2)."
+	for _, p := range []string{" .", " ,", " ;", " :"} {
+		text = strings.ReplaceAll(text, p, p[1:])
+	}
+	for strings.Contains(text, "  ") {
+		text = strings.ReplaceAll(text, "  ", " ")
+	}
+	return strings.TrimSpace(text)
 }
 
 func assignIDs(entries []cleanEntry, prefix string) []string {
