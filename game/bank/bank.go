@@ -168,7 +168,7 @@ var (
 	idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
 	itemKeys  = []string{"id", "question", "answer", "term", "aliases", "category", "concept", "definition",
 		"facts", "myths", "confusables", "not_typeable", "questions"}
-	bankKeys  = []string{"version", "title", "description", "items"}
+	bankKeys = []string{"version", "title", "description", "items"}
 )
 
 // Parse decodes and validates a bank in format v1. On failure the *Error

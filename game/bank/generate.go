@@ -194,7 +194,7 @@ func (b *Bank) facts() ([]fact, bool) {
 			}
 			m := newMasker(names...)
 			def := definition(it, m)
-			f := fact{names: names, keys: keys, words: words, concept: concept, mask: m, sentence: m.mask(def)}
+			f := fact{names: names, keys: keys, words: words, concept: concept, mask: m, sentence: oneBlank(m.mask(def), it.Answer, m)}
 			f.phrase = descriptionPhrase(def, m, words)
 			facts = append(facts, f)
 		}
@@ -225,6 +225,21 @@ func definition(it Item, m masker) string {
 		def += " " + ss[i]
 	}
 	return def
+}
+
+// oneBlank returns masked, or when it has more than one blank (the term
+// said twice) the first sentence of the answer that has exactly one and
+// says enough.
+func oneBlank(masked, answer string, m masker) string {
+	if strings.Count(masked, Mask) <= 1 {
+		return masked
+	}
+	for _, s := range sentences(answer) {
+		if ms := m.mask(s); strings.Count(ms, Mask) == 1 && informative(ms) >= 6 {
+			return ms
+		}
+	}
+	return masked
 }
 
 // informative counts the words of text other than masks.
@@ -303,7 +318,10 @@ func (g *generator) variants(idx int, k game.Kind) []string {
 		} else {
 			vs = []string{VariantMyth, VariantMeans}
 		}
-		if g.rng.IntN(3) == 0 {
+		// A hand-written myth is a near miss; another item's description
+		// is only a fallback for banks without myths. A true statement is
+		// a fact or the item's own description.
+		if truth && g.rng.IntN(3) == 0 {
 			vs[0], vs[1] = vs[1], vs[0]
 		}
 		if truth {
@@ -345,9 +363,6 @@ func (g *generator) make(idx int, kind game.Kind, variant string) (candidate, bo
 		q: game.Question{ItemID: it.ID, Kind: kind, Explanation: it.Answer, Term: it.Term, Category: it.Category}}
 	switch variant {
 	case VariantWhichTerm:
-		if g.usedText[idx] {
-			return c, false
-		}
 		desc, blank := g.description(idx)
 		if desc == "" {
 			return c, false
@@ -373,7 +388,7 @@ func (g *generator) make(idx int, kind game.Kind, variant string) (candidate, bo
 		c.q.Options, c.q.Correct = g.place(it.Term, opts)
 		c.texts = []int{idx}
 	case VariantWhatIs:
-		if g.usedText[idx] || self.phrase == "" {
+		if self.phrase == "" {
 			return c, false
 		}
 		c.q.Prompt = fmt.Sprintf("Which description fits “%s”?", it.Term)
@@ -430,9 +445,6 @@ func (g *generator) make(idx int, kind game.Kind, variant string) (candidate, bo
 		c.q.Options, c.q.Correct = []string{"True", "False"}, []int{1}
 		c.q.Explanation = "False. " + sentence(m.Why) + "\n\n" + it.Answer
 	case VariantMeans + "+", VariantMeans:
-		if g.usedText[idx] {
-			return c, false
-		}
 		other := idx
 		if variant == VariantMeans {
 			other = -1
@@ -464,7 +476,7 @@ func (g *generator) make(idx int, kind game.Kind, variant string) (candidate, bo
 			c.texts = append(c.texts, other)
 		}
 	case VariantTyped:
-		if g.usedText[idx] || it.NotTypeable {
+		if it.NotTypeable {
 			return c, false
 		}
 		desc, blank := g.description(idx)

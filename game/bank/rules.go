@@ -141,6 +141,11 @@ func (g *generator) check(idx int, c candidate) []string {
 			}
 		}
 	}
+	for _, j := range c.texts {
+		if g.usedText[j] {
+			add("the description of %s already appeared in this game", g.b.Items[j].ID)
+		}
+	}
 	if q.Kind == game.KindTyped && it.NotTypeable {
 		add("%q is marked not typeable", it.Term)
 	}
