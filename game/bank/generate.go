@@ -633,3 +633,22 @@ func sentence(s string) string {
 	}
 	return s + "."
 }
+
+// Kinds lists the kinds Generate can make from this bank: what a host page
+// offers. Multi-select needs items with facts and myths (or hand-written
+// multi-select questions), typed an item that is not marked not typeable.
+func (b *Bank) Kinds() []game.Kind {
+	kinds := []game.Kind{game.KindSingle, game.KindTrueFalse}
+	typed, multi := false, false
+	for _, it := range b.Items {
+		typed = typed || !it.NotTypeable
+		multi = multi || (len(it.Facts) > 0 && len(it.Myths) > 0) || authoredCount(it, true) > 0
+	}
+	if typed {
+		kinds = append(kinds, game.KindTyped)
+	}
+	if multi {
+		kinds = append(kinds, game.KindMulti)
+	}
+	return kinds
+}

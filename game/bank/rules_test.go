@@ -339,3 +339,13 @@ func TestGenerateUserBankWarns(t *testing.T) {
 		t.Errorf("phrases %q, %q", facts[0].phrase, facts[2].phrase)
 	}
 }
+
+func TestBankKinds(t *testing.T) {
+	if got := Default().Kinds(); !reflect.DeepEqual(got, SupportedKinds) {
+		t.Errorf("default bank kinds %v", got)
+	}
+	plain := &Bank{Items: []Item{{ID: "a", Term: "T", NotTypeable: true}}}
+	if got := plain.Kinds(); !reflect.DeepEqual(got, []game.Kind{game.KindSingle, game.KindTrueFalse}) {
+		t.Errorf("plain bank kinds %v", got)
+	}
+}
