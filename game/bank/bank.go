@@ -78,6 +78,10 @@ type Item struct {
 	// Confusables are the ids of items a half-knowing player mixes this one
 	// up with: they are tried first as distractors.
 	Confusables []string `json:"confusables,omitempty"`
+	// Related are the ids of items never used against this one, either way:
+	// a kind of it or a part of it ("REST API" for "API"), whose
+	// description would also fit.
+	Related []string `json:"related,omitempty"`
 	// NotTypeable marks a term nobody would type from its description
 	// ("Cache layers"): it is never asked as a typed question.
 	NotTypeable bool `json:"not_typeable,omitempty"`
@@ -167,7 +171,7 @@ func DefaultJSON() []byte { return slices.Clone(defaultJSON) }
 var (
 	idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
 	itemKeys  = []string{"id", "question", "answer", "term", "aliases", "category", "concept", "definition",
-		"facts", "myths", "confusables", "not_typeable", "questions"}
+		"facts", "myths", "confusables", "related", "not_typeable", "questions"}
 	bankKeys = []string{"version", "title", "description", "items"}
 )
 
@@ -297,6 +301,11 @@ func (b *Bank) Validate() []Problem {
 		for j, c := range it.Confusables {
 			if _, ok := ids[c]; !ok || c == it.ID {
 				add(fmt.Sprintf("items[%d] (%s).confusables[%d]", i, it.ID, j), "%q is not the id of another item", c)
+			}
+		}
+		for j, c := range it.Related {
+			if _, ok := ids[c]; !ok || c == it.ID {
+				add(fmt.Sprintf("items[%d] (%s).related[%d]", i, it.ID, j), "%q is not the id of another item", c)
 			}
 		}
 	}

@@ -311,23 +311,20 @@ func (g *generator) variants(idx int, k game.Kind) []string {
 			}
 		}
 	case game.KindTrueFalse:
-		// True or false with even odds, whatever the item holds.
+		// True or false with even odds, whatever the item holds. An item
+		// with facts and myths states one of them: a hand-written myth is a
+		// near miss. Otherwise the term is paired with its own description
+		// or a confusable's.
 		truth := g.rng.IntN(2) == 0
-		if truth {
-			vs = []string{VariantFact, VariantMeans}
-		} else {
-			vs = []string{VariantMyth, VariantMeans}
-		}
-		// A hand-written myth is a near miss; another item's description
-		// is only a fallback for banks without myths. A true statement is
-		// a fact or the item's own description.
-		if truth && g.rng.IntN(3) == 0 {
-			vs[0], vs[1] = vs[1], vs[0]
-		}
-		if truth {
-			for i := range vs {
-				vs[i] += "+"
-			}
+		switch {
+		case len(it.Facts) > 0 && len(it.Myths) > 0 && truth:
+			vs = []string{VariantFact + "+"}
+		case len(it.Facts) > 0 && len(it.Myths) > 0:
+			vs = []string{VariantMyth}
+		case truth:
+			vs = []string{VariantMeans + "+"}
+		default:
+			vs = []string{VariantMeans}
 		}
 	case game.KindTyped:
 		vs = []string{VariantTyped}
@@ -584,7 +581,8 @@ func (g *generator) candidates(idx int) []int {
 	it := g.b.Items[idx]
 	var conf, same, other []int
 	for j, f := range g.facts {
-		if j == idx || f.concept == self.concept || sharesKey(f.keys, self.keys) {
+		if j == idx || f.concept == self.concept || sharesKey(f.keys, self.keys) ||
+			slices.Contains(it.Related, g.b.Items[j].ID) || slices.Contains(g.b.Items[j].Related, it.ID) {
 			continue
 		}
 		switch {

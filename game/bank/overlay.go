@@ -32,6 +32,7 @@ type OverlayItem struct {
 	Facts       []string   `json:"facts,omitempty"`
 	Myths       []Myth     `json:"myths,omitempty"`
 	Confusables []string   `json:"confusables,omitempty"`
+	Related     []string   `json:"related,omitempty"`
 	NotTypeable bool       `json:"not_typeable,omitempty"`
 	Questions   []Authored `json:"questions,omitempty"`
 }
@@ -91,7 +92,7 @@ func Build(notes, overlay []byte) (*Bank, *Report, error) {
 		used[it.ID] = true
 		oi := o.Items[i]
 		it.Term, it.Category, it.Concept, it.Definition = oi.Term, oi.Category, oi.Concept, oi.Definition
-		it.Facts, it.Myths, it.Confusables, it.NotTypeable, it.Questions = oi.Facts, oi.Myths, oi.Confusables, oi.NotTypeable, oi.Questions
+		it.Facts, it.Myths, it.Confusables, it.Related, it.NotTypeable, it.Questions = oi.Facts, oi.Myths, oi.Confusables, oi.Related, oi.NotTypeable, oi.Questions
 		if oi.Explanation != "" {
 			it.Answer = oi.Explanation
 		}

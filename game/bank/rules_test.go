@@ -261,7 +261,7 @@ func TestGenerateRules300Seeds(t *testing.T) {
 			}
 		}
 	}
-	for _, v := range []string{"single/which-term", "single/what-is", "single/authored", "truefalse/fact", "truefalse/myth", "truefalse/means", "typed/typed", "multi/facts"} {
+	for _, v := range []string{"single/which-term", "single/what-is", "single/authored", "truefalse/fact", "truefalse/myth", "typed/typed", "multi/facts"} {
 		if variants[v] < 100 {
 			t.Errorf("variant %s made %d times", v, variants[v])
 		}
