@@ -440,7 +440,7 @@ func (g *generator) make(idx int, kind game.Kind, variant string) (candidate, bo
 		m := it.Myths[g.rng.IntN(len(it.Myths))]
 		c.q.Prompt = "True or false? " + m.Text
 		c.q.Options, c.q.Correct = []string{"True", "False"}, []int{1}
-		c.q.Explanation = "False. " + sentence(m.Why) + "\n\n" + it.Answer
+		c.q.Explanation = "False. " + sentence(m.Why) + g.namedDescriptions(idx, m.Why) + "\n\n" + it.Answer
 	case VariantMeans + "+", VariantMeans:
 		other := idx
 		if variant == VariantMeans {
@@ -513,6 +513,28 @@ func (g *generator) make(idx int, kind game.Kind, variant string) (candidate, bo
 		return c, false
 	}
 	return c, true
+}
+
+// namedDescriptions describes the other items a myth's "why" names ("That
+// is XSS."), so a false statement explains both terms: one line each, at
+// most two.
+func (g *generator) namedDescriptions(idx int, why string) string {
+	var b strings.Builder
+	n := 0
+	for j, f := range g.facts {
+		if j == idx || f.phrase == "" || n == 2 || sharesKey(f.keys, g.facts[idx].keys) {
+			continue
+		}
+		// Only what the item is confused with: other names ("the whole
+		// database") are said in passing.
+		it, other := g.b.Items[idx], g.b.Items[j]
+		near := slices.Contains(it.Confusables, other.ID) || slices.Contains(it.Related, other.ID) || slices.Contains(other.Confusables, it.ID)
+		if near && mentions(why, f.names...) {
+			fmt.Fprintf(&b, "\n%s: %s", g.b.Items[j].Term, sentence(f.phrase))
+			n++
+		}
+	}
+	return b.String()
 }
 
 // description is what describes item idx in a prompt: its phrase, else its

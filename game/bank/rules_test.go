@@ -349,3 +349,21 @@ func TestBankKinds(t *testing.T) {
 		t.Errorf("plain bank kinds %v", got)
 	}
 }
+
+// A false statement explains both terms: the myth's correction and the
+// description of the term it was confused with.
+func TestMythExplainsBothTerms(t *testing.T) {
+	b := Default()
+	idx := slices.IndexFunc(b.Items, func(it Item) bool { return it.ID == "backend-050" })
+	for seed := int64(0); seed < 50; seed++ {
+		c, ok := newGenerator(b, seed).make(idx, game.KindTrueFalse, VariantMyth)
+		if !ok || !strings.Contains(c.q.Prompt, "attacker scripts") {
+			continue
+		}
+		if !strings.HasPrefix(c.q.Explanation, "False. That is XSS.\nCross-site scripting: Attacker's script injected") {
+			t.Fatalf("explanation %q", c.q.Explanation)
+		}
+		return
+	}
+	t.Fatal("the XSS myth of SQL injection never came up")
+}
