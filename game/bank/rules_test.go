@@ -33,8 +33,21 @@ var (
 		fits select apply type means blank fills missing about so if when`)
 )
 
+// wordCache memoizes words: the same options and stems come up thousands
+// of times in the 300-seed test (tests using it do not run in parallel).
+var wordCache = map[string][]string{}
+
 // words are the lower-case words of s, plurals folded, stop words left out.
 func words(s string) []string {
+	if w, ok := wordCache[s]; ok {
+		return w
+	}
+	w := splitWords(s)
+	wordCache[s] = w
+	return w
+}
+
+func splitWords(s string) []string {
 	var out []string
 	for _, w := range reWord.FindAllString(strings.ToLower(s), -1) {
 		if slices.Contains(testStopList, w) {
