@@ -195,7 +195,7 @@ func (b *Bank) facts() ([]fact, bool) {
 			m := newMasker(names...)
 			def := definition(it, m)
 			f := fact{names: names, keys: keys, words: words, concept: concept, mask: m, sentence: oneBlank(m.mask(def), it.Answer, m)}
-			f.phrase = descriptionPhrase(def, m, words)
+			f.phrase = descriptionPhrase(def, m, words, it.Definition != "")
 			facts = append(facts, f)
 		}
 		b.derived.facts = facts

@@ -61,10 +61,15 @@ var leadVerbs = []string{"is", "are", "means", "refers to", "stands for", "is ca
 // descriptionPhrase turns a defining sentence into a description with no
 // blank and none of the term's words ("System that distributes ..."), or ""
 // when it cannot: the sentence does not open with the term, or still names
-// it after it.
-func descriptionPhrase(def string, m masker, words map[string]bool) string {
+// it after it. A sentence that does not name the term at all defines
+// something else ("A process is ..." under the term "Thread"), unless it is
+// a hand-written definition.
+func descriptionPhrase(def string, m masker, words map[string]bool, handWritten bool) string {
 	masked := strings.TrimSpace(m.mask(def))
 	rest := masked
+	if !strings.Contains(masked, Mask) && !handWritten {
+		return ""
+	}
 	if strings.Contains(masked, Mask) {
 		lower := strings.ToLower(masked)
 		i := strings.Index(lower, Mask)

@@ -316,6 +316,7 @@ func TestGenerateUserBankWarns(t *testing.T) {
 		{ID: "a", Question: "What is a widget?", Answer: "A widget is a small gadget that spins. Widgets are nice.", Term: "Widget", Aliases: []string{}, Category: "C"},
 		{ID: "b", Question: "What is a sprocket?", Answer: "A sprocket is a toothed wheel that drives a chain.", Term: "Sprocket", Aliases: []string{}, Category: "C"},
 		{ID: "c", Question: "What is a gear?", Answer: "In machines, a gear meshes with another gear to pass on torque.", Term: "Gear", Aliases: []string{}, Category: "C"},
+		{ID: "e", Question: "What is a thread vs a process?", Answer: "A process is a running program with its own memory.", Term: "Thread", Aliases: []string{}, Category: "C"},
 		{ID: "d", Question: "What is a cam?", Answer: "A cam is a rotating piece that turns circular motion into linear motion.", Term: "Cam", Aliases: []string{}, Category: "C"},
 	}}
 	if len(b.Lint()) == 0 {
@@ -324,6 +325,11 @@ func TestGenerateUserBankWarns(t *testing.T) {
 	seenWarning := false
 	for seed := int64(0); seed < 30; seed++ {
 		qs, warnings, err := GenerateChecked(b, GenerateOptions{Count: 4, Seed: seed})
+		for _, q := range qs {
+			if q.ItemID == "e" && q.Kind == game.KindTrueFalse && q.Correct[0] == 0 && strings.Contains(q.Prompt, "running program") {
+				t.Errorf("%s: a process's definition keyed true for Thread", q.ID)
+			}
+		}
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -348,8 +354,8 @@ func TestGenerateUserBankWarns(t *testing.T) {
 		t.Fatal("no lint")
 	}
 	facts, _ := b.facts()
-	if facts[0].phrase != "Small gadget that spins" || facts[2].phrase != "" {
-		t.Errorf("phrases %q, %q", facts[0].phrase, facts[2].phrase)
+	if facts[0].phrase != "Small gadget that spins" || facts[2].phrase != "" || facts[3].phrase != "" {
+		t.Errorf("phrases %q, %q, %q", facts[0].phrase, facts[2].phrase, facts[3].phrase)
 	}
 }
 
