@@ -41,6 +41,10 @@ func TestWhatARoomSees(t *testing.T) {
 	pin := strings.ReplaceAll(host.text("#pin"), " ", "")
 	host.waitFor("the QR code to load", `(() => { const i = document.querySelector("img.qr"); return !!i && i.complete && i.naturalWidth > 0; })()`)
 	checkLobbyReadable(t, host)
+	// The big screen on a 720p projector.
+	display := newTab(t, browser, "display", 1280, 720, false)
+	display.navigate(base + "/display/" + pin)
+	display.waitText("#pin", host.text("#pin"))
 
 	phones := map[string]*tab{}
 	for _, nick := range []string{"Ada", "Bob", "Cy"} {
@@ -62,6 +66,8 @@ func TestWhatARoomSees(t *testing.T) {
 	}
 	host.waitFor("the countdown to run", `Number(document.querySelector("#timer").textContent) > 0`)
 	checkQuestionReadable(t, host)
+	display.waitVisible(".question .options")
+	checkNoScroll(t, display, "question")
 	host.click("#btn-next")
 	host.waitVisible(".reveal-view")
 	for _, p := range phones {
@@ -133,6 +139,9 @@ func TestWhatARoomSees(t *testing.T) {
 	host.waitVisible(".accuracy")
 	host.waitVisible("#download-csv")
 	checkPodiumFits(t, host)
+	display.waitVisible("#podium")
+	display.waitVisible(".accuracy")
+	checkNoScroll(t, display, "podium")
 	ada.waitVisible("#v-final")
 	bob.waitVisible("#v-final")
 
@@ -148,9 +157,18 @@ func TestWhatARoomSees(t *testing.T) {
 			t.Errorf("CSV: %s and %s tie (%s points, %s ms) but are placed %s and %s", prev[2], row[2], row[3], row[5], prev[0], row[0])
 		}
 	}
-	for _, b := range []*tab{host, ada, bob} {
+	for _, b := range []*tab{host, display, ada, bob} {
 		b.noProblems()
 	}
+}
+
+// checkNoScroll: the screen shows all of the phase without scrolling.
+func checkNoScroll(t *testing.T, b *tab, phase string) {
+	t.Helper()
+	if m := eval[[]float64](b, `[document.documentElement.scrollHeight, innerWidth, innerHeight]`); m[0] > m[2] {
+		t.Errorf("%s: the %s screen is %.0f px tall at %.0fx%.0f: it scrolls", b.name, phase, m[0], m[1], m[2])
+	}
+	b.screenshot(b.name + "-" + phase)
 }
 
 // checkLobbyReadable: at 1080p the join QR is at least 400 px and the PIN

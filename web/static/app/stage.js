@@ -254,7 +254,7 @@ export class Stage {
           this.offlineEl)),
       options));
     this.paintAnswered();
-    fitText(prompt, 0.22);
+    fitText(prompt, 0.2);
     if (options.tagName === "OL") fitPage(options);
     this.countdown = new Countdown(this.conn, timerText, bar);
     const total = q.time_ms || Math.max(1000, (deadlineMs || 0) - this.conn.serverNow());
