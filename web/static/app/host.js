@@ -35,7 +35,11 @@ async function setup() {
   own = mountOwnQuestions($("#own-questions-mount"), () => ({
     count: Number($("#count").value) || 10,
     kinds: [...form.querySelectorAll("input[name=kinds]:checked")].map((i) => i.value),
-  }));
+  }), (active) => {
+    // The host's own list replaces the bank and its categories.
+    $("#bank").disabled = active;
+    $("#categories-field").hidden = active || $("#categories").childElementCount === 0;
+  });
   try {
     const data = await api("GET", "/api/banks");
     banks = Array.isArray(data) ? data : (data && data.banks) || [];

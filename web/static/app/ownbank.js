@@ -8,9 +8,11 @@ const MAX_BYTES = 2 * 1024 * 1024;
 const BANK_KINDS = ["single", "truefalse", "typed"];
 
 // mountOwnQuestions builds the section in root. form() gives the setup
-// form's {count, kinds}. Returns {questions(), bankId()}: the edited list
-// and its bank while the host uses their own questions, else null.
-export function mountOwnQuestions(root, form) {
+// form's {count, kinds}; onActive(bool) says when the host starts or stops
+// using their own list. Returns {questions(), bankId(), problem()}: the
+// edited list and its bank while the host uses their own questions, else
+// null.
+export function mountOwnQuestions(root, form, onActive = () => {}) {
   document.head.append(el("link", { rel: "stylesheet", href: "/static/ownbank.css" }));
   let bank = null; // {id, title, items, kinds, bank}
   let list = null; // edited questions
@@ -101,6 +103,7 @@ export function mountOwnQuestions(root, form) {
     const got = await hostApi("POST", `/api/banks/${encodeURIComponent(bank.id)}/questions`, { count: f.count, kinds });
     list = got.questions;
     paintReview(got.asked);
+    onActive(true);
   }
 
   function paintReview(asked) {
@@ -108,6 +111,7 @@ export function mountOwnQuestions(root, form) {
     const n = list.length;
     review.append(
       el("h2", { id: "own-review-h", text: "The questions the game will ask" }),
+      el("p", { class: "muted", text: "Your game asks these instead of the question bank above." }),
       el("p", { id: "own-count", text: n === 0 ? "No questions left: make new ones or paste other notes." :
         `${n} question${n === 1 ? "" : "s"}` + (asked > n && n > 0 ? ` (your notes make ${n}, you asked for ${asked})` : "") +
         ". Edit the wording or the options, pick the correct option, or remove a question." }),
@@ -120,7 +124,7 @@ export function mountOwnQuestions(root, form) {
 
   function questionEditor(q, i) {
     const id = `own-q${i}`;
-    const prompt = el("textarea", { id: `${id}-prompt`, class: "own-prompt", rows: 2, maxlength: 500 });
+    const prompt = el("textarea", { id: `${id}-prompt`, class: "own-prompt", rows: Math.min(6, Math.ceil(q.prompt.length / 60) + 1), maxlength: 500 });
     prompt.value = q.prompt;
     prompt.addEventListener("input", () => { q.prompt = prompt.value; });
     const item = el("li", { class: "own-q", id },
@@ -140,7 +144,7 @@ export function mountOwnQuestions(root, form) {
       const radio = el("input", { type: "radio", name: `${id}-correct`, id: `${id}-c${j}`, "aria-label": `Option ${"ABCD"[j]} is correct` });
       radio.checked = (q.correct || []).includes(j);
       radio.addEventListener("change", () => { if (radio.checked) q.correct = [j]; });
-      const input = el("input", { id: `${id}-o${j}`, class: "own-option", maxlength: 200, "aria-label": `Option ${"ABCD"[j]}`, readonly: q.kind === "truefalse" });
+      const input = el("input", { id: `${id}-o${j}`, class: "own-option", maxlength: 200, "aria-label": `Option ${"ABCD"[j]}`, title: text, readonly: q.kind === "truefalse" });
       input.value = text;
       input.addEventListener("input", () => { q.options[j] = input.value; });
       options.append(el("div", { class: "own-option-row" }, radio, el("span", { class: "own-letter", text: "ABCD"[j], "aria-hidden": "true" }), input));
@@ -177,6 +181,7 @@ export function mountOwnQuestions(root, form) {
     fileName = "";
     clear(report).hidden = true;
     clear(review).hidden = true;
+    onActive(false);
     notes.focus();
   }
 
