@@ -150,3 +150,50 @@ func TestOwnQuestionsThroughThePage(t *testing.T) {
 	host.screenshot("host-own-podium")
 	host.noProblems()
 }
+
+// TestHostKeyAskedOnceAndRemembered: on a server with a host key, the host
+// page asks for it when creating a game, says so when it is wrong, and
+// remembers the right one in that browser; players never see it.
+func TestHostKeyAskedOnceAndRemembered(t *testing.T) {
+	base := startServerWith(t, httpapi.Config{HostKey: "study group 7"})
+	browser := newBrowser(t)
+	host := newTab(t, browser, "host", 1280, 800, false)
+	host.navigate(base + "/host")
+	host.waitFor("banks to load", `document.querySelectorAll("#bank option").length > 0`)
+	host.typeInto("#count", "2")
+	host.click("#create")
+	dialogSays := func(text string) {
+		t.Helper()
+		// A modal dialog is fixed in the top layer: it has no offsetParent.
+		host.waitFor("the host key dialog to say "+text, fmt.Sprintf(
+			`(() => { const d = document.querySelector("#host-key-dialog"); return !!d && d.open && d.innerText.includes(%s); })()`, jsString(text)))
+	}
+	dialogSays("asks hosts for a key")
+	host.typeInto("#host-key-input", "guess")
+	host.click("#host-key-ok")
+	dialogSays("not this server's")
+	host.screenshot("host-key-dialog")
+	host.typeInto("#host-key-input", "study group 7")
+	host.click("#host-key-ok")
+	host.waitVisible("#pin")
+	pin := strings.ReplaceAll(host.text("#pin"), " ", "")
+
+	phone := newTab(t, browser, "ada", 390, 844, true)
+	phone.navigate(base + "/join/" + pin)
+	phone.typeInto("#nick-input", "Ada")
+	phone.click("#nick-submit")
+	phone.waitText("#v-lobby", "You're in!")
+	phone.noProblems()
+
+	// A second game from the same browser: no question asked.
+	host.do("new host page", chromedp.Evaluate[chromedp.Void](`sessionStorage.clear()`))
+	host.navigate(base + "/host")
+	host.waitFor("banks to load", `document.querySelectorAll("#bank option").length > 0`)
+	host.typeInto("#count", "2")
+	host.click("#create")
+	host.waitVisible("#pin")
+	if eval[bool](host, `!!document.querySelector("#host-key-dialog")`) {
+		t.Error("the host page asked for the key again")
+	}
+	host.noProblems()
+}
