@@ -60,8 +60,14 @@ func TestOwnQuestionsThroughThePage(t *testing.T) {
 	host.click("#own > summary")
 	host.waitVisible("#own-notes")
 	// Pasted, as a host would: the whole text at once.
-	eval[bool](host, fmt.Sprintf(`(() => { const n = document.querySelector("#own-notes"); n.value = %s; n.dispatchEvent(new Event("input")); return true; })()`, jsString(pairNotes)))
-	host.click("#own-import")
+	paste := func(text string) {
+		eval[bool](host, fmt.Sprintf(`(() => { const n = document.querySelector("#own-notes"); n.value = %s; n.dispatchEvent(new Event("input")); return true; })()`, jsString(text)))
+		host.click("#own-import")
+	}
+	// Notes the importer cannot read are refused in words, with the line.
+	paste("Q: What is a load balancer?\n\nQ: What is a CDN?\nA: A CDN caches files near users.\n")
+	host.waitText("#own-error", "A question has no answer. (line 1:")
+	paste(pairNotes)
 
 	host.waitText("#own-summary", "Kept 6 questions, skipped 2, 1 warning")
 	host.waitText("#own-skipped", "duplicate of item 2")

@@ -60,8 +60,14 @@ export function mountOwnQuestions(root, form, onActive = () => {}) {
     importBtn.disabled = true;
     importBtn.textContent = "Reading…";
     try {
+      // The kinds ticked on the form: notes too short for one of them are
+      // refused with a message saying which, rather than played otherwise.
+      const query = new URLSearchParams();
+      const kinds = form().kinds.filter((k) => BANK_KINDS.includes(k));
+      if (kinds.length) query.set("kinds", kinds.join(","));
       const title = fileName.replace(/\.[^.]+$/, "");
-      const path = "/api/banks" + (title ? "?title=" + encodeURIComponent(title) : "");
+      if (title) query.set("title", title);
+      const path = "/api/banks?" + query;
       bank = await hostApi("POST", path, text, { type: type || "text/plain; charset=utf-8" });
       paintReport();
       await makeQuestions();
