@@ -12,6 +12,7 @@ import (
 	"io"
 	"net/http"
 	"regexp"
+	"strconv"
 	"slices"
 	"strings"
 	"sync"
@@ -307,6 +308,11 @@ func (a *App) uploadBank(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// The bank, not only the body, must fit the limit: it is what every
+	// instance parses again, and what the host downloads and re-uploads.
+	if len(canonical) > limit {
+		return wire.Errorf(wire.CodeTooLarge, "the bank made from these notes is %d bytes, over the %d-byte limit of a bank; split the notes into smaller uploads", len(canonical), limit)
+	}
 	up := UploadedBank{ID: newBankID(), Bank: canonical, Report: rep, Created: time.Now().UTC()}
 	if err := a.cfg.BankStore.Put(c.Request().Context(), up); err != nil {
 		return err
@@ -480,7 +486,7 @@ func (a *App) checkOwnQuestions(qs []game.Question) ([]game.Question, error) {
 			}
 		}
 		if q.ID == "" {
-			q.ID = "own-" + string(rune('a'+i%26)) + "-" + hex.EncodeToString([]byte{byte(i >> 8), byte(i)})
+			q.ID = "own-" + strconv.Itoa(i+1)
 		}
 		q.Prompt = strings.TrimSpace(q.Prompt)
 		out[i] = q

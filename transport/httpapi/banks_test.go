@@ -213,6 +213,18 @@ func TestUploadBadBodies(t *testing.T) {
 			}
 		})
 	}
+	// Notes under the limit whose bank is over it: the bank is what every
+	// instance parses and the host downloads, so it is refused too.
+	var notes strings.Builder
+	for i := 0; notes.Len() < 60<<10; i++ {
+		fmt.Fprintf(&notes, "Q: What is widget %d?\nA: Widget %d is a part with a long description that the bank keeps as its answer, with its id, term and category.\n\n", i, i)
+	}
+	big := []byte(notes.String())[:60<<10]
+	big = big[:bytes.LastIndex(big, []byte("\n\n"))]
+	status, body := do(t, s.URL, call{method: "POST", path: "/api/banks", contentType: "text/plain", body: big})
+	if status != 413 || errorCode(body) != "too_large" || !strings.Contains(fmt.Sprint(body), "bank made from these notes") {
+		t.Errorf("%d bytes of notes making a bigger bank: %d %v, want 413 too_large", len(big), status, body)
+	}
 	if n := store.Len(); n != 0 {
 		t.Errorf("%d banks stored after bad bodies, want 0", n)
 	}
