@@ -74,6 +74,7 @@ func TestOwnQuestionsThroughThePage(t *testing.T) {
 	host.waitText("#own-skipped", "editorial note only")
 	host.waitText("#own-warnings", "text before the first question ignored")
 	host.waitFor("4 questions to review", `document.querySelectorAll("#own-questions > li").length === 4`)
+	audit(t, host, "own questions under review")
 	host.do("show the whole form", chromedp.EmulateViewport(1280, 2800))
 	host.screenshot("host-own-questions")
 	host.do("back to the laptop screen", chromedp.EmulateViewport(1280, 800))
