@@ -341,7 +341,7 @@ func kindsParam(s string) ([]game.Kind, error) {
 			continue
 		}
 		if !slices.Contains(bank.SupportedKinds, game.Kind(k)) {
-			return nil, invalid("kinds: %q cannot be made from a bank (single, truefalse, typed)", k)
+			return nil, invalid("kinds: %q cannot be made from a bank (%v)", k, bank.SupportedKinds)
 		}
 		kinds = append(kinds, game.Kind(k))
 	}
@@ -360,7 +360,7 @@ func checkPlayable(b *bank.Bank, kinds []game.Kind) error {
 	}
 	for _, k := range kinds {
 		if !slices.Contains(can, k) {
-			return wire.Errorf(wire.CodeNotEnoughItems, "%s questions need more items than the bank's %d (single choice needs 4 items with different terms, true or false 2); add items or choose other kinds",
+			return wire.Errorf(wire.CodeNotEnoughItems, "%s questions cannot be made from the bank's %d item(s) (single choice needs at least 4 items with different terms, true or false at least 2 whose answers describe them, pick-all-that-apply facts and myths); add items or choose other kinds",
 				k, len(b.Items))
 		}
 	}

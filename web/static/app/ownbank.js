@@ -5,7 +5,7 @@ import { el, $, clear, announce, errorText, KIND_NAMES } from "./ui.js";
 import { hostApi } from "./hostkey.js";
 
 const MAX_BYTES = 2 * 1024 * 1024;
-const BANK_KINDS = ["single", "truefalse", "typed"];
+const BANK_KINDS = ["single", "truefalse", "typed", "multi"];
 
 // mountOwnQuestions builds the section in root. form() gives the setup
 // form's {count, kinds}; onActive(bool) says when the host starts or stops
@@ -145,11 +145,16 @@ export function mountOwnQuestions(root, form, onActive = () => {}) {
       item.append(el("label", { for: `${id}-accept`, text: "Accepted answers (comma between them)" }), accept);
       return item;
     }
-    const options = el("fieldset", { class: "own-options" }, el("legend", { text: "Options (the ticked one is correct)" }));
+    const multi = q.kind === "multi";
+    const options = el("fieldset", { class: "own-options" },
+      el("legend", { text: multi ? "Options (every ticked one is correct)" : "Options (the ticked one is correct)" }));
     q.options.forEach((text, j) => {
-      const radio = el("input", { type: "radio", name: `${id}-correct`, id: `${id}-c${j}`, "aria-label": `Option ${"ABCD"[j]} is correct` });
+      const radio = el("input", { type: multi ? "checkbox" : "radio", name: `${id}-correct`, id: `${id}-c${j}`, "aria-label": `Option ${"ABCD"[j]} is correct` });
       radio.checked = (q.correct || []).includes(j);
-      radio.addEventListener("change", () => { if (radio.checked) q.correct = [j]; });
+      radio.addEventListener("change", () => {
+        if (!multi) { if (radio.checked) q.correct = [j]; return; }
+        q.correct = [...options.querySelectorAll("input[type=checkbox]")].flatMap((box, k) => (box.checked ? [k] : []));
+      });
       const input = el("input", { id: `${id}-o${j}`, class: "own-option", maxlength: 200, "aria-label": `Option ${"ABCD"[j]}`, title: text, readonly: q.kind === "truefalse" });
       input.value = text;
       input.addEventListener("input", () => { q.options[j] = input.value; });
@@ -194,7 +199,12 @@ export function mountOwnQuestions(root, form, onActive = () => {}) {
   return {
     questions: () => (bank && list ? list : null),
     bankId: () => (bank ? bank.id : null),
-    problem: () => (bank && list && list.length === 0 ? "Every question was removed: make new ones or stop using your own questions." : ""),
+    problem: () => {
+      if (!bank || !list) return "";
+      if (list.length === 0) return "Every question was removed: make new ones or stop using your own questions.";
+      const i = list.findIndex((q) => q.kind === "multi" && !(q.correct || []).length);
+      return i >= 0 ? `Question ${i + 1}: tick at least one correct option.` : "";
+    },
   };
 }
 
