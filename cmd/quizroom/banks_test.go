@@ -70,9 +70,10 @@ func TestServeBanksDir(t *testing.T) {
 		"Study Group.txt":  pairNotes,
 		"exported.json":    exported.String(),
 		"README":           "not a bank",
-		"week 3 terms.tsv": "",
+		"Week 3 terms.tsv": "What is a load balancer?\tA load balancer spreads incoming requests over several servers.\n" +
+			"What is a CDN?\tA CDN is a network of servers that caches static files near users.\n" +
+			"What is DNS?\tDNS is the system that turns host names into IP addresses.\n",
 	})
-	os.Remove(filepath.Join(dir, "week 3 terms.tsv"))
 	for _, how := range []string{"flag", "env"} {
 		t.Run(how, func(t *testing.T) {
 			var base string
@@ -89,7 +90,7 @@ func TestServeBanksDir(t *testing.T) {
 				got[m["name"].(string)] = m
 				order = append(order, m["name"].(string))
 			}
-			want := []string{"default", "cell-biology", "exported", "study-group"}
+			want := []string{"default", "cell-biology", "exported", "study-group", "week-3-terms"}
 			if strings.Join(order, ",") != strings.Join(want, ",") {
 				t.Fatalf("banks %v, want %v", order, want)
 			}
@@ -98,6 +99,9 @@ func TestServeBanksDir(t *testing.T) {
 			}
 			if c := got["study-group"]; c["title"] != "Study Group" || c["items"] != float64(2) {
 				t.Errorf("study-group: %v", c)
+			}
+			if c := got["week-3-terms"]; c["items"] != float64(3) {
+				t.Errorf("week-3-terms (TSV): %v", c)
 			}
 			status, created := fetchJSON(t, "POST", base+"/api/games", `{"bank":"cell-biology","count":4,"kinds":["single"]}`)
 			if status != http.StatusCreated || created["questions"] != float64(4) {
