@@ -66,10 +66,10 @@ func TestServeBanksDir(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := writeFiles(t, map[string]string{
-		"cell-biology.md":  headingNotes,
-		"Study Group.txt":  pairNotes,
-		"exported.json":    exported.String(),
-		"README":           "not a bank",
+		"cell-biology.md": headingNotes,
+		"Study Group.txt": pairNotes,
+		"exported.json":   exported.String(),
+		"README":          "not a bank",
 		"Week 3 terms.tsv": "What is a load balancer?\tA load balancer spreads incoming requests over several servers.\n" +
 			"What is a CDN?\tA CDN is a network of servers that caches static files near users.\n" +
 			"What is DNS?\tDNS is the system that turns host names into IP addresses.\n",
