@@ -91,7 +91,9 @@ func (a *App) hostKeyRequired(next echo.HandlerFunc) echo.HandlerFunc {
 			return wire.Errorf(wire.CodeHostKeyRequired, "this server needs its host key (header %s) to host games", HostKeyHeader)
 		}
 		ip := c.RealIP()
-		if !a.joins.Allow(ip) {
+		// Guesses at the key draw on the same budget as guesses at PINs
+		// (under a name no PIN has).
+		if !a.joins.Allow(ip, "host-key") {
 			return wire.Errorf(wire.CodeJoinRateLimited, "too many attempts from your address; wait a minute and retry")
 		}
 		sum := sha256.Sum256([]byte(key))
@@ -265,7 +267,7 @@ func bankError(err error) error {
 }
 
 func (a *App) uploadBank(c echo.Context) error {
-	if !a.bankLimiter.Allow(c.RealIP()) {
+	if !a.bankLimiter.Allow(c.RealIP(), "") {
 		return wire.Errorf(wire.CodeRateLimited, "too many bank uploads from your address; wait a minute and retry")
 	}
 	if a.cfg.BankStore == nil {
@@ -386,7 +388,7 @@ type QuestionsResponse struct {
 }
 
 func (a *App) bankQuestions(c echo.Context) error {
-	if !a.bankLimiter.Allow(c.RealIP()) {
+	if !a.bankLimiter.Allow(c.RealIP(), "") {
 		return wire.Errorf(wire.CodeRateLimited, "too many requests from your address; wait a minute and retry")
 	}
 	var req QuestionsRequest
