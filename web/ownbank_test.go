@@ -91,6 +91,9 @@ func TestOwnQuestionsThroughThePage(t *testing.T) {
 	host.click("#own-q1 .own-remove")
 	host.waitFor("3 questions left", `document.querySelectorAll("#own-questions > li").length === 3`)
 	host.waitText("#own-count", "3 questions")
+	// The downloaded bank keeps the edit.
+	host.click("#own-download")
+	host.waitText("#own-status", "Saved the bank with 1 of your 1 edit.")
 	want := eval[[]string](host, `[...document.querySelectorAll(".own-prompt")].map((p) => p.value)`)
 	if want[0] != edited || slices.Contains(want, removed) {
 		t.Fatalf("review shows %q after editing the first and removing %q", want, removed)

@@ -125,6 +125,7 @@ func New(l *lobby.Lobby, wss *ws.Server, joins *ws.AddrLimiter, m *Metrics, cfg 
 	api.POST("/banks", a.uploadBank, a.hostKeyRequired)
 	api.GET("/banks/:id", a.getBank, a.hostKeyRequired)
 	api.POST("/banks/:id/questions", a.bankQuestions, a.hostKeyRequired)
+	api.POST("/banks/:id/export", a.exportBank, a.hostKeyRequired)
 	api.GET("/games/:pin", a.gameInfo)
 	api.GET("/games/:pin/qr.png", a.qr)
 	api.GET("/games/:pin/results.json", a.resultsJSON, a.hostKeyRequired)

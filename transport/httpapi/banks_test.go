@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -278,6 +279,7 @@ func TestHostKey(t *testing.T) {
 		{method: "POST", path: "/api/banks", body: []byte(cellNotes)},
 		{method: "GET", path: "/api/banks/" + id},
 		{method: "POST", path: "/api/banks/" + id + "/questions", body: []byte(`{"count":2}`)},
+		{method: "POST", path: "/api/banks/" + id + "/export", body: []byte(`{"questions":[]}`)},
 	}
 	for _, c := range guarded {
 		if status, body := do(t, s.URL, c); status != 401 || errorCode(body) != "host_key_required" {
@@ -362,5 +364,78 @@ func TestBankLimits(t *testing.T) {
 	advance(time.Hour)
 	if status, body := do(t, s.URL, call{method: "GET", path: "/api/banks/" + ids[2]}); status != 404 || errorCode(body) != "unknown_bank" {
 		t.Errorf("bank unused for the retention: %d %v, want unknown_bank", status, body)
+	}
+}
+
+// The downloaded bank keeps the host's edits: edited questions become
+// hand-written questions of their items, typed answers new aliases; an edit
+// the format cannot hold is named with the reason; the file uploads again.
+func TestExportKeepsEdits(t *testing.T) {
+	s := start(t, options{})
+	_, up := upload(t, s.URL, cellNotes)
+	id := up["id"].(string)
+	_, prev := do(t, s.URL, call{method: "POST", path: "/api/banks/" + id + "/questions",
+		body: jsonBody(map[string]any{"count": 6, "kinds": []string{"single"}, "seed": 3})})
+	var qs []game.Question
+	raw, _ := json.Marshal(prev["questions"])
+	_ = json.Unmarshal(raw, &qs)
+	edited := qs[0]
+	edited.Prompt = "Which organelle is the cell's power plant?"
+	edited.Options[0] = "Powerhouse"
+	broken := qs[1]
+	broken.Options[1] = broken.Options[0] // two equal options
+	typed := game.Question{Kind: game.KindTyped, ItemID: qs[2].ItemID, Prompt: "Name it", Accept: []string{"  my alias ", "MY ALIAS"}}
+	status, out := do(t, s.URL, call{method: "POST", path: "/api/banks/" + id + "/export",
+		body: jsonBody(map[string]any{"questions": []game.Question{edited, broken, typed}})})
+	if status != 200 || out["kept"] != float64(2) {
+		t.Fatalf("export: %d %v", status, out)
+	}
+	skipped := out["skipped"].([]any)
+	if len(skipped) != 1 || skipped[0].(map[string]any)["index"] != float64(1) || !strings.Contains(fmt.Sprint(skipped[0]), "repeats another option") {
+		t.Errorf("skipped %v, want the question with two equal options", skipped)
+	}
+	var b struct {
+		Items []struct {
+			ID        string   `json:"id"`
+			Aliases   []string `json:"aliases"`
+			Questions []struct {
+				Stem    string   `json:"stem"`
+				Options []string `json:"options"`
+				Correct []int    `json:"correct"`
+			} `json:"questions"`
+		} `json:"items"`
+	}
+	bankJSON, _ := json.Marshal(out["bank"])
+	_ = json.Unmarshal(bankJSON, &b)
+	found := 0
+	for _, it := range b.Items {
+		switch it.ID {
+		case edited.ItemID:
+			if len(it.Questions) == 1 && it.Questions[0].Stem == edited.Prompt && it.Questions[0].Options[0] == "Powerhouse" &&
+				slices.Equal(it.Questions[0].Correct, edited.Correct) {
+				found++
+			}
+		case typed.ItemID:
+			if slices.Equal(it.Aliases[len(it.Aliases)-1:], []string{"my alias"}) {
+				found++
+			}
+		}
+	}
+	if found != 2 {
+		t.Errorf("exported bank does not hold both edits: %s", bankJSON)
+	}
+	// The file goes back in as is, and its hand-written question is played.
+	status, again := do(t, s.URL, call{method: "POST", path: "/api/banks", contentType: "application/json", body: bankJSON})
+	if status != 201 {
+		t.Fatalf("re-upload: %d %v", status, again)
+	}
+	asked := false
+	for seed := range 20 {
+		_, prev := do(t, s.URL, call{method: "POST", path: "/api/banks/" + again["id"].(string) + "/questions",
+			body: jsonBody(map[string]any{"count": 6, "kinds": []string{"single"}, "seed": seed})})
+		asked = asked || strings.Contains(fmt.Sprint(prev["questions"]), edited.Prompt)
+	}
+	if !asked {
+		t.Error("the hand-written question from the edit is never asked")
 	}
 }

@@ -16,6 +16,8 @@ export function mountOwnQuestions(root, form, onActive = () => {}) {
   document.head.append(el("link", { rel: "stylesheet", href: "/static/ownbank.css" }));
   let bank = null; // {id, title, items, kinds, bank}
   let list = null; // edited questions
+  const generated = new WeakMap(); // question -> its words as generated, to tell edits
+  const words = (q) => JSON.stringify([q.prompt, q.options, q.correct, q.accept]);
   let fileName = "";
 
   const notes = el("textarea", { id: "own-notes", rows: 8, spellcheck: "false",
@@ -108,6 +110,7 @@ export function mountOwnQuestions(root, form, onActive = () => {}) {
     if (kinds.length === 0) kinds = bank.kinds;
     const got = await hostApi("POST", `/api/banks/${encodeURIComponent(bank.id)}/questions`, { count: f.count, kinds });
     list = got.questions;
+    for (const q of list) generated.set(q, words(q));
     paintReview(got.asked);
     onActive(true);
   }
@@ -125,6 +128,7 @@ export function mountOwnQuestions(root, form, onActive = () => {}) {
         el("button", { type: "button", class: "btn btn-small", id: "own-remake", text: "Make new questions", onclick: () => makeQuestions().catch((e) => fail(uploadError(e))) }),
         el("button", { type: "button", class: "btn btn-small", id: "own-download", text: "Download bank (JSON)", onclick: download }),
         el("button", { type: "button", class: "btn btn-small btn-ghost", id: "own-clear", text: "Stop using my questions", onclick: reset })),
+      el("p", { id: "own-status", role: "status" }),
       el("ol", { class: "own-list", id: "own-questions" }, list.map(questionEditor)));
   }
 
@@ -172,9 +176,17 @@ export function mountOwnQuestions(root, form, onActive = () => {}) {
     if (next) next.focus();
   }
 
+  // download saves the bank; questions the host edited go in as the items'
+  // hand-written questions (typed ones as accepted answers), so the file
+  // replays them next time.
   async function download() {
+    const status = $("#own-status");
     try {
-      const data = await hostApi("GET", `/api/banks/${encodeURIComponent(bank.id)}`);
+      const edited = list.filter((q) => generated.get(q) !== words(q));
+      const data = await hostApi("POST", `/api/banks/${encodeURIComponent(bank.id)}/export`, { questions: edited });
+      status.textContent = edited.length === 0 ? "Saved the bank." :
+        `Saved the bank with ${data.kept} of your ${edited.length} edit${edited.length === 1 ? "" : "s"}` +
+        (data.skipped.length ? `; not kept: ${data.skipped.map((s) => `question “${s.prompt.slice(0, 40)}” (${s.reason})`).join("; ")}.` : ".");
       const blob = new Blob([JSON.stringify(data.bank, null, 2) + "\n"], { type: "application/json" });
       const a = el("a", { href: URL.createObjectURL(blob), download: (bank.title || "bank").replace(/[^\w.-]+/g, "-").toLowerCase() + ".json" });
       document.body.append(a);
