@@ -60,7 +60,11 @@ const (
 	maxUploadedPromptRunes = 500
 	maxUploadedOptionRunes = 200
 	maxUploadedTextRunes   = 5000
-	parsedBankCache        = 32
+	// The parsed-bank cache keeps at most this many banks and items: a
+	// parsed bank with the generator's derived data weighs about 4 KB per
+	// item (19 MB for 4,900 items), so 20,000 items bound it near 80 MB.
+	parsedBankCache      = 32
+	parsedBankCacheItems = 20_000
 )
 
 // uploadedID is the shape of an uploaded bank's id: "u" and 32 hex digits,
@@ -162,6 +166,7 @@ type parsedBanks struct {
 	mu    sync.Mutex
 	banks map[string]*bank.Bank
 	order []string
+	items int
 }
 
 func (p *parsedBanks) get(id string) *bank.Bank {
@@ -179,12 +184,14 @@ func (p *parsedBanks) put(id string, b *bank.Bank) {
 	if _, ok := p.banks[id]; ok {
 		return
 	}
-	if len(p.order) == parsedBankCache {
+	for len(p.order) > 0 && (len(p.order) >= parsedBankCache || p.items+len(b.Items) > parsedBankCacheItems) {
+		p.items -= len(p.banks[p.order[0]].Items)
 		delete(p.banks, p.order[0])
 		p.order = p.order[1:]
 	}
 	p.banks[id] = b
 	p.order = append(p.order, id)
+	p.items += len(b.Items)
 }
 
 // lookupBank finds a server bank by name or an uploaded bank by id.
