@@ -11,6 +11,7 @@ import (
 	"github.com/quizroom/quizroom/lobby"
 	"github.com/quizroom/quizroom/lobby/membus"
 	"github.com/quizroom/quizroom/transport/httpapi"
+	"github.com/quizroom/quizroom/transport/membanks"
 	"github.com/quizroom/quizroom/transport/ws"
 )
 
@@ -46,6 +47,9 @@ func startServerOn(t *testing.T, addr string, cfg httpapi.Config, wrap func(http
 	}
 	if addr == ":0" {
 		cfg.LANURL = httpapi.LANBaseURL(ln.Addr())
+	}
+	if cfg.BankStore == nil {
+		cfg.BankStore = membanks.New(membanks.Options{})
 	}
 	l := lobby.New(membus.New(membus.Options{}), lobby.Config{})
 	wss := ws.NewServer(l, ws.Config{})
