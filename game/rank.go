@@ -17,6 +17,8 @@ type Standing struct {
 	ResponseMs int64 // total response time of correct answers, the first tie-break
 	Connected  bool
 	Left       bool
+	Team       int    // team mode: the player's 1-based team, else 0
+	TeamName   string // and its name
 }
 
 // PlayerState is what the server needs to show or resume one player.
@@ -39,8 +41,17 @@ type PlayerState struct {
 	Answer       Answer
 	ResponseTime time.Duration
 	// Last is the outcome of the current question once it has closed (reveal,
-	// leaderboard and later), nil while it is open or before the first.
+	// leaderboard and later), nil while it is open or before the first. In
+	// a self-paced game: of the player's last closed question.
 	Last *PlayerResult
+	// Team mode: the player's team (1-based) and its name; Away while the
+	// player is not counted for the team for having missed a question while
+	// disconnected (docs/scoring.md, "Teams").
+	Team     int
+	TeamName string
+	Away     bool
+	// Solo is the player's progress in a self-paced game (nil in live games).
+	Solo *SoloProgress
 }
 
 // compareStanding orders players best first: higher score, then fewer total
@@ -105,7 +116,16 @@ func (g *Game) standing(p *player) Standing {
 		ResponseMs: p.ResponseMs,
 		Connected:  p.Connected,
 		Left:       p.Left,
+		Team:       p.Team,
+		TeamName:   g.teamName(p.Team),
 	}
+}
+
+func (g *Game) teamName(t int) string {
+	if t < 1 || t > len(g.st.Settings.TeamNames) {
+		return ""
+	}
+	return g.st.Settings.TeamNames[t-1]
 }
 
 // Standings ranks every player who was not kicked (players who left keep
@@ -156,6 +176,17 @@ func (g *Game) playerState(p *player) PlayerState {
 		ResponseMs:    p.ResponseMs,
 		Rank:          p.rank,
 		PrevRank:      p.PrevRank,
+		Team:          p.Team,
+		TeamName:      g.teamName(p.Team),
+		Away:          p.Away,
+		Solo:          g.soloProgress(p),
+	}
+	if s := p.Solo; s != nil {
+		if s.Played > 0 && !p.Kicked {
+			res := g.resultOf(p, s.Played-1)
+			ps.Last = &res
+		}
+		return ps
 	}
 	i := g.st.Index
 	if i < 0 {
