@@ -78,10 +78,10 @@ func TestScoringDocTeamExample(t *testing.T) {
 		firstInTable bool
 	}
 	type teamRowDoc struct {
-		q                                     int
-		team                                  string
+		q                                    int
+		team                                 string
 		present, correct, streak, pts, total int
-		line                                  string
+		line                                 string
 	}
 	var answers []answerRow
 	var teams []teamRowDoc
