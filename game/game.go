@@ -148,8 +148,6 @@ type Game struct {
 	// Team mode: per team, per question, the sums the team's mean is
 	// taken from (derived from the players' records).
 	teamAgg [][]teamQ
-	// teamTable caches team standings; nil when stale.
-	teamTable []TeamStanding
 	// Self-paced: the earliest per-player question deadline; stale when soloDirty.
 	soloDue   time.Time
 	soloDirty bool

@@ -15,8 +15,8 @@ func teamSettings(names ...string) Settings {
 	return Settings{QuestionTime: 30 * time.Second, TeamNames: names, LateJoin: true}
 }
 
-// teamPlan is one question of a team game: per player, a choice (-1: no
-// answer) and a response time.
+// teamMove is one player's move on a question of a team game: a choice
+// (-1: no answer) and a response time.
 type teamMove struct {
 	who    PlayerID
 	choice int
@@ -69,13 +69,12 @@ func TestScoringDocTeamExample(t *testing.T) {
 	}
 	section := page[start:end]
 	type answerRow struct {
-		q            int
-		who, team    string
-		choice       int
-		rt           time.Duration
-		points       int
-		line         string
-		firstInTable bool
+		q         int
+		who, team string
+		choice    int
+		rt        time.Duration
+		points    int
+		line      string
 	}
 	type teamRowDoc struct {
 		q                                    int
@@ -205,17 +204,15 @@ func TestScoringDocTeamExample(t *testing.T) {
 
 // Team scoring rules, one game per case.
 func TestTeamScoring(t *testing.T) {
-	type q struct{ moves []teamMove }
 	right := func(who PlayerID, s float64) teamMove {
 		return teamMove{who, 0, time.Duration(s * float64(time.Second))}
 	}
 	wrong := func(who PlayerID) teamMove { return teamMove{who, 1, time.Second} }
 	tests := []struct {
-		name   string
-		teams  map[PlayerID]int // join order a, b, c, ...
-		plays  [][]teamMove
-		want   []string // per question, per team: "present/correct points+bonus=score s<streak>"
-		accept bool
+		name  string
+		teams map[PlayerID]int // join order a, b, c, ...
+		plays [][]teamMove
+		want  []string // per question, per team: "present/correct points+bonus=score s<streak>"
 	}{
 		{
 			name:  "the mean, not the sum: a big team has no advantage",
