@@ -100,6 +100,30 @@ func (g *Game) addRanked(p *player) {
 	p.rank = len(g.ranked)
 }
 
+// rerank moves p to its place after its score changed, shifting only the
+// players it passes: O(distance) instead of a sort, for self-paced games
+// where one player's question closes at a time. The order is total, so the
+// result is exactly what a full sort gives.
+func (g *Game) rerank(p *player) {
+	i := p.rank - 1
+	if g.ranksDirty || i < 0 || i >= len(g.ranked) || g.ranked[i] != p {
+		g.ranksDirty = true
+		return
+	}
+	for i > 0 && compareStanding(p, g.ranked[i-1]) < 0 {
+		g.ranked[i] = g.ranked[i-1]
+		g.ranked[i].rank = i + 1
+		i--
+	}
+	for i+1 < len(g.ranked) && compareStanding(p, g.ranked[i+1]) > 0 {
+		g.ranked[i] = g.ranked[i+1]
+		g.ranked[i].rank = i + 1
+		i++
+	}
+	g.ranked[i] = p
+	p.rank = i + 1
+}
+
 func (g *Game) rankOf(p *player) int {
 	g.ensureRanks()
 	return p.rank

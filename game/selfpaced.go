@@ -135,7 +135,7 @@ func (g *Game) soloClose(p *player, at time.Time, reason string, evs []Event) []
 	s.Played++
 	s.Open = false
 	g.addToTeam(p, i)
-	g.ranksDirty = true
+	g.rerank(p)
 	g.soloDirty = true
 	g.ensureRanks()
 	evs = append(evs, SoloQuestionClosed{
