@@ -302,6 +302,12 @@ func (d *driver) checkModes() {
 		}
 		return
 	}
+	// The team sums kept step by step equal those a restore derives.
+	kept := g.teamAgg
+	g.rebuildTeams()
+	if !reflect.DeepEqual(kept, g.teamAgg) {
+		t.Fatalf("team sums kept %v, rebuilt %v", kept, g.teamAgg)
+	}
 	if len(res.Teams) != s.Teams {
 		t.Fatalf("%d team rows for %d teams", len(res.Teams), s.Teams)
 	}
@@ -503,6 +509,8 @@ func fuzzSeeds() [][]byte {
 		[]byte{0x80, 6, 8 | 1, opJoinTeam, 0, 1, opStart, 0, 0, opJoinTeam, 1, 1, opJoin, 2, 0, opPlayerNext, 0, 0,
 			opMove, 0, 2, opMove, 1, 2, opPlayerNext, 1, 0, opAnswer, 1, choice(1), opKickJoin, 0, 0,
 			opPlayerNext, 2, 0, opAnswer, 2, choice(1), opPlayerNext, 2, 0, opLockEnd, 0, 0, opPractice, 2, 0},
+		// A team game ended by the host with a question open.
+		[]byte{0x80, 0, 1, opJoinTeam, 0, 1, opJoinTeam, 1, 2, opStart, 0, 0, opAnswer, 0, choice(1), opLockEnd, 0, 0},
 		// A practice round played through.
 		[]byte{0x80, 3, 8 | 16, opJoin, 0, 0, opStart, 0, 0, opPlayerNext, 0, 0, opAnswer, 0, choice(1),
 			opPlayerNext, 0, 0, opAnswer, 0, choice(2), opPlayerNext, 0, 0, opAdvance, 0, 0, opPlayerNext, 0, 0,

@@ -408,6 +408,12 @@ func (g *Game) End(now time.Time) ([]Event, error) {
 	if g.st.Phase == PhaseQuestion {
 		r := &g.st.Rounds[g.st.Index]
 		r.Closed, r.Skipped, r.Reason = true, true, "ended"
+		for _, p := range g.st.Players {
+			// Keeps the derived team sums equal to what a restore rebuilds.
+			if !p.Kicked && g.countedFor(p, g.st.Index) {
+				g.addToTeam(p, g.st.Index)
+			}
+		}
 	}
 	if g.st.Phase == PhaseChallenge {
 		g.abandonSolo()
