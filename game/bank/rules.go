@@ -151,6 +151,11 @@ func (g *generator) check(idx int, c candidate) []string {
 			add("the description of %s already appeared in this game", g.b.Items[j].ID)
 		}
 	}
+	for _, st := range c.statements {
+		if g.usedStatements[normalize(st)] {
+			add("the statement %q already appeared in this game", st)
+		}
+	}
 	if q.Kind == game.KindTyped && it.NotTypeable {
 		add("%q is marked not typeable", it.Term)
 	}
@@ -189,6 +194,10 @@ func (g *generator) check(idx int, c candidate) []string {
 // they (or only the others) share a distinctive opening.
 func giveaways(q game.Question) []string {
 	var ps []string
+	if len(q.Correct) == len(q.Options) {
+		// Every option is right: no cue can point at the key.
+		return nil
+	}
 	stem := contentWords(q.Prompt)
 	var sharing []int
 	for i, o := range q.Options {

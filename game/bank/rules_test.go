@@ -149,7 +149,10 @@ func (rc *ruleChecker) check(q game.Question) {
 	}
 	switch q.Kind {
 	case game.KindSingle, game.KindMulti:
-		if len(q.Options) < 3 || len(q.Options) > 6 || len(q.Correct) == 0 || len(q.Correct) >= len(q.Options) {
+		// A multi-select may have every option right ("select all that
+		// apply"); a single choice needs a wrong one.
+		if len(q.Options) < 3 || len(q.Options) > 6 || len(q.Correct) == 0 || len(q.Correct) > len(q.Options) ||
+			(q.Kind == game.KindSingle && len(q.Correct) == len(q.Options)) {
 			t.Fatalf("%s: %d options, correct %v", q.ID, len(q.Options), q.Correct)
 		}
 		if q.Kind == game.KindSingle && len(q.Correct) != 1 {
@@ -202,8 +205,8 @@ func (rc *ruleChecker) check(q game.Question) {
 			t.Errorf("%s: statement from nowhere: %q", q.ID, q.Prompt)
 		}
 	case game.KindTyped:
-		if len(q.Options) != 0 || !reflect.DeepEqual(q.Accept, names) {
-			t.Errorf("%s: accept %v, want %v", q.ID, q.Accept, names)
+		if want := append(slices.Clone(names), it.Accept...); len(q.Options) != 0 || !reflect.DeepEqual(q.Accept, want) {
+			t.Errorf("%s: accept %v, want %v", q.ID, q.Accept, want)
 		}
 		if it.NotTypeable {
 			t.Errorf("%s: %q is marked not typeable", q.ID, it.Term)
@@ -224,7 +227,7 @@ func (rc *ruleChecker) checkGiveaways(q game.Question) {
 			sharing = append(sharing, i)
 		}
 	}
-	onlyKeys := len(sharing) > 0 && len(sharing) < len(q.Options)
+	onlyKeys := len(sharing) > 0 && len(sharing) < len(q.Options) && len(q.Correct) < len(q.Options)
 	for _, i := range sharing {
 		onlyKeys = onlyKeys && slices.Contains(q.Correct, i)
 	}
