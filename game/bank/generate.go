@@ -114,9 +114,11 @@ func GenerateChecked(b *Bank, opts GenerateOptions) ([]game.Question, []Problem,
 			g.rng.Shuffle(len(deck), func(i, j int) { deck[i], deck[j] = deck[j], deck[i] })
 			next = 0
 		}
-		// The slot goes to the first item not yet tried whose kind for this
-		// seed is the slot's, else to the first item not yet tried: an item
-		// drawn by games of neighbouring seeds is asked as a different kind.
+		// The slot goes to the first item not yet tried whose turn for this
+		// seed names the slot's kind, else to the first item not yet tried.
+		// An item's turn names each kind in one of eight seeds in a row and
+		// none in the other four: games of neighbouring seeds draw it about
+		// half as often, and as a different kind each time.
 		at := -1
 		for i, idx := range pool {
 			if tried[i] {
@@ -125,7 +127,7 @@ func GenerateChecked(b *Bank, opts GenerateOptions) ([]game.Question, []Problem,
 			if at < 0 {
 				at = i
 			}
-			if kinds[g.turn(idx, len(kinds))] == deck[next] {
+			if t := g.turn(idx, 2*len(kinds)); t < len(kinds) && kinds[t] == deck[next] {
 				at = i
 				break
 			}
@@ -379,9 +381,8 @@ func authoredCount(it Item, multi bool) int {
 	return n
 }
 
-// turn is item idx's turn among n choices for this game's seed: it moves
-// on by one from each seed to the next, so games played one after another
-// show an item as a different kind, fact or myth.
+// turn is item idx's turn among n for this game's seed: it moves on by
+// one from each seed to the next.
 func (g *generator) turn(idx, n int) int {
 	return int((g.seed + uint64(idx)*7) % uint64(n))
 }
@@ -563,6 +564,11 @@ func (g *generator) make(idx int, kind game.Kind, variant string) (candidate, bo
 		// A shape at random; when its statements happen to leave a cue
 		// (only the right ones open alike), another draw, then another shape.
 		g.rng.Shuffle(len(shapes), func(i, j int) { shapes[i], shapes[j] = shapes[j], shapes[i] })
+		// "All of them" half as often as the other shapes: a set of only
+		// true statements reads as easy, however much it takes to be sure.
+		if shapes[0][1] == 0 && g.rng.IntN(2) == 0 {
+			shapes = append(shapes[1:], shapes[0])
+		}
 		c.q.Prompt = it.Term + ": which of these statements are true? Select all that apply."
 		for _, shape := range shapes {
 			for try := 0; try < 4; try++ {

@@ -313,7 +313,77 @@ func (b *Bank) Lint() []Problem {
 			}
 		}
 	}
+	seen := map[string]string{}
+	for i, it := range b.Items {
+		for _, st := range append(slices.Clone(it.Facts), mythTexts(it.Myths)...) {
+			n := normalize(st)
+			if other, ok := seen[n]; ok && other != it.ID {
+				ps = append(ps, Problem{Path: fmt.Sprintf("items[%d] (%s)", i, it.ID), Message: fmt.Sprintf("the statement %q is also one of %s's", st, other)})
+			}
+			seen[n] = it.ID
+		}
+	}
+	return append(ps, b.wordingBalance()...)
+}
+
+// Word classes that test-wise players read as cues: statements with an
+// absolute ("only", "never") are taken for false, hedged ones ("often",
+// "can") for true. A bank whose wording predicts truth is answered without
+// knowing the subject.
+var (
+	reAbsolute = regexp.MustCompile(`(?i)\b(only|never|always|every|all|must|none|cannot|can't|whole|entire|guarantees?)\b`)
+	reHedged   = regexp.MustCompile(`(?i)\b(often|usually|can|may|might|typically|commonly|some|sometimes|most|many|helps?|mainly|mostly|tends?|could)\b`)
+)
+
+// Wording balance limits: below minCued statements of a class the share is
+// noise; outside [minTrueShare, 1-minTrueShare] a player who answers by the
+// word alone wins clearly more than half the time.
+const (
+	minCued      = 10
+	minTrueShare = 0.35
+)
+
+// wordingBalance reports a word class (absolute, hedged) whose presence
+// predicts whether a statement is true. With true and false statements
+// shown equally often, the chance that a statement carrying the class is
+// true is rf/(rf+rm), rf and rm the class's rate among facts and myths.
+func (b *Bank) wordingBalance() []Problem {
+	var facts, myths []string
+	for _, it := range b.Items {
+		facts = append(facts, it.Facts...)
+		myths = append(myths, mythTexts(it.Myths)...)
+	}
+	if len(facts) == 0 || len(myths) == 0 {
+		return nil
+	}
+	var ps []Problem
+	for _, c := range []struct {
+		name string
+		re   *regexp.Regexp
+	}{{"absolute (only, never, always, every, must)", reAbsolute}, {"hedged (often, usually, can, may)", reHedged}} {
+		nf, nm := countMatches(c.re, facts), countMatches(c.re, myths)
+		if nf+nm < minCued {
+			continue
+		}
+		rf, rm := float64(nf)/float64(len(facts)), float64(nm)/float64(len(myths))
+		share := rf / (rf + rm)
+		if share < minTrueShare || share > 1-minTrueShare {
+			ps = append(ps, Problem{Path: "items", Message: fmt.Sprintf(
+				"%s wording predicts the answer: %d of %d facts and %d of %d myths use it, so such a statement is true %.0f%% of the time; rephrase some facts or myths",
+				c.name, nf, len(facts), nm, len(myths), 100*share)})
+		}
+	}
 	return ps
+}
+
+func countMatches(re *regexp.Regexp, texts []string) int {
+	n := 0
+	for _, t := range texts {
+		if re.MatchString(t) {
+			n++
+		}
+	}
+	return n
 }
 
 func mythTexts(ms []Myth) []string {

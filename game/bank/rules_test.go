@@ -1,6 +1,7 @@
 package bank
 
 import (
+	"fmt"
 	"reflect"
 	"regexp"
 	"slices"
@@ -388,4 +389,41 @@ func TestMythExplainsBothTerms(t *testing.T) {
 		return
 	}
 	t.Fatal("the XSS myth of SQL injection never came up")
+}
+
+// A bank whose myths all say "only" and whose facts all say "often" is
+// answered by the wording alone: Lint says so, naming both classes.
+func TestLintReportsWordingThatPredictsTruth(t *testing.T) {
+	var b Bank
+	for i := range 12 {
+		b.Items = append(b.Items, Item{ID: fmt.Sprintf("w-%d", i), Term: fmt.Sprintf("Term %d", i),
+			Facts: []string{fmt.Sprintf("Thing %d is often used.", i), fmt.Sprintf("Thing %d has a name.", i)},
+			Myths: []Myth{{Text: fmt.Sprintf("Thing %d only runs on Sundays.", i), Why: "No."}}})
+	}
+	ps := b.wordingBalance()
+	if len(ps) != 2 || !strings.Contains(ps[0].Message, "absolute") || !strings.Contains(ps[1].Message, "hedged") {
+		t.Fatalf("want the absolute and the hedged class reported, got %v", ps)
+	}
+	if !strings.Contains(ps[0].Message, "true 0% of the time") || !strings.Contains(ps[1].Message, "true 100% of the time") {
+		t.Errorf("shares: %v", ps)
+	}
+	if ps := Default().wordingBalance(); len(ps) > 0 {
+		t.Errorf("the default bank: %v", ps)
+	}
+}
+
+// The same statement in two items could be shown twice in one game, once
+// as a true/false and once as an option: Lint refuses it.
+func TestLintReportsRepeatedStatements(t *testing.T) {
+	b := Bank{Items: []Item{
+		{ID: "a", Term: "Alpha", Facts: []string{"Both are fast."}},
+		{ID: "b", Term: "Beta", Myths: []Myth{{Text: "Both are  fast", Why: "No."}}},
+	}}
+	found := false
+	for _, p := range b.Lint() {
+		found = found || strings.Contains(p.Message, "is also one of a's")
+	}
+	if !found {
+		t.Errorf("repeated statement not reported: %v", b.Lint())
+	}
 }
