@@ -116,9 +116,9 @@ func GenerateChecked(b *Bank, opts GenerateOptions) ([]game.Question, []Problem,
 		}
 		// The slot goes to the first item not yet tried whose turn for this
 		// seed names the slot's kind, else to the first item not yet tried.
-		// An item's turn names each kind in one of eight seeds in a row and
-		// none in the other four: games of neighbouring seeds draw it about
-		// half as often, and as a different kind each time.
+		// An item's turn names the next kind from one seed to the next: games
+		// played one after another that draw the same item show it as a
+		// different kind.
 		at := -1
 		for i, idx := range pool {
 			if tried[i] {
@@ -127,7 +127,7 @@ func GenerateChecked(b *Bank, opts GenerateOptions) ([]game.Question, []Problem,
 			if at < 0 {
 				at = i
 			}
-			if t := g.turn(idx, 2*len(kinds)); t < len(kinds) && kinds[t] == deck[next] {
+			if kinds[g.turn(idx, len(kinds))] == deck[next] {
 				at = i
 				break
 			}
