@@ -116,9 +116,9 @@ func GenerateChecked(b *Bank, opts GenerateOptions) ([]game.Question, []Problem,
 		}
 		// The slot goes to the first item not yet tried whose turn for this
 		// seed names the slot's kind, else to the first item not yet tried.
-		// An item's turn names the next kind from one seed to the next: games
-		// played one after another that draw the same item show it as a
-		// different kind.
+		// An item's turn names a kind every other seed, the next kind each
+		// time (see turn): games played one after another draw mostly
+		// different items, and show an item they share as a different kind.
 		at := -1
 		for i, idx := range pool {
 			if tried[i] {
@@ -127,7 +127,7 @@ func GenerateChecked(b *Bank, opts GenerateOptions) ([]game.Question, []Problem,
 			if at < 0 {
 				at = i
 			}
-			if kinds[g.turn(idx, len(kinds))] == deck[next] {
+			if k, ok := g.turn(idx, len(kinds)); ok && kinds[k] == deck[next] {
 				at = i
 				break
 			}
@@ -381,16 +381,19 @@ func authoredCount(it Item, multi bool) int {
 	return n
 }
 
-// turn is item idx's turn among n for this game's seed: it moves on by
-// one from each seed to the next.
-func (g *generator) turn(idx, n int) int {
-	return int((g.seed + uint64(idx)*7) % uint64(n))
+// turn is the kind (of n) item idx is preferred for in this game, and
+// whether it is preferred at all: half the items each seed, the other half
+// the next, each time for the next kind. Over 2n seeds in a row an item is
+// preferred n times, once for each kind.
+func (g *generator) turn(idx, n int) (int, bool) {
+	u := g.seed + uint64(idx)
+	return int(u / 2 % uint64(n)), u%2 == 0
 }
 
-// rotate picks one of n statements or questions of item idx: a different
-// one from each seed to the next (see turn), never one at random.
+// rotate picks one of n statements or questions of item idx: the next one
+// each time turn prefers the item for the same kind again.
 func (g *generator) rotate(idx, n int) int {
-	return int((g.seed/uint64(len(SupportedKinds)) + uint64(idx)) % uint64(n))
+	return int((g.seed/uint64(2*len(SupportedKinds)) + uint64(idx)) % uint64(n))
 }
 
 // multiShapes lists the (facts, myths) a multi-select question of an item
