@@ -315,7 +315,15 @@ func (b *Bank) Lint() []Problem {
 	}
 	seen := map[string]string{}
 	for i, it := range b.Items {
-		for _, st := range append(slices.Clone(it.Facts), mythTexts(it.Myths)...) {
+		statements := append(slices.Clone(it.Facts), mythTexts(it.Myths)...)
+		for j := range statements {
+			for k := j + 1; k < len(statements); k++ {
+				if nearDuplicate(statements[j], statements[k]) {
+					ps = append(ps, Problem{Path: fmt.Sprintf("items[%d] (%s)", i, it.ID), Message: fmt.Sprintf("%q and %q say nearly the same: one multi-select could show both", statements[j], statements[k])})
+				}
+			}
+		}
+		for _, st := range statements {
 			n := normalize(st)
 			if other, ok := seen[n]; ok && other != it.ID {
 				ps = append(ps, Problem{Path: fmt.Sprintf("items[%d] (%s)", i, it.ID), Message: fmt.Sprintf("the statement %q is also one of %s's", st, other)})
@@ -374,6 +382,21 @@ func (b *Bank) wordingBalance() []Problem {
 		}
 	}
 	return ps
+}
+
+// nearDuplicate reports two statements whose content words are at least
+// three quarters the same ("A WebSocket starts as an HTTP request that is
+// upgraded" and "A WebSocket connection starts as ...").
+func nearDuplicate(a, b string) bool {
+	wa, wb := contentWords(a), contentWords(b)
+	both := 0
+	for w := range wa {
+		if wb[w] {
+			both++
+		}
+	}
+	union := len(wa) + len(wb) - both
+	return union > 0 && both*4 >= union*3
 }
 
 func countMatches(re *regexp.Regexp, texts []string) int {

@@ -427,3 +427,22 @@ func TestLintReportsRepeatedStatements(t *testing.T) {
 		t.Errorf("repeated statement not reported: %v", b.Lint())
 	}
 }
+
+// Two statements of one item that say nearly the same would make a
+// multi-select with the same fact twice: Lint refuses them.
+func TestLintReportsNearDuplicateStatements(t *testing.T) {
+	b := Bank{Items: []Item{{ID: "ws", Term: "WebSocket", Facts: []string{
+		"A WebSocket starts as an HTTP request that is upgraded.",
+		"A WebSocket connection starts as an HTTP request that is upgraded.",
+		"A WebSocket lets the server push messages.",
+	}}}}
+	n := 0
+	for _, p := range b.Lint() {
+		if strings.Contains(p.Message, "say nearly the same") {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("want the one near-duplicate pair reported, got %d: %v", n, b.Lint())
+	}
+}
