@@ -192,6 +192,9 @@ type fact struct {
 	// sentence is the defining sentence with the item's names masked: the
 	// prompt when there is no phrase.
 	sentence string
+	// near holds the ids of the item's neighbours: items that name it as a
+	// confusable, and the confusables of its confusables.
+	near map[string]bool
 }
 
 // factCache holds a bank's facts, built on first use.
@@ -226,6 +229,20 @@ func (b *Bank) facts() ([]fact, bool) {
 			f := fact{names: names, keys: keys, words: words, concept: concept, mask: m, sentence: oneBlank(m.mask(def), it.Answer, m)}
 			f.phrase = descriptionPhrase(def, m, words, it.Definition != "")
 			facts = append(facts, f)
+		}
+		for i, it := range b.Items {
+			near := map[string]bool{}
+			for _, o := range b.Items {
+				if slices.Contains(o.Confusables, it.ID) {
+					near[o.ID] = true
+				}
+				if slices.Contains(it.Confusables, o.ID) {
+					for _, c := range o.Confusables {
+						near[c] = true
+					}
+				}
+			}
+			facts[i].near = near
 		}
 		b.derived.facts = facts
 		b.derived.linted = len(b.Validate()) == 0 && len(b.Lint()) == 0
@@ -703,21 +720,6 @@ func (g *generator) shuffleOptions(options []string, correct []int) ([]string, [
 func (g *generator) candidates(idx int) []int {
 	self := g.facts[idx]
 	it := g.b.Items[idx]
-	conf := map[string]bool{}
-	for _, c := range it.Confusables {
-		conf[c] = true
-	}
-	near := map[string]bool{}
-	for _, o := range g.b.Items {
-		if slices.Contains(o.Confusables, it.ID) {
-			near[o.ID] = true
-		}
-		if conf[o.ID] {
-			for _, c := range o.Confusables {
-				near[c] = true
-			}
-		}
-	}
 	var first, second, same, other []int
 	for j, f := range g.facts {
 		o := g.b.Items[j]
@@ -726,9 +728,9 @@ func (g *generator) candidates(idx int) []int {
 			continue
 		}
 		switch {
-		case conf[o.ID]:
+		case slices.Contains(it.Confusables, o.ID):
 			first = append(first, j)
-		case near[o.ID]:
+		case self.near[o.ID]:
 			second = append(second, j)
 		case o.Category == it.Category:
 			same = append(same, j)
