@@ -51,14 +51,18 @@ func checkFrames(v *verdict, clients []*client) {
 		c.mu.Lock()
 		lastSeq := map[int]uint64{}
 		seenReveal := map[int]map[int]string{} // conn -> q -> normalized
+		backs, firstBack := map[int]int{}, map[int]string{}
 		for _, r := range c.recs {
 			if r.raw == nil {
 				continue
 			}
 			if r.h.Seq != nil {
 				if prev, ok := lastSeq[r.conn]; ok && *r.h.Seq < prev {
-					v.add("seq went back on %s connection %d (instance %d): %d after %d, frame %s",
-						c.name, r.conn, r.inst, *r.h.Seq, prev, r.describe())
+					backs[r.conn]++
+					if backs[r.conn] == 1 {
+						firstBack[r.conn] = fmt.Sprintf("seq went back on %s connection %d (instance %d): %d after %d, frame %s",
+							c.name, r.conn, r.inst, *r.h.Seq, prev, r.describe())
+					}
 				}
 				lastSeq[r.conn] = max(lastSeq[r.conn], *r.h.Seq)
 			}
@@ -76,7 +80,8 @@ func checkFrames(v *verdict, clients []*client) {
 					seenReveal[r.conn] = map[int]string{}
 				}
 				if prev, ok := seenReveal[r.conn][q]; ok && prev != n {
-					v.add("%s connection %d saw two different reveals of question %d: %s then %s", c.name, r.conn, q, prev, n)
+					v.add("%s connection %d saw two different reveals of question %d: %s, then %s",
+						c.name, r.conn, q, revealSummary(prev), revealSummary(n))
 				}
 				seenReveal[r.conn][q] = n
 				if !c.host && c.answers[q] != nil && c.answers[q].accepted {
@@ -95,6 +100,9 @@ func checkFrames(v *verdict, clients []*client) {
 				_ = json.Unmarshal(r.raw, &p)
 				podiums[string(p.Top)] = append(podiums[string(p.Top)], c.name)
 			}
+		}
+		for conn, n := range backs {
+			v.add("%s (%d frames went back on that connection)", firstBack[conn], n)
 		}
 		for _, req := range c.requests {
 			checkRequest(v, c, req)

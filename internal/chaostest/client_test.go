@@ -279,6 +279,11 @@ func (c *client) handle(conn *websocket.Conn, r rec) (reconnect bool) {
 			}
 			return true
 		}
+		// An answer refused before it reached the room (unavailable,
+		// room_busy) is answered with an error naming the request.
+		c.answerReply(r, false)
+	case "answer_ack":
+		c.answerReply(r, h.Accepted != nil && *h.Accepted)
 	case "question":
 		if h.Q != nil {
 			if c.host {
@@ -286,23 +291,6 @@ func (c *client) handle(conn *websocket.Conn, r rec) (reconnect bool) {
 			} else {
 				c.startAnswer(*h.Q, len(h.Options))
 			}
-		}
-	case "answer_ack":
-		var id string
-		_ = json.Unmarshal(h.Re, &id)
-		req := c.requests[id]
-		if req == nil {
-			break
-		}
-		acc := h.Accepted != nil && *h.Accepted
-		req.replies = append(req.replies, reply{at: r.at, accepted: acc, code: h.Code})
-		as := c.answers[req.q]
-		switch {
-		case acc:
-			as.accepted, as.decided = true, true
-		case h.Code == "unavailable" || h.Code == "room_busy":
-		default:
-			as.decided = true
 		}
 	case "reveal":
 		if h.Q != nil {
@@ -319,6 +307,25 @@ func (c *client) handle(conn *websocket.Conn, r rec) (reconnect bool) {
 		c.done = "ended"
 	}
 	return false
+}
+
+// answerReply records a reply to an answer request; c.mu held.
+func (c *client) answerReply(r rec, accepted bool) {
+	var id string
+	_ = json.Unmarshal(r.h.Re, &id)
+	req := c.requests[id]
+	if req == nil {
+		return
+	}
+	req.replies = append(req.replies, reply{at: r.at, accepted: accepted, code: r.h.Code})
+	as := c.answers[req.q]
+	switch {
+	case accepted:
+		as.accepted, as.decided = true, true
+	case r.h.Code == "unavailable" || r.h.Code == "room_busy":
+	default:
+		as.decided = true
+	}
 }
 
 // applyState acts on a state as a client would: a player answers an open

@@ -156,6 +156,17 @@ local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'd', ARGV[1]
 if redis.call('PTTL', KEYS[2]) == -1 then redis.call('PEXPIRE', KEYS[2], ARGV[3]) end
 return id`)
 
+	// appendFenced: XADD only for the owner of the current term. KEYS term,
+	// in; ARGV term, data, max len, max room life ms. Returns the ID, or 0
+	// (stale) or -1 (forgotten).
+	appendFenced = redis.NewScript(`
+local t = redis.call('HGET', KEYS[1], 'term')
+if not t then return -1 end
+if t ~= ARGV[1] then return 0 end
+local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', 'd', ARGV[2])
+if redis.call('PTTL', KEYS[2]) == -1 then redis.call('PEXPIRE', KEYS[2], ARGV[4]) end
+return id`)
+
 	// checkTerm: KEYS term; ARGV term. 1 current, 0 stale, -1 forgotten.
 	checkTerm = redis.NewScript(`
 local t = redis.call('HGET', KEYS[1], 'term')
@@ -163,13 +174,19 @@ if not t then return -1 end
 if t ~= ARGV[1] then return 0 end
 return 1`)
 
-	// restoreRoom writes a forgotten room back. KEYS owner, term, pin, state,
+	// restoreRoom writes a forgotten room back: one with no term, or with
+	// an older term of the same game (a replica or AOF from before the last
+	// takeover). KEYS owner, term, pin, state,
 	// last; ARGV holder, ttl ms, game, term, max room life ms, pin ttl ms,
 	// snapshot data, snapshot last input, snapshot seq, last output ('' for
 	// none). Returns 1, -4 (a term exists), -2 (the PIN is another game's),
 	// -3 (another holder's lease).
 	restoreRoom = redis.NewScript(`
-if redis.call('EXISTS', KEYS[2]) == 1 then return -4 end
+local g = redis.call('HGET', KEYS[2], 'game')
+if g then
+  local t = tonumber(redis.call('HGET', KEYS[2], 'term'))
+  if g ~= ARGV[3] or t >= tonumber(ARGV[4]) then return -4 end
+end
 local p = redis.call('GET', KEYS[3])
 if p and p ~= ARGV[3] then return -2 end
 local v = redis.call('GET', KEYS[1])
@@ -317,6 +334,26 @@ func (b *Bus) AppendInputLive(ctx context.Context, room string, data []byte) (st
 	}
 }
 
+// AppendInputFenced appends an input that the owner of term decided itself
+// (a question closed by its deadline: the close is then one entry of the
+// log, at one place among the answers, and a new owner replaying the log
+// closes the question at the same place instead of deciding again). It
+// returns ErrStaleTerm or ErrRoomForgotten, writing nothing, when term is
+// not current.
+func (b *Bus) AppendInputFenced(ctx context.Context, room string, term Term, data []byte) (string, error) {
+	k := b.keys(room)
+	v, err := appendFenced.Run(ctx, b.rdb, []string{k.term, k.in},
+		uint64(term), data, b.opts.MaxInputLen, b.opts.MaxRoomLife.Milliseconds()).Result()
+	if err != nil {
+		return "", wrap("append input fenced", err)
+	}
+	if id, ok := v.(string); ok {
+		return id, nil
+	}
+	n, _ := v.(int64)
+	return "", wrap("append input fenced", termError(n))
+}
+
 // ConfirmTerm is what an owner calls before it acknowledges what it decided
 // in term (a batch of answers): it returns nil only when term is still the
 // room's current term, which also proves Redis did not forget the room (and
@@ -386,8 +423,8 @@ type Restore struct {
 // RestoreRoom writes room back for holder after Redis forgot it: the term,
 // the lease (ttl), the PIN reservation, the snapshot and the last output, in
 // one atomic step. It refuses, writing nothing, when the room has a term
-// again (ErrRoomExists: it was not forgotten, or another instance restored
-// or took it first), when another game holds the PIN (ErrPINTaken) or when
+// again that is not an older one of the same game (ErrRoomExists: it was
+// not forgotten, or another instance restored or took it first), when another game holds the PIN (ErrPINTaken) or when
 // another holder has the lease (ErrLeaseHeld). AppendInputLive refuses
 // inputs while the room is forgotten, so clients retry them after the
 // restore; an input appended meanwhile through the unfenced AppendInput is

@@ -73,6 +73,16 @@ func TestTermsOnlyGrow(t *testing.T) {
 		if err := bus.ConfirmTerm(ctx, pin, 2); err != nil {
 			t.Fatalf("confirm of the current term: %v", err)
 		}
+		if _, err := bus.AppendInputFenced(ctx, pin, 1, []byte("close q1 by a")); !errors.Is(err, redisbus.ErrStaleTerm) {
+			t.Fatalf("fenced append by the ended term: %v, want ErrStaleTerm", err)
+		}
+		closeID, err := bus.AppendInputFenced(ctx, pin, 2, []byte("close q1 by b"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if in, err := bus.ReadInputs(ctx, pin, lobby.InputStart, 10, 0); err != nil || len(in) != 1 || in[0].ID != closeID || string(in[0].Data) != "close q1 by b" {
+			t.Fatalf("log after fenced appends: %+v %v", in, err)
+		}
 		// b's lease lapses with nobody taking it: b renews in its own term.
 		rdb.Del(ctx, "qr:{"+pin+"}:owner")
 		if st, err := bus.RenewTerm(ctx, pin, "b", 2, time.Minute); err != nil || st != redisbus.TermHeld {
@@ -174,6 +184,9 @@ func TestForgottenRoomRestored(t *testing.T) {
 		if _, err := bus.AppendInputLive(ctx, pin, []byte("answer")); !errors.Is(err, redisbus.ErrRoomForgotten) {
 			t.Fatalf("append to a forgotten room: %v", err)
 		}
+		if _, err := bus.AppendInputFenced(ctx, pin, 1, []byte("close")); !errors.Is(err, redisbus.ErrRoomForgotten) {
+			t.Fatalf("fenced append to a forgotten room: %v", err)
+		}
 		if err := bus.ConfirmTerm(ctx, pin, 1); !errors.Is(err, redisbus.ErrRoomForgotten) {
 			t.Fatalf("confirm in a forgotten room: %v", err)
 		}
@@ -218,6 +231,41 @@ func TestForgottenRoomRestored(t *testing.T) {
 			if ttl := rdb.PTTL(ctx, "qr:{"+pin+"}:"+key).Val(); ttl <= 0 {
 				t.Errorf("%s has no TTL after restore (%v)", key, ttl)
 			}
+		}
+	})
+}
+
+// TestRestoreOverAnOlderTerm: Redis came back with an older state of the
+// room (an AOF or a replica from before the last takeover): the owner of
+// the newer term sees it as forgotten and writes its room back.
+func TestRestoreOverAnOlderTerm(t *testing.T) {
+	bothRedises(t, func(t *testing.T, url string) {
+		rdb := newClient(t, url)
+		bus := redisbus.New(rdb, redisbus.Options{})
+		ctx := t.Context()
+		const pin = "310006"
+		if _, err := bus.ClaimRoom(ctx, pin, "g", "a", time.Minute); err != nil {
+			t.Fatal(err)
+		}
+		// b took term 2 on a Redis that then lost it: the stale copy says 1.
+		rdb.Del(ctx, "qr:{"+pin+"}:owner")
+		if st, err := bus.RenewTerm(ctx, pin, "b", 2, time.Minute); err != nil || st != redisbus.TermForgotten {
+			t.Fatalf("renew of a newer term than Redis holds: %v %v, want forgotten", st, err)
+		}
+		r := redisbus.Restore{Game: "g", Term: 2, Snapshot: lobby.Snapshot{Data: []byte("b's room")}}
+		if err := bus.RestoreRoom(ctx, pin, "b", time.Minute, r); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := bus.CurrentTerm(ctx, pin); err != nil || got != 2 {
+			t.Fatalf("term after restore %d %v, want 2", got, err)
+		}
+		if err := bus.PublishFenced(ctx, pin, 1, lobby.Output{Seq: 1}); !errors.Is(err, redisbus.ErrStaleTerm) {
+			t.Fatalf("a's publish after b's restore: %v", err)
+		}
+		r.Game = "other"
+		r.Term = 5
+		if err := bus.RestoreRoom(ctx, pin, "c", time.Minute, r); !errors.Is(err, redisbus.ErrRoomExists) {
+			t.Fatalf("restore of another game over this one: %v", err)
 		}
 	})
 }
