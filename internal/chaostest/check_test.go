@@ -43,8 +43,20 @@ func normalized(raw []byte) string {
 	return string(b)
 }
 
+// freezes are the instances the scenario froze (SIGSTOP) and when: a frozen
+// process cannot answer anything, so the reply bound of a request sent to
+// it while frozen starts at its thaw.
+type freezes map[int][2]time.Time
+
+func (f freezes) start(inst int, sent time.Time) time.Time {
+	if w, ok := f[inst]; ok && !sent.Before(w[0]) && sent.Before(w[1]) {
+		return w[1]
+	}
+	return sent
+}
+
 // checkFrames applies the frame-level assertions to every client.
-func checkFrames(v *verdict, clients []*client) {
+func checkFrames(v *verdict, clients []*client, frozen freezes) {
 	reveals := map[int]map[string][]string{} // q -> normalized reveal -> clients
 	podiums := map[string][]string{}
 	for _, c := range clients {
@@ -105,7 +117,7 @@ func checkFrames(v *verdict, clients []*client) {
 			v.add("%s (%d frames went back on that connection)", firstBack[conn], n)
 		}
 		for _, req := range c.requests {
-			checkRequest(v, c, req)
+			checkRequest(v, c, req, frozen.start(req.inst, req.sent))
 		}
 		c.mu.Unlock()
 	}
@@ -135,7 +147,7 @@ func revealSummary(n string) string {
 }
 
 // checkRequest: one answer request gets one verdict, in time; c.mu held.
-func checkRequest(v *verdict, c *client, req *request) {
+func checkRequest(v *verdict, c *client, req *request, from time.Time) {
 	accepted, refused := false, ""
 	var codes []string
 	for _, rp := range req.replies {
@@ -156,7 +168,7 @@ func checkRequest(v *verdict, c *client, req *request) {
 		v.add("%s: answer request %s got %d replies: %s", c.name, req.id, len(req.replies), strings.Join(codes, ", "))
 	}
 	if len(req.replies) > 0 {
-		if took := req.replies[0].at.Sub(req.sent); took > answerBound {
+		if took := req.replies[0].at.Sub(from); took > answerBound {
 			v.add("%s: answer request %s to question %d waited %v for its reply (%s), bound %v",
 				c.name, req.id, req.q, took.Round(100*time.Millisecond), codes[0], answerBound)
 		}
@@ -168,13 +180,13 @@ func checkRequest(v *verdict, c *client, req *request) {
 		if r.conn != req.conn || !r.at.After(req.sent) {
 			continue
 		}
-		if r.h.Type == "reveal" && r.h.Q != nil && *r.h.Q == req.q && r.at.Sub(req.sent) <= answerBound {
+		if r.h.Type == "reveal" && r.h.Q != nil && *r.h.Q == req.q && r.at.Sub(from) <= answerBound {
 			return
 		}
-		if r.raw == nil && r.at.Sub(req.sent) <= answerBound {
+		if r.raw == nil && r.at.Sub(from) <= answerBound {
 			return // the connection closed within the bound
 		}
-		if r.at.Sub(req.sent) > answerBound {
+		if r.at.Sub(from) > answerBound {
 			v.add("%s: answer request %s to question %d had no reply in %v while the connection stayed open",
 				c.name, req.id, req.q, answerBound)
 			return

@@ -68,6 +68,7 @@ type request struct {
 	choice  int
 	sent    time.Time
 	conn    int
+	inst    int
 	replies []reply
 }
 
@@ -412,14 +413,14 @@ func (c *client) answer(q, choice int) {
 			c.mu.Unlock()
 			return
 		}
-		conn, n := c.conn, c.conns
+		conn, n, inst := c.conn, c.conns, c.inst
 		if conn == nil {
 			c.mu.Unlock()
 			c.wait(time.Second)
 			continue
 		}
 		id := fmt.Sprintf("%s.q%d.%d", c.name, q, attempt)
-		req := &request{id: id, q: q, choice: choice, sent: time.Now(), conn: n}
+		req := &request{id: id, q: q, choice: choice, sent: time.Now(), conn: n, inst: inst}
 		c.requests[id] = req
 		c.mu.Unlock()
 		c.write(conn, map[string]any{"type": "answer", "id": id, "q": q, "choice": choice})
