@@ -55,6 +55,8 @@ type stateObj struct {
 	Answered *bool `json:"answered"`
 }
 
+func jsonHead(raw []byte, h *head) error { return json.Unmarshal(raw, h) }
+
 type reply struct {
 	at       time.Time
 	accepted bool
@@ -184,13 +186,6 @@ func (c *client) run() {
 	}
 }
 
-func (c *client) record(r rec) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.recs = append(c.recs, r)
-	c.notify()
-}
-
 func (c *client) write(conn *websocket.Conn, v any) {
 	data, _ := json.Marshal(v)
 	ctx, cancel := context.WithTimeout(c.g.ctx, 2*time.Second)
@@ -245,7 +240,7 @@ func (c *client) session(inst int) bool {
 			return done
 		}
 		r := rec{at: time.Now(), conn: n, inst: inst, raw: data}
-		_ = json.Unmarshal(data, &r.h)
+		_ = jsonHead(data, &r.h)
 		if again := c.handle(conn, r); again {
 			return false
 		}
