@@ -235,6 +235,29 @@ func (v *view) submit(ctx context.Context, ref uint64, in input) error {
 	return nil
 }
 
+// submitAnswer appends an answer to the room's input log, the room's intake:
+// durable as the Bus (Redis: appended once, and acknowledged only after the
+// room read it back from the log), ordered with every other input, and not
+// counted against the room's input bound (Member.Submit bounds answers by
+// the players). The actor drains everything the log holds in one step.
+func (v *view) submitAnswer(ctx context.Context, ref uint64, in input) error {
+	in.Origin, in.Ref, in.At = v.l.cfg.Instance, ref, time.Now()
+	v.l.mu.Lock()
+	r := v.l.rooms[v.pin]
+	v.l.mu.Unlock()
+	if r != nil && r.over.Load() {
+		return wire.Errorf(wire.CodeGameEnded, "game %s is over", v.pin)
+	}
+	data, err := json.Marshal(in)
+	if err == nil {
+		_, err = v.l.bus.AppendInput(ctx, v.pin, data)
+	}
+	if err != nil {
+		return wire.Errorf(wire.CodeUnavailable, "cannot reach the room: %v", err)
+	}
+	return nil
+}
+
 func (v *view) detach(m *Member) {
 	v.mu.Lock()
 	v.remove(m)
@@ -259,6 +282,10 @@ func (v *view) dispatch() {
 			ctx, cancel := context.WithTimeout(v.l.ctx, 2*time.Second)
 			_ = v.submit(ctx, 0, input{Op: opResync})
 			cancel()
+			// The lost outputs may have held answer acks: free every
+			// answer slot rather than hold a player's answers back for
+			// good (the resync tells each page whether its answer counted).
+			v.freeAnswerSlots()
 		}
 		if out.Seq > last {
 			last = out.Seq
@@ -285,6 +312,15 @@ func (v *view) dispatch() {
 			// here, which must not be asked for twice.
 			v.resubmitWaiting()
 		}
+	}
+}
+
+// freeAnswerSlots frees the answer slot of every connection here.
+func (v *view) freeAnswerSlots() {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	for _, m := range v.players {
+		m.answering.Store(0)
 	}
 }
 
@@ -364,6 +400,7 @@ func (v *view) deliver(it *outItem) {
 		if len(it.D) > 0 {
 			m.conn.Send(Frame{Data: it.D, Question: frameQ})
 			if !it.Recv.IsZero() {
+				m.answered() // an answer's ack: its slot is free
 				v.l.obs.AnswerAcked(time.Since(it.Recv))
 			}
 		}
