@@ -85,3 +85,58 @@ func TestPlainReplyMatchesEncodingJSON(t *testing.T) {
 		}
 	}
 }
+
+func TestAnswerInputMatchesEncodingJSON(t *testing.T) {
+	at := time.Date(2026, 12, 3, 13, 0, 0, 123456789, time.UTC)
+	for _, in := range []input{
+		{Op: wire.TypeAnswer, Origin: "i_a", Ref: 7, Re: json.RawMessage(`"c12"`), At: at, Player: "p_1", Role: wire.RolePlayer,
+			Q: 3, Answer: game.Answer{Choices: []int{2}}, RT: 1234567, Recv: at.Add(-time.Millisecond)},
+		{Op: wire.TypeAnswer, Origin: "i_\"b\"", Ref: 1<<63 + 5, Re: json.RawMessage(`42`), At: at.In(time.FixedZone("x", -5*3600+1800)),
+			Player: "p_é", Q: 0, Answer: game.Answer{Text: "Ünïcode <b>&\"quoted\"\n"}, Recv: at},
+		{Op: wire.TypeAnswer, Origin: "i_a", Ref: 1, At: at, Answer: game.Answer{Choices: []int{0, 3, 1}, Text: "both"}},
+		{Op: wire.TypeAnswer, Origin: "i_a", Ref: 1, At: at, Answer: game.Answer{Choices: []int{}}},
+		{Op: wire.TypeAnswer, Origin: "i_a", Ref: 1, At: at, Q: -1, RT: -5},
+		{Op: wire.TypeAnswer},
+	} {
+		if !isPlainAnswer(in) {
+			t.Fatalf("%+v not taken as a plain answer", in)
+		}
+		want, err := json.Marshal(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := encodeInput(in)
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("answer input:\n got %s (%v)\nwant %s", got, err, want)
+		}
+		var back input
+		if err := json.Unmarshal(got, &back); err != nil {
+			t.Errorf("decoding %s: %v", got, err)
+		}
+	}
+	for _, in := range []input{
+		{Op: wire.TypeJoin, Origin: "i_a", Nickname: "ada"},
+		{Op: wire.TypeAnswer, Counted: true},
+		{Op: wire.TypeAnswer, Re: json.RawMessage(`"a b"`)},
+		{Op: wire.TypeAnswer, At: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)},
+	} {
+		if isPlainAnswer(in) {
+			t.Errorf("%+v taken as a plain answer", in)
+		}
+	}
+}
+
+func TestAckMatchesEncodingJSON(t *testing.T) {
+	ms, zero := int64(812), int64(0)
+	for _, a := range []wire.AnswerAck{
+		{Type: wire.TypeAnswerAck, Re: json.RawMessage(`"c7"`), Seq: 12, Q: 3, Accepted: true, ResponseMs: &ms},
+		{Type: wire.TypeAnswerAck, Re: json.RawMessage(`17`), Seq: 1<<64 - 1, Q: 0, Accepted: true, ResponseMs: &zero},
+		{Type: wire.TypeAnswerAck, Seq: 0, Q: -1, Accepted: true},
+		{Type: wire.TypeAnswerAck, Re: json.RawMessage(`"<x>"`), Accepted: true},
+		{Type: wire.TypeAnswerAck, Re: json.RawMessage(`"c1"`), Q: 2, Code: wire.CodeAlreadyAnswered, Message: "you already answered"},
+	} {
+		if got, want := encodeAck(a), wire.Marshal(a); !bytes.Equal(got, want) {
+			t.Errorf("ack:\n got %s\nwant %s", got, want)
+		}
+	}
+}

@@ -494,7 +494,7 @@ func (r *room) answer(in input, now time.Time) {
 			}
 		}
 	}
-	r.add(outItem{To: toRef, Origin: in.Origin, Ref: in.Ref, D: wire.Marshal(ack), Recv: in.Recv})
+	r.add(outItem{To: toRef, Origin: in.Origin, Ref: in.Ref, D: encodeAck(ack), Recv: in.Recv})
 	r.handle(evs)
 }
 

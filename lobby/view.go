@@ -222,7 +222,7 @@ func (v *view) submit(ctx context.Context, ref uint64, in input) error {
 		}
 		in.Counted = true
 	}
-	data, err := json.Marshal(in)
+	data, err := encodeInput(in)
 	if err == nil {
 		_, err = v.l.bus.AppendInput(ctx, v.pin, data)
 	}
@@ -248,7 +248,7 @@ func (v *view) submitAnswer(ctx context.Context, ref uint64, in input) error {
 	if r != nil && r.over.Load() {
 		return wire.Errorf(wire.CodeGameEnded, "game %s is over", v.pin)
 	}
-	data, err := json.Marshal(in)
+	data, err := encodeInput(in)
 	if err == nil {
 		_, err = v.l.bus.AppendInput(ctx, v.pin, data)
 	}

@@ -392,5 +392,8 @@ func (r *runner) profile(ctx context.Context, addr, label string) {
 	}
 	name := strings.ReplaceAll(label, " ", "-")
 	get("/debug/pprof/heap", name+".heap.pprof")
+	// The text heap profile ends with runtime.MemStats (stacks, heap in use,
+	// idle, released): what RSS per player is made of.
+	get("/debug/pprof/heap?debug=1", name+".memstats.txt")
 	get("/debug/pprof/profile?seconds=8", name+".cpu.pprof")
 }
