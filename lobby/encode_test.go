@@ -140,3 +140,52 @@ func TestAckMatchesEncodingJSON(t *testing.T) {
 		}
 	}
 }
+
+// FuzzDecodeInput: the hand-read answers decode exactly as encoding/json
+// decodes them, and anything else is left to encoding/json.
+func FuzzDecodeInput(f *testing.F) {
+	at := time.Date(2026, 12, 3, 13, 0, 0, 123456789, time.UTC)
+	for _, in := range []input{
+		{Op: wire.TypeAnswer, Origin: "i_a", Ref: 7, Re: json.RawMessage(`"c12"`), At: at, Player: "p_1", Role: wire.RolePlayer,
+			Q: 3, Answer: game.Answer{Choices: []int{2}}, RT: 1234567, Recv: at.Add(-time.Millisecond)},
+		{Op: wire.TypeAnswer, Origin: "i_b", Ref: 1, Re: json.RawMessage(`-42`), At: at, Answer: game.Answer{Choices: []int{0, 3}, Text: "both"}},
+		{Op: wire.TypeAnswer, Origin: "i_b", Ref: 1, At: at, Answer: game.Answer{Text: "Ünï"}},
+		{Op: wire.TypeAnswer, Origin: "i_b", Ref: 1, At: at, Answer: game.Answer{Choices: []int{}}, Q: -3, RT: -1},
+		{Op: wire.TypeJoin, Origin: "i_a", Nickname: "ada", Token: "r_x", At: at},
+	} {
+		data, err := encodeInput(in)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte(`{"op":"answer","o":"i","r":1,"at":"2026-12-03T13:00:00Z","q":01}`))
+	f.Add([]byte(`{"op":"answer","o":"i","r":1,"at":"2026-12-03T13:00:00Z","a":{"choices":[1,]}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var want input
+		wantErr := json.Unmarshal(data, &want)
+		got, err := decodeInput(data)
+		if (err != nil) != (wantErr != nil) {
+			t.Fatalf("%s: error %v, encoding/json %v", data, err, wantErr)
+		}
+		if err == nil && !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s:\n got %#v\nwant %#v", data, got, want)
+		}
+	})
+}
+
+// Every answer the lobby encodes is read back by hand, not by encoding/json.
+func TestAnswerInputsAreReadByHand(t *testing.T) {
+	at := time.Date(2026, 12, 3, 13, 0, 0, 5, time.FixedZone("x", 3600))
+	in := input{Op: wire.TypeAnswer, Origin: "i_a", Ref: 9, Re: json.RawMessage(`"c3"`), At: at, Player: "p_2", Role: wire.RolePlayer,
+		Q: 1, Answer: game.Answer{Choices: []int{0, 2}}, RT: 5 * time.Millisecond, Recv: at}
+	data, _ := encodeInput(in)
+	got, ok := scanAnswerInput(data)
+	if !ok {
+		t.Fatalf("%s not read by hand", data)
+	}
+	var want input
+	if err := json.Unmarshal(data, &want); err != nil || !reflect.DeepEqual(got, want) {
+		t.Fatalf("got %#v\nwant %#v (%v)", got, want, err)
+	}
+}

@@ -336,7 +336,7 @@ func (r *room) pump(ctx context.Context, after string) {
 		for _, raw := range ins {
 			after = raw.ID
 			var in input
-			if err := json.Unmarshal(raw.Data, &in); err != nil {
+			if in, err = decodeInput(raw.Data); err != nil {
 				r.log.Error().Err(err).Str("input", raw.ID).Msg("undecodable input skipped")
 				continue
 			}
