@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -21,14 +22,19 @@ Commands:
         read Q&A notes (numbered questions with "Answer:", Q:/A: pairs, or
         ## headings) into a bank; prints the bank (or writes it to -o) and an
         import report: kept, skipped with reasons, warnings
-  check FILE
-        validate a bank (JSON, format v1) and report every problem
-  preview [FILE] [-n N] [--seed S] [--kinds single,truefalse,typed] [--category NAME]
+  check FILE [--strict]
+        validate a bank (JSON, format v1) and report every problem, then the
+        content warnings (definitions, facts, myths, hand-written questions);
+        --strict makes a warning fail the check
+  preview [FILE] [-n N] [--seed S] [--kinds single,truefalse,typed,multi] [--category NAME] [--json]
         print N generated questions (default 5) as a player sees them, the
-        correct answer marked; FILE defaults to the embedded default bank
+        correct answer marked, and the rules any question breaks; --json
+        prints them as JSON for scripts and reviewers; FILE defaults to the
+        embedded default bank
   build -o OUT NOTES OVERLAY
         import NOTES, lay the hand-written OVERLAY over them (terms, aliases,
-        categories) and write the bank to OUT (what 'make bank' runs)
+        categories, definitions, facts, myths, questions) and write the bank
+        to OUT (what 'make bank' runs); refuses content with a warning
 
 Bad input exits with status 2 and writes no file. Format: docs/banks.md.
 `
@@ -198,6 +204,7 @@ func prefixFromName(path string) string {
 
 func bankCheck(args []string, stdout io.Writer) error {
 	fs := newFlags("check")
+	strict := fs.Bool("strict", false, "fail on content warnings")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return flagError("check", err)
@@ -217,6 +224,16 @@ func bankCheck(args []string, stdout io.Writer) error {
 	for _, c := range b.Categories() {
 		fmt.Fprintf(stdout, "  %-28s %d\n", c.Name, c.Count)
 	}
+	warnings := b.Lint()
+	for _, w := range warnings {
+		fmt.Fprintf(stdout, "warning: %s\n", w)
+	}
+	if len(warnings) > 0 {
+		fmt.Fprintf(stdout, "%d content warning(s): questions from these items may break the rules of docs/banks.md\n", len(warnings))
+		if *strict {
+			return inputError(pos[0], &bank.Error{Code: bank.CodeInvalidBank, Message: fmt.Sprintf("%d content warning(s)", len(warnings)), Problems: warnings})
+		}
+	}
 	return nil
 }
 
@@ -224,8 +241,9 @@ func bankPreview(args []string, stdout io.Writer) error {
 	fs := newFlags("preview")
 	n := fs.Int("n", 5, "number of questions")
 	seed := fs.Int64("seed", 1, "generator seed")
-	kinds := fs.String("kinds", "", "comma-separated kinds: single, truefalse, typed (default all)")
+	kinds := fs.String("kinds", "", "comma-separated kinds: single, truefalse, typed, multi (default all)")
 	category := fs.String("category", "", "only this category")
+	asJSON := fs.Bool("json", false, "print the questions as JSON")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return flagError("preview", err)
@@ -252,9 +270,12 @@ func bankPreview(args []string, stdout io.Writer) error {
 	if *category != "" {
 		opts.Categories = []string{*category}
 	}
-	qs, err := bank.Generate(b, opts)
+	qs, warnings, err := bank.GenerateChecked(b, opts)
 	if err != nil {
 		return usagef("bank preview: %v", err)
+	}
+	if *asJSON {
+		return writePreviewJSON(stdout, qs, warnings)
 	}
 	for i, q := range qs {
 		fmt.Fprintf(stdout, "%d. [%s, %s] %s\n", i+1, q.Kind, q.Category, q.Prompt)
@@ -272,7 +293,54 @@ func bankPreview(args []string, stdout io.Writer) error {
 		}
 		fmt.Fprintf(stdout, "   term: %s (%s)\n\n", q.Term, q.ItemID)
 	}
+	for _, w := range warnings {
+		fmt.Fprintf(stdout, "warning: %s\n", w)
+	}
 	return nil
+}
+
+// PreviewQuestion is one question of 'bank preview --json'. The field names
+// are stable: scripts and reviewers depend on them.
+type PreviewQuestion struct {
+	Number      int      `json:"number"`
+	ID          string   `json:"id"`
+	ItemID      string   `json:"item_id"`
+	Kind        string   `json:"kind"`
+	Category    string   `json:"category"`
+	Term        string   `json:"term"`
+	Stem        string   `json:"stem"`
+	Options     []string `json:"options"`
+	Correct     []int    `json:"correct"`
+	Accepted    []string `json:"accepted_answers"`
+	Explanation string   `json:"explanation"`
+	Warnings    []string `json:"warnings"`
+}
+
+func writePreviewJSON(w io.Writer, qs []game.Question, warnings []bank.Problem) error {
+	out := make([]PreviewQuestion, len(qs))
+	for i, q := range qs {
+		p := PreviewQuestion{Number: i + 1, ID: q.ID, ItemID: q.ItemID, Kind: string(q.Kind), Category: q.Category, Term: q.Term,
+			Stem: q.Prompt, Options: q.Options, Correct: q.Correct, Accepted: q.Accept, Explanation: q.Explanation, Warnings: []string{}}
+		if p.Options == nil {
+			p.Options = []string{}
+		}
+		if p.Correct == nil {
+			p.Correct = []int{}
+		}
+		if p.Accepted == nil {
+			p.Accepted = []string{}
+		}
+		for _, wr := range warnings {
+			if wr.Path == q.ID {
+				p.Warnings = append(p.Warnings, wr.Message)
+			}
+		}
+		out[i] = p
+	}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
 }
 
 func bankBuild(args []string, stdout io.Writer) error {
@@ -296,6 +364,9 @@ func bankBuild(args []string, stdout io.Writer) error {
 	b, rep, err := bank.Build(notes, overlay)
 	if err != nil {
 		return inputError(pos[0]+" + "+pos[1], err)
+	}
+	if warnings := b.Lint(); len(warnings) > 0 {
+		return inputError(pos[1], &bank.Error{Code: bank.CodeInvalidOverlay, Message: fmt.Sprintf("the content has %d warning(s); fix them before building", len(warnings)), Problems: warnings})
 	}
 	js, err := b.Marshal()
 	if err != nil {

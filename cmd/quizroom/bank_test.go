@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -137,5 +138,66 @@ func TestBankPreviewAndHelp(t *testing.T) {
 	stdout, _, code = runBankCmd(t, "--help")
 	if code != 0 || !strings.Contains(stdout, "build -o OUT NOTES OVERLAY") {
 		t.Errorf("help: %d %s", code, stdout)
+	}
+}
+
+// preview --json: every question with the stable field names scripts and
+// reviewers read.
+func TestBankPreviewJSON(t *testing.T) {
+	stdout, stderr, code := runBankCmd(t, "preview", "-n", "12", "--seed", "3", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var qs []map[string]any
+	if err := json.Unmarshal([]byte(stdout), &qs); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, stdout)
+	}
+	if len(qs) != 12 {
+		t.Fatalf("%d questions", len(qs))
+	}
+	fields := []string{"number", "id", "item_id", "kind", "category", "term", "stem", "options", "correct", "accepted_answers", "explanation", "warnings"}
+	kinds := map[string]bool{}
+	for _, q := range qs {
+		for _, f := range fields {
+			if _, ok := q[f]; !ok {
+				t.Errorf("question %v has no %q", q["number"], f)
+			}
+		}
+		if len(q) != len(fields) {
+			t.Errorf("question %v has fields %v", q["number"], q)
+		}
+		kinds[q["kind"].(string)] = true
+		if q["kind"] == "typed" && len(q["accepted_answers"].([]any)) == 0 {
+			t.Errorf("typed question %v accepts nothing", q["number"])
+		}
+		if len(q["warnings"].([]any)) != 0 {
+			t.Errorf("default bank question %v has warnings %v", q["number"], q["warnings"])
+		}
+	}
+	if len(kinds) != 4 {
+		t.Errorf("kinds %v, want all four", kinds)
+	}
+}
+
+// check reports content warnings; --strict fails on them. The default bank
+// has none.
+func TestBankCheckWarnings(t *testing.T) {
+	stdout, _, code := runBankCmd(t, "check", "--strict", "../../game/bank/default/bank.json")
+	if code != 0 || strings.Contains(stdout, "warning") {
+		t.Fatalf("default bank: exit %d\n%s", code, stdout)
+	}
+	dir := t.TempDir()
+	plain := filepath.Join(dir, "plain.json")
+	js := `{"version":1,"title":"t","items":[{"id":"a","question":"What is a cam?","answer":"A cam turns rotation into linear motion.","term":"Cam","aliases":[],"category":"C"}]}`
+	if err := os.WriteFile(plain, []byte(js), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stdout, _, code = runBankCmd(t, "check", plain)
+	if code != 0 || !strings.Contains(stdout, "warning: items[0] (a).definition: missing") {
+		t.Errorf("exit %d\n%s", code, stdout)
+	}
+	_, stderr, code := runBankCmd(t, "check", "--strict", plain)
+	if code != 2 || !strings.Contains(stderr, "content warning") {
+		t.Errorf("strict: exit %d\n%s", code, stderr)
 	}
 }

@@ -24,6 +24,13 @@ const (
 	MaxTermLen     = 60   // runes
 	MaxQuestionLen = 500  // runes
 	MaxAnswerLen   = 5000 // runes
+	// MaxDefinitionLen is the longest hand-written definition (Lint).
+	MaxDefinitionLen = 70
+	// MaxStatementLen bounds facts, myths and their explanations.
+	MaxStatementLen = 200
+	MaxFacts        = 6
+	MaxMyths        = 6
+	MaxAuthored     = 6
 )
 
 // Bank is a question bank: format v1, documented in docs/banks.md.
@@ -55,8 +62,49 @@ type Item struct {
 	// distractors for each other. Empty means the item is its own concept.
 	Concept string `json:"concept,omitempty"`
 	// Definition optionally overrides the defining sentence the generator
-	// takes from Answer (its first sentence).
+	// takes from Answer (its first sentence). Hand-written content keeps it
+	// short (MaxDefinitionLen), with no leading article and none of the
+	// term's or aliases' words, so it can stand as a prompt or an option.
 	Definition string `json:"definition,omitempty"`
+	// Facts are short true statements about the term, each naming it
+	// ("A mutex lets only one thread hold it at a time."): the true
+	// statements of true/false questions and the right options of
+	// multi-select ones.
+	Facts []string `json:"facts,omitempty"`
+	// Myths are false statements a half-knowing player believes, usually a
+	// confusable term's property given to this one, each with Why it is
+	// false (shown at the reveal).
+	Myths []Myth `json:"myths,omitempty"`
+	// Confusables are the ids of items a half-knowing player mixes this one
+	// up with: they are tried first as distractors.
+	Confusables []string `json:"confusables,omitempty"`
+	// Related are the ids of items never used against this one, either way:
+	// a kind of it or a part of it ("REST API" for "API"), whose
+	// description would also fit.
+	Related []string `json:"related,omitempty"`
+	// NotTypeable marks a term nobody would type from its description
+	// ("Cache layers"): it is never asked as a typed question.
+	NotTypeable bool `json:"not_typeable,omitempty"`
+	// Questions are hand-written questions about the item, for what the
+	// notes ask as a comparison, a how-to or an application.
+	Questions []Authored `json:"questions,omitempty"`
+}
+
+// Myth is a false statement about an item and why it is false.
+type Myth struct {
+	Text string `json:"text"`
+	Why  string `json:"why"`
+}
+
+// Authored is a hand-written question: a single-choice question when one
+// option is correct, a multi-select one when several are.
+type Authored struct {
+	Stem    string   `json:"stem"`
+	Options []string `json:"options"`
+	// Correct holds the indexes of the correct options.
+	Correct []int `json:"correct"`
+	// Explanation, when set, is shown instead of the item's answer.
+	Explanation string `json:"explanation,omitempty"`
 }
 
 // Category is a category of a bank and how many items it holds.
@@ -122,8 +170,9 @@ func DefaultJSON() []byte { return slices.Clone(defaultJSON) }
 
 var (
 	idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
-	itemKeys  = []string{"id", "question", "answer", "term", "aliases", "category", "concept", "definition"}
-	bankKeys  = []string{"version", "title", "description", "items"}
+	itemKeys  = []string{"id", "question", "answer", "term", "aliases", "category", "concept", "definition",
+		"facts", "myths", "confusables", "related", "not_typeable", "questions"}
+	bankKeys = []string{"version", "title", "description", "items"}
 )
 
 // Parse decodes and validates a bank in format v1. On failure the *Error
@@ -218,6 +267,25 @@ func (b *Bank) Validate() []Problem {
 		checkText(add, p+".category", it.Category, MaxTermLen, true)
 		checkText(add, p+".concept", it.Concept, MaxTermLen, false)
 		checkText(add, p+".definition", it.Definition, MaxAnswerLen, false)
+		for j, f := range it.Facts {
+			checkText(add, fmt.Sprintf("%s.facts[%d]", p, j), f, MaxStatementLen, true)
+		}
+		for j, m := range it.Myths {
+			checkText(add, fmt.Sprintf("%s.myths[%d].text", p, j), m.Text, MaxStatementLen, true)
+			checkText(add, fmt.Sprintf("%s.myths[%d].why", p, j), m.Why, MaxStatementLen, true)
+		}
+		if len(it.Facts) > MaxFacts {
+			add(p+".facts", "%d facts, at most %d allowed", len(it.Facts), MaxFacts)
+		}
+		if len(it.Myths) > MaxMyths {
+			add(p+".myths", "%d myths, at most %d allowed", len(it.Myths), MaxMyths)
+		}
+		if len(it.Questions) > MaxAuthored {
+			add(p+".questions", "%d questions, at most %d allowed", len(it.Questions), MaxAuthored)
+		}
+		for j, q := range it.Questions {
+			validateAuthored(add, fmt.Sprintf("%s.questions[%d]", p, j), q)
+		}
 		seen := map[string]bool{normalize(it.Term): true}
 		for j, a := range it.Aliases {
 			ap := fmt.Sprintf("%s.aliases[%d]", p, j)
@@ -229,7 +297,52 @@ func (b *Bank) Validate() []Problem {
 			}
 		}
 	}
+	for i, it := range b.Items {
+		for j, c := range it.Confusables {
+			if _, ok := ids[c]; !ok || c == it.ID {
+				add(fmt.Sprintf("items[%d] (%s).confusables[%d]", i, it.ID, j), "%q is not the id of another item", c)
+			}
+		}
+		for j, c := range it.Related {
+			if _, ok := ids[c]; !ok || c == it.ID {
+				add(fmt.Sprintf("items[%d] (%s).related[%d]", i, it.ID, j), "%q is not the id of another item", c)
+			}
+		}
+	}
 	return ps
+}
+
+// validateAuthored checks the shape of a hand-written question: what the
+// game engine needs to play it. Wording rules are Lint's.
+func validateAuthored(add func(path, format string, args ...any), p string, q Authored) {
+	checkText(add, p+".stem", q.Stem, MaxQuestionLen, true)
+	checkText(add, p+".explanation", q.Explanation, MaxAnswerLen, false)
+	if len(q.Options) < 2 || len(q.Options) > 6 {
+		add(p+".options", "%d options, 2 to 6 allowed", len(q.Options))
+	}
+	seen := map[string]bool{}
+	for k, o := range q.Options {
+		op := fmt.Sprintf("%s.options[%d]", p, k)
+		checkText(add, op, o, MaxOptionLen, true)
+		if n := normalize(o); seen[n] {
+			add(op, "%q repeats another option", o)
+		} else {
+			seen[n] = true
+		}
+	}
+	if len(q.Correct) == 0 {
+		add(p+".correct", "no correct option")
+	}
+	used := map[int]bool{}
+	for k, c := range q.Correct {
+		if c < 0 || c >= len(q.Options) || used[c] {
+			add(fmt.Sprintf("%s.correct[%d]", p, k), "%d is not the index of another option", c)
+		}
+		used[c] = true
+	}
+	if len(q.Options) > 0 && len(q.Correct) >= len(q.Options) {
+		add(p+".correct", "every option is correct")
+	}
 }
 
 func checkText(add func(path, format string, args ...any), path, s string, max int, required bool) {

@@ -13,7 +13,7 @@
 //	qs, err := bank.Generate(b, bank.GenerateOptions{
 //		Count:      10,
 //		Categories: []string{"Databases"},          // empty = all
-//		Kinds:      []game.Kind{game.KindSingle},   // empty = single, truefalse, typed
+//		Kinds:      []game.Kind{game.KindSingle},   // empty = single, truefalse, typed, multi
 //		Seed:       42,                             // same seed, same questions
 //	})
 //
@@ -22,10 +22,21 @@
 // when the chosen categories hold fewer than Count usable items, and
 // CodeInvalidOptions for an unknown kind or category or a Count below 1.
 //
-// Generated questions never repeat an item within one call, never name the
-// term (or an alias) in the prompt or an option, keep every option within
-// MaxOptionLen characters, and place the correct option uniformly at random.
-// The Explanation of each question is the item's cleaned answer.
+//	qs, warnings, err := bank.GenerateChecked(b, opts) // also the rules broken (user banks)
+//	kinds := b.Kinds()                  // what the host page offers for b
+//	problems := b.Lint()                // content warnings (nil for the default bank)
+//
+// Generated questions follow the rules of docs/banks.md: items never repeat
+// within one call, an item's description appears in one question at most,
+// one blank at most and only where the term was, no term word in a stem
+// that asks for the term, no option set that gives the key away, options
+// within MaxOptionLen characters (never cut), stems within MaxStemWords, the
+// correct option uniformly placed. For a bank that passes Lint (the default
+// bank, whose hand-written definitions, facts, myths, confusables and
+// questions live in default/overlay.json) the rules are enforced; for other
+// banks a question breaking one is made only when the item can make no other,
+// and GenerateChecked reports it. The Explanation of each question is the
+// item's answer, with why a false statement is false.
 //
 // The package is pure: no goroutines, no I/O, no clock. A *Bank is
 // immutable once parsed and safe for concurrent use: many games share one.

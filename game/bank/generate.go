@@ -12,11 +12,12 @@ import (
 )
 
 // MaxOptionLen is the longest option a generated question may have, in
-// characters (runes): what fits a phone-sized answer button.
-const MaxOptionLen = 120
+// characters (runes): what fits a phone-sized answer button without a cut.
+const MaxOptionLen = 80
 
-// maxPromptLen bounds the defining sentence shown as a prompt.
-const maxPromptLen = 280
+// MaxStemWords is the longest stem a generated question may have, in words:
+// what a player reads, with the options, within a 20-second question.
+const MaxStemWords = 30
 
 // GenerateOptions chooses what Generate makes.
 type GenerateOptions struct {
@@ -25,34 +26,49 @@ type GenerateOptions struct {
 	// Categories restricts the items used; empty means every category.
 	Categories []string
 	// Kinds are the kinds to mix: game.KindSingle, game.KindTrueFalse,
-	// game.KindTyped. Empty means all three.
+	// game.KindTyped, game.KindMulti. Empty means all four.
 	Kinds []game.Kind
 	// Seed makes the result reproducible: same bank, options and seed give
 	// the same questions.
 	Seed int64
 }
 
-// Variants of a generated question, the last part of its ID.
+// Variants of a generated question, the middle part of its ID.
 const (
-	variantWhichTerm = "which-term" // single: masked definition, 4 terms
-	variantWhatIs    = "what-is"    // single: the question, 4 masked definitions
-	variantTrueFalse = "true-false" // term paired with its own or another definition
-	variantTyped     = "typed"      // masked definition, type the term
+	VariantWhichTerm = "which-term" // single: a description, 4 terms
+	VariantWhatIs    = "what-is"    // single: a term, 4 descriptions
+	VariantAuthored  = "authored"   // single or multi: hand-written
+	VariantFact      = "fact"       // true/false: a true fact
+	VariantMyth      = "myth"       // true/false: a near-miss false statement
+	VariantMeans     = "means"      // true/false: term paired with its own or a confusable's description
+	VariantTyped     = "typed"      // typed: a description, type the term
+	VariantFacts     = "facts"      // multi: facts and myths, select the true ones
 )
 
 // SupportedKinds are the kinds Generate can make.
-var SupportedKinds = []game.Kind{game.KindSingle, game.KindTrueFalse, game.KindTyped}
+var SupportedKinds = []game.Kind{game.KindSingle, game.KindTrueFalse, game.KindTyped, game.KindMulti}
 
 // Generate turns bank items into playable questions: Count items drawn at
 // random from the chosen categories, each made into a question of one of
-// the chosen kinds. Errors are *Error with CodeInvalidOptions or
+// the chosen kinds. Questions that break a rule of docs/banks.md are never
+// made from a bank that passes Lint (the default bank); for other banks
+// they are made when nothing better is possible, and GenerateChecked
+// reports them. Errors are *Error with CodeInvalidOptions or
 // CodeNotEnoughItems.
 func Generate(b *Bank, opts GenerateOptions) ([]game.Question, error) {
+	qs, _, err := GenerateChecked(b, opts)
+	return qs, err
+}
+
+// GenerateChecked is Generate, also returning a warning for every rule a
+// question breaks (Path is the question's ID). The warnings are empty for
+// a bank that passes Lint.
+func GenerateChecked(b *Bank, opts GenerateOptions) ([]game.Question, []Problem, error) {
 	if b == nil {
-		return nil, errorf(CodeInvalidOptions, "no bank")
+		return nil, nil, errorf(CodeInvalidOptions, "no bank")
 	}
 	if opts.Count < 1 {
-		return nil, errorf(CodeInvalidOptions, "count must be at least 1, got %d", opts.Count)
+		return nil, nil, errorf(CodeInvalidOptions, "count must be at least 1, got %d", opts.Count)
 	}
 	kinds := opts.Kinds
 	if len(kinds) == 0 {
@@ -60,7 +76,7 @@ func Generate(b *Bank, opts GenerateOptions) ([]game.Question, error) {
 	}
 	for _, k := range kinds {
 		if !slices.Contains(SupportedKinds, k) {
-			return nil, errorf(CodeInvalidOptions, "kind %q cannot be generated from a bank (use single, truefalse or typed)", k)
+			return nil, nil, errorf(CodeInvalidOptions, "kind %q cannot be generated from a bank (use single, truefalse, typed or multi)", k)
 		}
 	}
 	known := map[string]bool{}
@@ -69,7 +85,7 @@ func Generate(b *Bank, opts GenerateOptions) ([]game.Question, error) {
 	}
 	for _, c := range opts.Categories {
 		if !known[c] {
-			return nil, errorf(CodeInvalidOptions, "unknown category %q", c)
+			return nil, nil, errorf(CodeInvalidOptions, "unknown category %q", c)
 		}
 	}
 	g := newGenerator(b, opts.Seed)
@@ -80,71 +96,97 @@ func Generate(b *Bank, opts GenerateOptions) ([]game.Question, error) {
 		}
 	}
 	if len(pool) < opts.Count {
-		return nil, errorf(CodeNotEnoughItems, "the chosen categories hold %d item(s), %d question(s) asked", len(pool), opts.Count)
+		return nil, nil, errorf(CodeNotEnoughItems, "the chosen categories hold %d item(s), %d question(s) asked", len(pool), opts.Count)
 	}
 	g.rng.Shuffle(len(pool), func(i, j int) { pool[i], pool[j] = pool[j], pool[i] })
 	out := make([]game.Question, 0, opts.Count)
+	var warnings []Problem
+	// Kinds are dealt round-robin from a shuffled deck so a game mixes them
+	// evenly rather than by chance.
+	deck := slices.Clone(kinds)
+	next := len(deck)
 	for _, idx := range pool {
 		if len(out) == opts.Count {
 			break
 		}
-		kind := kinds[g.rng.IntN(len(kinds))]
-		q, ok := g.question(idx, kind)
-		if !ok {
-			// This item cannot make that kind (too few distractors): any
-			// other chosen kind will do.
-			for _, k := range kinds {
-				if q, ok = g.question(idx, k); ok {
-					break
-				}
+		if next == len(deck) {
+			g.rng.Shuffle(len(deck), func(i, j int) { deck[i], deck[j] = deck[j], deck[i] })
+			next = 0
+		}
+		order := []game.Kind{deck[next]}
+		for _, k := range kinds {
+			if k != deck[next] {
+				order = append(order, k)
 			}
 		}
-		if ok {
-			q.ID = fmt.Sprintf("%s.%s.%d", b.Items[idx].ID, q.ID, opts.Seed)
-			out = append(out, q)
+		c, ok := g.item(idx, order)
+		if !ok {
+			continue
 		}
+		next++
+		c.q.ID = fmt.Sprintf("%s.%s.%d", b.Items[idx].ID, c.variant, opts.Seed)
+		for _, p := range c.problems {
+			warnings = append(warnings, Problem{Path: c.q.ID, Message: p})
+		}
+		g.commit(c)
+		out = append(out, c.q)
 	}
 	if len(out) < opts.Count {
-		return nil, errorf(CodeNotEnoughItems, "the chosen categories and kinds can make only %d question(s), %d asked", len(out), opts.Count)
+		return nil, nil, errorf(CodeNotEnoughItems, "the chosen categories and kinds can make only %d question(s), %d asked", len(out), opts.Count)
 	}
-	return out, nil
+	return out, warnings, nil
 }
 
 type generator struct {
 	b     *Bank
 	rng   *rand.Rand
 	facts []fact
+	// strict: the bank passes Lint, so a question breaking a rule is never
+	// made.
+	strict bool
+	// usedText marks the items whose description already appeared in a
+	// question of this game: it may not appear in another.
+	usedText map[int]bool
 }
 
 // fact is what the generator knows of one item. Facts are derived once per
 // bank (Bank.facts) and only read afterwards, so games share them.
 type fact struct {
-	names     []string // term then aliases
-	keys      []string // names normalized
-	concept   string
-	mask      masker
-	def       string // defining sentence, unmasked
-	maskedDef string // def with the item's own names masked
-	plural    bool   // maskedDef speaks of its blank in the plural
+	names   []string        // term then aliases
+	keys    []string        // names normalized
+	words   map[string]bool // stemmed content words of the names
+	concept string
+	mask    masker
+	// phrase is a description with no blank and none of the names' words,
+	// fit for an option or a prompt; empty when the item has none.
+	phrase string
+	// sentence is the defining sentence with the item's names masked: the
+	// prompt when there is no phrase.
+	sentence string
 }
 
 // factCache holds a bank's facts, built on first use.
 type factCache struct {
-	once  sync.Once
-	facts []fact
+	once   sync.Once
+	facts  []fact
+	linted bool
 }
 
 // facts returns the bank's facts, compiling each item's masking regexp the
-// first time only (about 90 regexps, 6 ms, for the default bank): safe for
-// concurrent use, like every read of a Bank.
-func (b *Bank) facts() []fact {
+// first time only (about 90 regexps, a few ms, for the default bank): safe
+// for concurrent use, like every read of a Bank.
+func (b *Bank) facts() ([]fact, bool) {
 	b.derived.once.Do(func() {
 		facts := make([]fact, 0, len(b.Items))
 		for _, it := range b.Items {
 			names := append([]string{it.Term}, it.Aliases...)
 			keys := make([]string, len(names))
+			words := map[string]bool{}
 			for i, n := range names {
 				keys[i] = normalize(n)
+				for w := range contentWords(n) {
+					words[w] = true
+				}
 			}
 			concept := it.Concept
 			if concept == "" {
@@ -152,16 +194,19 @@ func (b *Bank) facts() []fact {
 			}
 			m := newMasker(names...)
 			def := definition(it, m)
-			masked := m.mask(def)
-			facts = append(facts, fact{names: names, keys: keys, concept: concept, mask: m, def: def, maskedDef: masked, plural: plural(masked)})
+			f := fact{names: names, keys: keys, words: words, concept: concept, mask: m, sentence: oneBlank(m.mask(def), it.Answer, m)}
+			f.phrase = descriptionPhrase(def, m, words, it.Definition != "")
+			facts = append(facts, f)
 		}
 		b.derived.facts = facts
+		b.derived.linted = len(b.Validate()) == 0 && len(b.Lint()) == 0
 	})
-	return b.derived.facts
+	return b.derived.facts, b.derived.linted
 }
 
 func newGenerator(b *Bank, seed int64) *generator {
-	return &generator{b: b, rng: rand.New(rand.NewPCG(uint64(seed), 0x9e3779b97f4a7c15)), facts: b.facts()}
+	facts, strict := b.facts()
+	return &generator{b: b, rng: rand.New(rand.NewPCG(uint64(seed), 0x9e3779b97f4a7c15)), facts: facts, strict: strict, usedText: map[int]bool{}}
 }
 
 // definition picks the defining sentence of an item: its Definition, else
@@ -182,6 +227,21 @@ func definition(it Item, m masker) string {
 	return def
 }
 
+// oneBlank returns masked, or when it has more than one blank (the term
+// said twice) the first sentence of the answer that has exactly one and
+// says enough.
+func oneBlank(masked, answer string, m masker) string {
+	if strings.Count(masked, Mask) <= 1 {
+		return masked
+	}
+	for _, s := range sentences(answer) {
+		if ms := m.mask(s); strings.Count(ms, Mask) == 1 && informative(ms) >= 6 {
+			return ms
+		}
+	}
+	return masked
+}
+
 // informative counts the words of text other than masks.
 func informative(text string) int {
 	n := 0
@@ -193,67 +253,373 @@ func informative(text string) int {
 	return n
 }
 
-// maskedDef is the defining sentence of fact f with its own names masked,
-// and those of every other fact given.
-func (g *generator) maskedDef(f int, others ...int) string {
-	text := g.facts[f].maskedDef
-	for _, o := range others {
-		text = g.facts[o].mask.mask(text)
-	}
-	return text
+// candidate is a question being made, with what it uses of the bank.
+type candidate struct {
+	q        game.Question
+	variant  string
+	texts    []int // items whose description the question shows
+	problems []string
 }
 
-func (g *generator) question(idx int, kind game.Kind) (game.Question, bool) {
-	it := g.b.Items[idx]
-	q := game.Question{ItemID: it.ID, Kind: kind, Explanation: it.Answer, Term: it.Term, Category: it.Category}
-	switch kind {
-	case game.KindSingle:
-		variants := []string{variantWhichTerm, variantWhatIs}
-		if g.rng.IntN(2) == 1 {
-			variants[0], variants[1] = variants[1], variants[0]
-		}
-		for _, v := range variants {
-			if g.single(idx, v, &q) {
-				q.ID = v
-				return q, true
+// item makes the question for item idx, trying the kinds in order and
+// each kind's variants in random order: the first one that breaks no rule,
+// else (for a bank that does not pass Lint) the first one made.
+func (g *generator) item(idx int, kinds []game.Kind) (candidate, bool) {
+	var fallback *candidate
+	for _, k := range kinds {
+		for _, v := range g.variants(idx, k) {
+			c, ok := g.make(idx, k, v)
+			if !ok {
+				continue
+			}
+			c.problems = g.check(idx, c)
+			if len(c.problems) == 0 {
+				return c, true
+			}
+			if fallback == nil {
+				fallback = &c
 			}
 		}
-		return q, false
-	case game.KindTrueFalse:
-		return q, g.trueFalse(idx, &q)
-	case game.KindTyped:
-		sentence := shorten(g.maskedDef(idx), maxPromptLen)
-		if mentions(sentence, g.facts[idx].names...) {
-			return q, false
-		}
-		q.ID = variantTyped
-		q.Prompt = "Name the term: " + sentence
-		q.Accept = slices.Clone(g.facts[idx].names)
-		return q, true
 	}
-	return q, false
+	if fallback != nil && !g.strict {
+		return *fallback, true
+	}
+	return candidate{}, false
+}
+
+func (g *generator) commit(c candidate) {
+	for _, j := range c.texts {
+		g.usedText[j] = true
+	}
+}
+
+// variants lists the variants to try for item idx as a question of kind k.
+func (g *generator) variants(idx int, k game.Kind) []string {
+	it := g.b.Items[idx]
+	var vs []string
+	switch k {
+	case game.KindSingle:
+		vs = []string{VariantWhichTerm, VariantWhatIs}
+		g.shuffle(vs)
+		// A hand-written question asks what the notes ask: it comes first
+		// half of the time.
+		if authoredCount(it, false) > 0 {
+			if g.rng.IntN(2) == 0 {
+				vs = append([]string{VariantAuthored}, vs...)
+			} else {
+				vs = append(vs, VariantAuthored)
+			}
+		}
+	case game.KindTrueFalse:
+		// True or false with even odds, whatever the item holds. An item
+		// with facts and myths states one of them: a hand-written myth is a
+		// near miss. Otherwise the term is paired with its own description
+		// or a confusable's.
+		truth := g.rng.IntN(2) == 0
+		switch {
+		case len(it.Facts) > 0 && len(it.Myths) > 0 && truth:
+			vs = []string{VariantFact + "+"}
+		case len(it.Facts) > 0 && len(it.Myths) > 0:
+			vs = []string{VariantMyth}
+		case truth:
+			vs = []string{VariantMeans + "+"}
+		default:
+			vs = []string{VariantMeans}
+		}
+	case game.KindTyped:
+		vs = []string{VariantTyped}
+	case game.KindMulti:
+		vs = []string{VariantFacts}
+		if authoredCount(it, true) > 0 {
+			vs = append([]string{VariantAuthored}, vs...)
+		}
+	}
+	return vs
+}
+
+func authoredCount(it Item, multi bool) int {
+	n := 0
+	for _, q := range it.Questions {
+		if (len(q.Correct) > 1) == multi {
+			n++
+		}
+	}
+	return n
+}
+
+func (g *generator) shuffle(s []string) {
+	g.rng.Shuffle(len(s), func(i, j int) { s[i], s[j] = s[j], s[i] })
+}
+
+// make builds one variant, or reports false when the item lacks what it
+// needs.
+func (g *generator) make(idx int, kind game.Kind, variant string) (candidate, bool) {
+	it := g.b.Items[idx]
+	self := g.facts[idx]
+	c := candidate{variant: strings.TrimSuffix(variant, "+"),
+		q: game.Question{ItemID: it.ID, Kind: kind, Explanation: it.Answer, Term: it.Term, Category: it.Category}}
+	switch variant {
+	case VariantWhichTerm:
+		desc, blank := g.description(idx)
+		if desc == "" {
+			return c, false
+		}
+		c.q.Prompt = "Which term is this? " + sentence(desc)
+		if blank {
+			c.q.Prompt = "Which term fills the blank? " + sentence(desc)
+		}
+		var opts []string
+		for _, j := range g.candidates(idx) {
+			if len(opts) == 3 {
+				break
+			}
+			t := g.b.Items[j].Term
+			if mentions(c.q.Prompt, g.facts[j].names...) || alike(t, append(opts, it.Term)) || g.conceptTaken(j, opts, idx, true) {
+				continue
+			}
+			opts = append(opts, t)
+		}
+		if len(opts) < 3 {
+			return c, false
+		}
+		c.q.Options, c.q.Correct = g.place(it.Term, opts)
+		c.texts = []int{idx}
+	case VariantWhatIs:
+		if self.phrase == "" {
+			return c, false
+		}
+		c.q.Prompt = fmt.Sprintf("Which description fits “%s”?", it.Term)
+		var opts []string
+		texts := []int{idx}
+		for _, j := range g.candidates(idx) {
+			if len(opts) == 3 {
+				break
+			}
+			p := g.facts[j].phrase
+			if p == "" || g.usedText[j] || alike(p, append(opts, self.phrase)) || mentions(p, self.names...) || g.conceptTaken(j, nil, idx, false) {
+				continue
+			}
+			if slices.ContainsFunc(texts[1:], func(k int) bool { return g.facts[k].concept == g.facts[j].concept }) {
+				continue
+			}
+			opts = append(opts, p)
+			texts = append(texts, j)
+		}
+		if len(opts) < 3 {
+			return c, false
+		}
+		c.q.Options, c.q.Correct = g.place(self.phrase, opts)
+		c.texts = texts
+	case VariantAuthored:
+		multi := kind == game.KindMulti
+		var picks []Authored
+		for _, q := range it.Questions {
+			if (len(q.Correct) > 1) == multi {
+				picks = append(picks, q)
+			}
+		}
+		if len(picks) == 0 {
+			return c, false
+		}
+		a := picks[g.rng.IntN(len(picks))]
+		c.q.Prompt = a.Stem
+		c.q.Options, c.q.Correct = g.shuffleOptions(a.Options, a.Correct)
+		if a.Explanation != "" {
+			c.q.Explanation = a.Explanation
+		}
+	case VariantFact + "+":
+		if len(it.Facts) == 0 {
+			return c, false
+		}
+		c.q.Prompt = "True or false? " + it.Facts[g.rng.IntN(len(it.Facts))]
+		c.q.Options, c.q.Correct = []string{"True", "False"}, []int{0}
+	case VariantMyth:
+		if len(it.Myths) == 0 {
+			return c, false
+		}
+		m := it.Myths[g.rng.IntN(len(it.Myths))]
+		c.q.Prompt = "True or false? " + m.Text
+		c.q.Options, c.q.Correct = []string{"True", "False"}, []int{1}
+		c.q.Explanation = "False. " + sentence(m.Why) + g.namedDescriptions(idx, m.Why) + "\n\n" + it.Answer
+	case VariantMeans + "+", VariantMeans:
+		other := idx
+		if variant == VariantMeans {
+			other = -1
+			for _, j := range g.candidates(idx) {
+				if !g.usedText[j] && g.facts[j].phrase != "" && !mentions(g.facts[j].phrase, self.names...) {
+					other = j
+					break
+				}
+			}
+			if other < 0 {
+				return c, false
+			}
+		}
+		p := g.facts[other].phrase
+		if p == "" {
+			return c, false
+		}
+		c.q.Prompt = fmt.Sprintf("True or false? “%s” means: %s", it.Term, sentence(p))
+		c.q.Options, c.q.Correct = []string{"True", "False"}, []int{0}
+		c.texts = []int{idx}
+		if other != idx {
+			o := g.b.Items[other]
+			c.q.Correct = []int{1}
+			c.q.Explanation = fmt.Sprintf("False. That describes %s, not %s.\n%s: %s\n%s: %s\n\n%s",
+				o.Term, it.Term, o.Term, sentence(p), it.Term, sentence(self.phrase), it.Answer)
+			if self.phrase == "" {
+				c.q.Explanation = fmt.Sprintf("False. That describes %s, not %s.\n\n%s", o.Term, it.Term, it.Answer)
+			}
+			c.texts = append(c.texts, other)
+		}
+	case VariantTyped:
+		if it.NotTypeable {
+			return c, false
+		}
+		desc, blank := g.description(idx)
+		if desc == "" {
+			return c, false
+		}
+		c.q.Prompt = "Type the term: " + sentence(desc)
+		if blank {
+			c.q.Prompt = "Type the missing term: " + sentence(desc)
+		}
+		c.q.Accept = slices.Clone(self.names)
+		c.texts = []int{idx}
+	case VariantFacts:
+		nf := min(len(it.Facts), 2+g.rng.IntN(2))
+		nm := min(len(it.Myths), 4-nf)
+		if nf < 1 || nm < 1 || nf+nm < 3 {
+			return c, false
+		}
+		facts := slices.Clone(it.Facts)
+		g.shuffle(facts)
+		myths := slices.Clone(it.Myths)
+		g.rng.Shuffle(len(myths), func(i, j int) { myths[i], myths[j] = myths[j], myths[i] })
+		opts := append([]string{}, facts[:nf]...)
+		why := make([]string, 0, nm)
+		for _, m := range myths[:nm] {
+			opts = append(opts, m.Text)
+			why = append(why, "Not true: “"+m.Text+"” "+sentence(m.Why))
+		}
+		correct := make([]int, nf)
+		for i := range correct {
+			correct[i] = i
+		}
+		c.q.Prompt = "Which of these statements are true?"
+		c.q.Options, c.q.Correct = g.shuffleOptions(opts, correct)
+		c.q.Explanation = strings.Join(why, "\n") + "\n\n" + it.Answer
+	default:
+		return c, false
+	}
+	return c, true
+}
+
+// namedDescriptions describes the other items a myth's "why" names ("That
+// is XSS."), so a false statement explains both terms: one line each, at
+// most two.
+func (g *generator) namedDescriptions(idx int, why string) string {
+	var b strings.Builder
+	n := 0
+	for j, f := range g.facts {
+		if j == idx || f.phrase == "" || n == 2 || sharesKey(f.keys, g.facts[idx].keys) {
+			continue
+		}
+		// Only what the item is confused with: other names ("the whole
+		// database") are said in passing.
+		it, other := g.b.Items[idx], g.b.Items[j]
+		near := slices.Contains(it.Confusables, other.ID) || slices.Contains(it.Related, other.ID) || slices.Contains(other.Confusables, it.ID)
+		if near && mentions(why, f.names...) {
+			fmt.Fprintf(&b, "\n%s: %s", g.b.Items[j].Term, sentence(f.phrase))
+			n++
+		}
+	}
+	return b.String()
+}
+
+// description is what describes item idx in a prompt: its phrase, else its
+// masked defining sentence (blank true).
+func (g *generator) description(idx int) (string, bool) {
+	f := g.facts[idx]
+	if f.phrase != "" {
+		return f.phrase, false
+	}
+	if strings.Count(f.sentence, Mask) == 0 || informative(f.sentence) < 4 {
+		return "", false
+	}
+	return f.sentence, true
+}
+
+// conceptTaken reports whether item j may not stand beside the options
+// already chosen: same concept as the asked item idx or (for term options)
+// as one already there.
+func (g *generator) conceptTaken(j int, terms []string, idx int, byTerm bool) bool {
+	if g.facts[j].concept == g.facts[idx].concept {
+		return true
+	}
+	if !byTerm {
+		return false
+	}
+	for _, t := range terms {
+		for k, it := range g.b.Items {
+			if it.Term == t && g.facts[k].concept == g.facts[j].concept {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// place puts the correct option among the others at a uniform position.
+func (g *generator) place(correct string, others []string) ([]string, []int) {
+	opts := append([]string{correct}, others...)
+	pos := g.rng.IntN(len(opts))
+	opts[0], opts[pos] = opts[pos], opts[0]
+	return opts, []int{pos}
+}
+
+// shuffleOptions shuffles options, following the correct ones.
+func (g *generator) shuffleOptions(options []string, correct []int) ([]string, []int) {
+	perm := g.rng.Perm(len(options))
+	out := make([]string, len(options))
+	where := make([]int, len(options))
+	for to, from := range perm {
+		out[to] = options[from]
+		where[from] = to
+	}
+	c := make([]int, len(correct))
+	for i, k := range correct {
+		c[i] = where[k]
+	}
+	slices.Sort(c)
+	return out, c
 }
 
 // candidates lists the items that may stand against item idx: never the
-// same concept or the same term (or alias), the same category first, each
-// group in random order.
+// same concept or the same term (or alias); its confusables first, then
+// the same category, then the rest, each group in random order.
 func (g *generator) candidates(idx int) []int {
 	self := g.facts[idx]
-	cat := g.b.Items[idx].Category
-	var same, other []int
+	it := g.b.Items[idx]
+	var conf, same, other []int
 	for j, f := range g.facts {
-		if j == idx || f.concept == self.concept || sharesKey(f.keys, self.keys) {
+		if j == idx || f.concept == self.concept || sharesKey(f.keys, self.keys) ||
+			slices.Contains(it.Related, g.b.Items[j].ID) || slices.Contains(g.b.Items[j].Related, it.ID) {
 			continue
 		}
-		if g.b.Items[j].Category == cat {
+		switch {
+		case slices.Contains(it.Confusables, g.b.Items[j].ID):
+			conf = append(conf, j)
+		case g.b.Items[j].Category == it.Category:
 			same = append(same, j)
-		} else {
+		default:
 			other = append(other, j)
 		}
 	}
-	g.rng.Shuffle(len(same), func(a, b int) { same[a], same[b] = same[b], same[a] })
-	g.rng.Shuffle(len(other), func(a, b int) { other[a], other[b] = other[b], other[a] })
-	return append(same, other...)
+	for _, s := range [][]int{conf, same, other} {
+		g.rng.Shuffle(len(s), func(a, b int) { s[a], s[b] = s[b], s[a] })
+	}
+	return append(append(conf, same...), other...)
 }
 
 func sharesKey(a, b []string) bool {
@@ -263,52 +629,6 @@ func sharesKey(a, b []string) bool {
 		}
 	}
 	return false
-}
-
-// single fills a 4-option single-choice question, or reports false when the
-// bank has too few usable distractors.
-func (g *generator) single(idx int, variant string, q *game.Question) bool {
-	self := g.facts[idx]
-	var correct, prompt string
-	option := func(j int) string { return g.b.Items[j].Term }
-	if variant == variantWhichTerm {
-		prompt = shorten(g.maskedDef(idx), maxPromptLen)
-		if mentions(prompt, self.names...) || informative(prompt) < 4 {
-			return false
-		}
-		correct = g.b.Items[idx].Term
-		prompt = "Which term is this? " + prompt
-	} else {
-		prompt = g.b.Items[idx].Question
-		option = func(j int) string { return shorten(g.maskedDef(j, idx), MaxOptionLen) }
-		correct = option(idx)
-	}
-	options := []string{correct}
-	concepts := []string{self.concept}
-	for _, j := range g.candidates(idx) {
-		if len(options) == 4 {
-			break
-		}
-		o := option(j)
-		if slices.Contains(concepts, g.facts[j].concept) || utf8.RuneCountInString(o) > MaxOptionLen || alike(o, options) {
-			continue
-		}
-		if variant == variantWhichTerm && mentions(prompt, g.facts[j].names...) {
-			continue // a term named in the prompt is plainly not the answer
-		}
-		if variant == variantWhatIs && mentions(o, self.names...) {
-			continue
-		}
-		options = append(options, o)
-		concepts = append(concepts, g.facts[j].concept)
-	}
-	if len(options) < 4 || utf8.RuneCountInString(correct) > MaxOptionLen {
-		return false
-	}
-	pos := g.rng.IntN(len(options))
-	options[0], options[pos] = options[pos], options[0]
-	q.Prompt, q.Options, q.Correct = prompt, options, []int{pos}
-	return true
 }
 
 func alike(o string, options []string) bool {
@@ -321,57 +641,34 @@ func alike(o string, options []string) bool {
 	return false
 }
 
-func (g *generator) trueFalse(idx int, q *game.Question) bool {
-	other := idx
-	if g.rng.IntN(2) == 1 {
-		cands := g.candidates(idx)
-		if len(cands) == 0 {
-			return false
-		}
-		other = cands[0]
-		// Prefer a definition whose grammar fits the term: "Observability:
-		// ___ are system variables..." gives the answer away.
-		want := g.facts[idx].plural
-		for _, j := range cands {
-			if g.facts[j].plural == want {
-				other = j
-				break
-			}
-		}
+// sentence ends text with a full stop unless it already ends a sentence.
+func sentence(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return s
 	}
-	sentence := shorten(g.maskedDef(other, idx), maxPromptLen)
-	if informative(sentence) < 4 {
-		return false
+	r, _ := utf8.DecodeLastRuneInString(s)
+	if strings.ContainsRune(".?!", r) {
+		return s
 	}
-	q.ID = variantTrueFalse
-	q.Prompt = fmt.Sprintf("True or false? This describes %s: %s", g.b.Items[idx].Term, sentence)
-	q.Options = []string{"True", "False"}
-	q.Correct = []int{0}
-	if other != idx {
-		q.Correct = []int{1}
-	}
-	return true
+	return s + "."
 }
 
-// pluralVerbs are the verbs that show a definition speaks of its blank in
-// the plural ("___ are ...", "Common ___ include ...").
-var pluralVerbs = map[string]bool{"are": true, "were": true, "include": true, "have": true, "use": true, "do": true, "let": true, "make": true, "run": true, "keep": true}
-
-// plural reports whether the first word after the first mask of a masked
-// definition, parentheses skipped, is a plural verb.
-func plural(masked string) bool {
-	_, rest, ok := strings.Cut(masked, Mask)
-	if !ok {
-		return false
+// Kinds lists the kinds Generate can make from this bank: what a host page
+// offers. Multi-select needs items with facts and myths (or hand-written
+// multi-select questions), typed an item that is not marked not typeable.
+func (b *Bank) Kinds() []game.Kind {
+	kinds := []game.Kind{game.KindSingle, game.KindTrueFalse}
+	typed, multi := false, false
+	for _, it := range b.Items {
+		typed = typed || !it.NotTypeable
+		multi = multi || (len(it.Facts) > 0 && len(it.Myths) > 0) || authoredCount(it, true) > 0
 	}
-	depth := 0
-	for _, w := range strings.Fields(rest) {
-		opened := depth > 0 || strings.HasPrefix(w, "(")
-		depth += strings.Count(w, "(") - strings.Count(w, ")")
-		if opened || w == Mask {
-			continue
-		}
-		return pluralVerbs[strings.ToLower(strings.Trim(w, ",;:."))]
+	if typed {
+		kinds = append(kinds, game.KindTyped)
 	}
-	return false
+	if multi {
+		kinds = append(kinds, game.KindMulti)
+	}
+	return kinds
 }

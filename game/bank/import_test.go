@@ -218,3 +218,96 @@ func BenchmarkImportSeed(b *testing.B) {
 		}
 	}
 }
+
+func warningsOf(rep *Report) string {
+	var b strings.Builder
+	for _, w := range rep.Warnings {
+		b.WriteString(w.String() + "\n")
+	}
+	return b.String()
+}
+
+// Guessed terms cut out of a longer question, or absent from their answer,
+// are flagged for review; quotes and backticks never reach a term.
+func TestImportTermWarnings(t *testing.T) {
+	notes := "1. What is a StatefulSet (and why use one?\nAnswer: A StatefulSet runs pods with stable names.\n\n" +
+		"2. What is the difference between TCP and UDP?\nAnswer: One is reliable, the other is not.\n\n" +
+		"3. What is “eventual consistency”?\nAnswer: Eventual consistency lets replicas converge over time.\n\n" +
+		"4. What is `fs.readFile`?\nAnswer: The fs.readFile function reads a whole file.\n\n" +
+		"5. What is a Kubernetes pod?\nAnswer: The smallest deployable unit of containers.\n"
+	b, rep, err := ImportNotes([]byte(notes), ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws := warningsOf(rep)
+	for _, want := range []string{`question 1: term "StatefulSet (and" looks like a fragment`, `question 2: term "Difference between TCP`, `question 5: term "Kubernetes pod" does not occur in its answer`} {
+		if !strings.Contains(ws, want) {
+			t.Errorf("no warning %q in:\n%s", want, ws)
+		}
+	}
+	if strings.Contains(ws, "question 3") || strings.Contains(ws, "question 4") {
+		t.Errorf("warned about a good term:\n%s", ws)
+	}
+	for _, term := range []string{"StatefulSet (and", "Difference between TCP", "Compare X", "Ports of"} {
+		if !fragment(term) {
+			t.Errorf("%q not a fragment", term)
+		}
+	}
+	if fragment("Load balancer") || fragment("CAP theorem (consistency)") {
+		t.Error("a whole term called a fragment")
+	}
+	if b.Items[2].Term != "Eventual consistency" || b.Items[3].Term != "fs.readFile" {
+		t.Errorf("terms %q, %q", b.Items[2].Term, b.Items[3].Term)
+	}
+}
+
+// Fenced code in an answer stays code: its lines, indentation and what
+// looks like headings or questions inside it.
+func TestImportKeepsFencedCode(t *testing.T) {
+	notes := "## What is a goroutine?\n\nA goroutine is a lightweight thread.\n\n```go\n# not a heading\nfunc main() {\n    go work()  // two spaces\n}\n1. not a question?\n```\n\nIt is cheap (see Q3).\n\n## What is a channel?\n\nA channel passes values between goroutines.\n"
+	b, rep, err := ImportNotes([]byte(notes), ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b.Items) != 2 {
+		t.Fatalf("%d items: %+v", len(b.Items), b.Items)
+	}
+	want := "A goroutine is a lightweight thread.\n\n```go\n# not a heading\nfunc main() {\n    go work()  // two spaces\n}\n1. not a question?\n```\n\nIt is cheap."
+	if b.Items[0].Answer != want {
+		t.Errorf("answer:\n%s\nwant:\n%s", b.Items[0].Answer, want)
+	}
+	if !strings.Contains(warningsOf(rep), "(see Q3)") {
+		t.Errorf("cross-reference removal not reported:\n%s", warningsOf(rep))
+	}
+}
+
+// Two-column tab-separated exports (front, back), as flashcard apps write
+// them, header lines, quoted fields and HTML line breaks included.
+func TestImportTSV(t *testing.T) {
+	tsv := "#separator:tab\n#html:true\nMutex\tA lock that lets one thread in at a time.\n" +
+		"What is a semaphore?\t\"A counter that lets N threads in;<br>it blocks the rest.\"\n" +
+		"Deadlock\tTwo tasks wait for each other forever.\textra\n\n"
+	b, rep, err := ImportNotes([]byte(tsv), ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b.Items) != 3 {
+		t.Fatalf("%d items: %+v", len(b.Items), b.Items)
+	}
+	if b.Items[0].Term != "Mutex" || b.Items[0].Question != "Mutex" || b.Items[0].Answer != "A lock that lets one thread in at a time." {
+		t.Errorf("card 1: %+v", b.Items[0])
+	}
+	if b.Items[1].Term != "Semaphore" || b.Items[1].Answer != "A counter that lets N threads in;\nit blocks the rest." {
+		t.Errorf("card 2: %+v", b.Items[1])
+	}
+	if b.Items[2].ID != "item-003" || rep.Kept[2].Line != 5 {
+		t.Errorf("card 3: id %s line %d", b.Items[2].ID, rep.Kept[2].Line)
+	}
+	if !strings.Contains(warningsOf(rep), "line 5: columns after the second ignored") {
+		t.Errorf("warnings:\n%s", warningsOf(rep))
+	}
+	// Prose with one tab somewhere is not a TSV export.
+	if _, _, ok := parseTSV([]byte("1. What is X?\nAnswer: X\tis a thing.\n")); ok {
+		t.Error("notes read as TSV")
+	}
+}

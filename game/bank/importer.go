@@ -1,7 +1,11 @@
 package bank
 
 import (
+	"bytes"
+	"encoding/csv"
+	"errors"
 	"fmt"
+	"io"
 	"regexp"
 	"strconv"
 	"strings"
@@ -68,12 +72,29 @@ type entry struct {
 	answerLabel bool // an "Answer:" / "A:" label was seen
 	paras       []para
 	section     string
+	front       bool // a flashcard's front: the term itself, often
 }
 
 type para struct {
 	line int
 	text string
 	b    *strings.Builder // text while parsing
+	// code: a fenced code block, kept verbatim; closed once its closing
+	// fence is read.
+	code, closed bool
+}
+
+// fenceMark returns the fence a line opens or closes a code block with
+// ("```" or "~~~", any longer run too), or "".
+func fenceMark(line string) string {
+	t := strings.TrimSpace(line)
+	for _, f := range []string{"```", "~~~"} {
+		if strings.HasPrefix(t, f) {
+			n := len(t) - len(strings.TrimLeft(t, f[:1]))
+			return t[:n]
+		}
+	}
+	return ""
 }
 
 type lineKind int
@@ -85,6 +106,7 @@ const (
 	lineQLabel   // "Q: ..." or "Question 3: ..."
 	lineNumbered // "12. ..." (a question only when it reads like one)
 	lineHeading  // "## ..."
+	lineCode     // inside a fenced code block
 )
 
 type noteLine struct {
@@ -142,8 +164,25 @@ func classify(n int, raw string) noteLine {
 func parseNotes(data string) (entries []*entry, title string, warnings []Problem) {
 	raw := strings.Split(strings.ReplaceAll(data, "\r\n", "\n"), "\n")
 	lines := make([]noteLine, len(raw))
+	fence := ""
 	for i, r := range raw {
-		lines[i] = classify(i+1, strings.ReplaceAll(r, "\r", ""))
+		r = strings.ReplaceAll(r, "\r", "")
+		// Lines of a fenced code block are code, whatever they look like
+		// ("# comment" is no heading, "1. x?" no question): kept verbatim.
+		if f := fenceMark(r); f != "" && (fence == "" || strings.HasPrefix(f, fence)) {
+			lines[i] = noteLine{n: i + 1, kind: lineCode, text: strings.TrimRight(r, " \t")}
+			if fence == "" {
+				fence = f
+			} else {
+				fence = ""
+			}
+			continue
+		}
+		if fence != "" {
+			lines[i] = noteLine{n: i + 1, kind: lineCode, text: strings.TrimRight(r, " \t")}
+			continue
+		}
+		lines[i] = classify(i+1, r)
 	}
 	next := func(i int) *noteLine {
 		for j := i + 1; j < len(lines); j++ {
@@ -223,6 +262,26 @@ func parseNotes(data string) (entries []*entry, title string, warnings []Problem
 			}
 			cur = &entry{num: l.num, line: l.n, question: l.text, section: section}
 			entries = append(entries, cur)
+			newPara = true
+			continue
+		}
+		if l.kind == lineCode {
+			if cur == nil {
+				stray = append(stray, l.n)
+				continue
+			}
+			// A code block is a paragraph of its own, line breaks and
+			// indentation kept.
+			opens := fenceMark(l.text) != "" && (len(cur.paras) == 0 || !cur.paras[len(cur.paras)-1].code || cur.paras[len(cur.paras)-1].closed)
+			if opens {
+				cur.paras = append(cur.paras, para{line: l.n, b: &strings.Builder{}, code: true})
+				cur.paras[len(cur.paras)-1].b.WriteString(l.text)
+			} else {
+				p := &cur.paras[len(cur.paras)-1]
+				p.b.WriteByte('\n')
+				p.b.WriteString(l.text)
+				p.closed = fenceMark(l.text) != ""
+			}
 			newPara = true
 			continue
 		}
@@ -384,8 +443,22 @@ func importNotes(notes []byte, opts ImportOptions, warnTerms bool) (*Bank, *Repo
 			continue
 		}
 		term, aliases, sure := guessTerm(e.question)
-		if !sure && warnTerms {
-			rep.Warnings = append(rep.Warnings, Problem{Line: e.line, Message: fmt.Sprintf("question %d: term %q guessed from the question; review it", e.num, term)})
+		if e.front {
+			term, aliases, sure = flashcardTerm(e.question)
+		}
+		term, aliases = capitalize(unquote(term)), unquoteAll(aliases)
+		if term == "" {
+			term = "Untitled"
+		}
+		if warnTerms {
+			switch {
+			case !sure:
+				rep.Warnings = append(rep.Warnings, Problem{Line: e.line, Message: fmt.Sprintf("question %d: term %q guessed from the question; review it", e.num, term)})
+			case fragment(term):
+				rep.Warnings = append(rep.Warnings, Problem{Line: e.line, Message: fmt.Sprintf("question %d: term %q looks like a fragment of the question; review it", e.num, term)})
+			case !mentions(e.answer, append([]string{term}, aliases...)...) && !mentions(e.answer, stemmedNames(term)...):
+				rep.Warnings = append(rep.Warnings, Problem{Line: e.line, Message: fmt.Sprintf("question %d: term %q does not occur in its answer; review it", e.num, term)})
+			}
 		}
 		cat := e.section
 		if cat == "" {
@@ -428,6 +501,7 @@ type cleanEntry struct {
 	answer    string
 	section   string
 	skip      string
+	front     bool
 }
 
 func importEntries(notes []byte) ([]cleanEntry, string, *Report, error) {
@@ -435,6 +509,9 @@ func importEntries(notes []byte) ([]cleanEntry, string, *Report, error) {
 		return nil, "", nil, err
 	}
 	raw, title, warnings := parseNotes(string(notes))
+	if tsv, tsvWarnings, ok := parseTSV(notes); ok {
+		raw, title, warnings = tsv, "", tsvWarnings
+	}
 	if len(raw) == 0 {
 		return nil, "", nil, errorf(CodeNoQuestions, "no recognizable questions: expected numbered questions with \"Answer:\", \"Q:\"/\"A:\" pairs or \"##\" headings (see docs/banks.md)")
 	}
@@ -447,7 +524,7 @@ func importEntries(notes []byte) ([]cleanEntry, string, *Report, error) {
 		if e.num == 0 {
 			e.num = i + 1
 		}
-		c := cleanEntry{num: e.num, line: e.line, question: e.question, section: e.section}
+		c := cleanEntry{num: e.num, line: e.line, question: e.question, section: e.section, front: e.front}
 		if !e.answerLabel && len(e.paras) == 0 {
 			if missing.len() < maxProblems {
 				missing.add(Problem{Line: e.line, Message: fmt.Sprintf("question %d %q has no answer", e.num, shorten(e.question, 60))})
@@ -465,7 +542,7 @@ func importEntries(notes []byte) ([]cleanEntry, string, *Report, error) {
 		switch {
 		case len(paras) == 0:
 			skip("empty answer", "")
-		case editorial(paras[0].text):
+		case !paras[0].code && editorial(paras[0].text):
 			skip(noteReason(paras[0].text), paras[0].text)
 			if len(paras) > 1 {
 				rep.Warnings = append(rep.Warnings, Problem{Line: paras[1].line, Message: fmt.Sprintf("commentary after the editorial note of question %d ignored (%s)", e.num, lineRange([]int{paras[1].line, paras[len(paras)-1].line}))})
@@ -475,6 +552,10 @@ func importEntries(notes []byte) ([]cleanEntry, string, *Report, error) {
 			var kept []string
 			for j, p := range paras {
 				text := p.text
+				if p.code {
+					kept = append(kept, text)
+					continue
+				}
 				if j == 0 {
 					if aside, rest, ok := leadingAside(text); ok {
 						rep.Warnings = append(rep.Warnings, Problem{Line: p.line, Message: fmt.Sprintf("editorial aside removed from question %d: %q", e.num, shorten(aside, 80))})
@@ -483,6 +564,10 @@ func importEntries(notes []byte) ([]cleanEntry, string, *Report, error) {
 				} else if editorial(text) {
 					rep.Warnings = append(rep.Warnings, Problem{Line: p.line, Message: fmt.Sprintf("editorial note removed from question %d: %q", e.num, shorten(text, 80))})
 					continue
+				}
+				if refs := reCrossRef.FindAllString(text, -1); len(refs) > 0 {
+					text = stripCrossRefs(text)
+					rep.Warnings = append(rep.Warnings, Problem{Line: p.line, Message: fmt.Sprintf("reference to the notes' numbering removed from question %d: %s", e.num, strings.Join(refs, ", "))})
 				}
 				kept = append(kept, text)
 			}
@@ -502,6 +587,80 @@ func importEntries(notes []byte) ([]cleanEntry, string, *Report, error) {
 		return nil, "", nil, &Error{Code: CodeMissingAnswer, Message: fmt.Sprintf("%d question(s) have no answer", missing.len()), Problems: missing.problems("question(s) with no answer")}
 	}
 	return out, title, rep, nil
+}
+
+// stripCrossRefs removes "(see Q23)" and "(see next question)": the
+// numbering they point at means nothing in a game.
+func stripCrossRefs(text string) string {
+	text = reCrossRef.ReplaceAllString(text, "")
+	// The reference may have stood before punctuation: "problems (see Q2)."
+	for _, p := range []string{" .", " ,", " ;", " :"} {
+		text = strings.ReplaceAll(text, p, p[1:])
+	}
+	for strings.Contains(text, "  ") {
+		text = strings.ReplaceAll(text, "  ", " ")
+	}
+	return strings.TrimSpace(text)
+}
+
+// unquote strips the quotes and backticks notes put around a term
+// (“Eventual consistency”, `fs.readFile`): no player types them.
+func unquote(s string) string {
+	s = strings.NewReplacer("`", "", "“", "", "”", "", "‘", "", "’", "'", "\"", "").Replace(s)
+	return strings.TrimSpace(strings.Trim(strings.TrimSpace(s), "'"))
+}
+
+func unquoteAll(ss []string) []string {
+	out := make([]string, 0, len(ss))
+	for _, s := range ss {
+		if u := unquote(s); u != "" {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// fragmentWords end (or start) a guessed term that was cut out of a longer
+// question: "StatefulSet (and", "Difference between TCP".
+var fragmentStarts = []string{"difference between", "differences between", "difference", "how", "why", "when", "which", "compare", "pros and cons"}
+var fragmentEnds = map[string]bool{"and": true, "or": true, "vs": true, "versus": true, "of": true, "the": true, "a": true, "an": true,
+	"to": true, "in": true, "with": true, "between": true, "for": true, "from": true, "is": true, "are": true}
+
+// fragment reports whether a guessed term looks cut out of its question.
+func fragment(term string) bool {
+	if strings.Count(term, "(") != strings.Count(term, ")") {
+		return true
+	}
+	lower := strings.ToLower(term)
+	for _, p := range fragmentStarts {
+		if strings.HasPrefix(lower, p+" ") || lower == p {
+			return true
+		}
+	}
+	f := strings.Fields(strings.Trim(lower, " ,;:("))
+	return len(f) > 0 && fragmentEnds[f[len(f)-1]]
+}
+
+// stemmedNames lets "Caching" match an answer that says "cache".
+func stemmedNames(term string) []string {
+	n := normalize(term)
+	var out []string
+	for _, suf := range []string{"ing", "s", "es", "ation"} {
+		if strings.HasSuffix(n, suf) && len(n) > len(suf)+2 {
+			out = append(out, strings.TrimSuffix(n, suf))
+		}
+	}
+	return out
+}
+
+// flashcardTerm is the term of a flashcard's front: the front itself when
+// it names a term ("Mutex"), else what guessTerm makes of a question.
+func flashcardTerm(front string) (string, []string, bool) {
+	if !strings.ContainsAny(front, "?") && len(strings.Fields(front)) <= 6 {
+		t, aliases, _ := guessTerm(front)
+		return t, aliases, true
+	}
+	return guessTerm(front)
 }
 
 func assignIDs(entries []cleanEntry, prefix string) []string {
@@ -631,4 +790,68 @@ func tidyAliases(term string, aliases []string) []string {
 		}
 	}
 	return out
+}
+
+// parseTSV reads a two-column tab-separated export (front<TAB>back), as
+// flashcard apps write it: ok is false unless every record has a tab.
+// Lines starting with '#' before the first card are the app's header
+// ("#separator:tab"). Quoted fields may hold tabs and line breaks
+// (encoding/csv reads them, the stdlib's own reader rather than ours).
+func parseTSV(data []byte) ([]*entry, []Problem, bool) {
+	body := data
+	line := 1
+	for len(body) > 0 && body[0] == '#' {
+		i := bytes.IndexByte(body, '\n')
+		if i < 0 {
+			return nil, nil, false
+		}
+		body, line = body[i+1:], line+1
+	}
+	if !bytes.Contains(body, []byte("\t")) {
+		return nil, nil, false
+	}
+	r := csv.NewReader(bytes.NewReader(body))
+	r.Comma = '\t'
+	r.FieldsPerRecord = -1
+	r.LazyQuotes = true
+	var entries []*entry
+	var warnings []Problem
+	for {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, nil, false
+		}
+		at, _ := r.FieldPos(0)
+		if len(rec) < 2 {
+			if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+				continue
+			}
+			return nil, nil, false // a line with no tab: not a TSV export
+		}
+		front, back := cardText(rec[0]), cardText(rec[1])
+		n := at + line - 1
+		if len(rec) > 2 && strings.Join(rec[2:], "") != "" {
+			warnings = append(warnings, Problem{Line: n, Message: fmt.Sprintf("columns after the second ignored (%d columns)", len(rec))})
+		}
+		if front == "" {
+			warnings = append(warnings, Problem{Line: n, Message: "card with an empty front ignored"})
+			continue
+		}
+		e := &entry{num: len(entries) + 1, line: n, question: front, answerLabel: true, front: true}
+		if back != "" {
+			e.paras = []para{{line: n, text: back}}
+		}
+		entries = append(entries, e)
+	}
+	return entries, warnings, len(entries) > 0
+}
+
+// cardText turns a flashcard field into plain text: the line breaks
+// flashcard apps write as HTML become real ones.
+func cardText(s string) string {
+	s = strings.NewReplacer("<br>", "\n", "<br/>", "\n", "<br />", "\n", "&nbsp;", " ", "&amp;", "&", "&lt;", "<", "&gt;", ">").Replace(s)
+	return strings.TrimSpace(s)
 }

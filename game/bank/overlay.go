@@ -26,6 +26,15 @@ type OverlayItem struct {
 	Category   string   `json:"category"`
 	Concept    string   `json:"concept,omitempty"`
 	Definition string   `json:"definition,omitempty"`
+	// Explanation, when set, replaces the answer imported from the notes:
+	// for answers the notes get wrong.
+	Explanation string     `json:"explanation,omitempty"`
+	Facts       []string   `json:"facts,omitempty"`
+	Myths       []Myth     `json:"myths,omitempty"`
+	Confusables []string   `json:"confusables,omitempty"`
+	Related     []string   `json:"related,omitempty"`
+	NotTypeable bool       `json:"not_typeable,omitempty"`
+	Questions   []Authored `json:"questions,omitempty"`
 }
 
 // ParseOverlay decodes an overlay; content is checked by Build.
@@ -83,6 +92,10 @@ func Build(notes, overlay []byte) (*Bank, *Report, error) {
 		used[it.ID] = true
 		oi := o.Items[i]
 		it.Term, it.Category, it.Concept, it.Definition = oi.Term, oi.Category, oi.Concept, oi.Definition
+		it.Facts, it.Myths, it.Confusables, it.Related, it.NotTypeable, it.Questions = oi.Facts, oi.Myths, oi.Confusables, oi.Related, oi.NotTypeable, oi.Questions
+		if oi.Explanation != "" {
+			it.Answer = oi.Explanation
+		}
 		it.Aliases = oi.Aliases
 		if it.Aliases == nil {
 			it.Aliases = []string{}

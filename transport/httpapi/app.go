@@ -381,7 +381,7 @@ func (a *App) banks(c echo.Context) error {
 	}{Banks: []bankInfo{}}
 	for name, b := range a.cfg.Banks {
 		out.Banks = append(out.Banks, bankInfo{Name: name, Title: b.Title, Items: len(b.Items), Categories: b.Categories(),
-			Kinds: []game.Kind{game.KindSingle, game.KindTrueFalse, game.KindTyped}})
+			Kinds: b.Kinds()})
 	}
 	return c.JSON(http.StatusOK, out)
 }

@@ -1,0 +1,316 @@
+package bank
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/quizroom/quizroom/game"
+)
+
+// stopWords never count as shared words or as words of a term: they carry
+// no hint.
+var stopWords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`a an the of and or in on to for vs with by at as is are be been it its this that
+		these those which what who how does do from into not no than then each every one all can may e g i s
+		term true false statement statements description fits fit select apply type means mean blank fills missing
+		about per via your you their they them there so if when while but`) {
+		stopWords[w] = true
+	}
+}
+
+// stemWord folds a plural so "caches" and "cache" count as one word.
+func stemWord(w string) string {
+	switch {
+	case len(w) > 4 && strings.HasSuffix(w, "ies"):
+		return w[:len(w)-3] + "y"
+	case len(w) > 3 && strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") && !strings.HasSuffix(w, "us"):
+		return w[:len(w)-1]
+	}
+	return w
+}
+
+// contentWords are the stemmed words of s that may give something away.
+func contentWords(s string) map[string]bool {
+	out := map[string]bool{}
+	for _, w := range strings.Fields(normalize(strings.ReplaceAll(s, Mask, " "))) {
+		if !stopWords[w] {
+			out[stemWord(w)] = true
+		}
+	}
+	return out
+}
+
+func sharesWord(a, b map[string]bool) bool {
+	for w := range a {
+		if b[w] {
+			return true
+		}
+	}
+	return false
+}
+
+// leadVerbs open a defining sentence after the term: "A load balancer is a
+// system that ..." gives the description "System that ...".
+var leadVerbs = []string{"is", "are", "means", "refers to", "stands for", "is called", "describes"}
+
+// descriptionPhrase turns a defining sentence into a description with no
+// blank and none of the term's words ("System that distributes ..."), or ""
+// when it cannot: the sentence does not open with the term, or still names
+// it after it. A sentence that does not name the term at all defines
+// something else ("A process is ..." under the term "Thread"), unless it is
+// a hand-written definition.
+func descriptionPhrase(def string, m masker, words map[string]bool, handWritten bool) string {
+	masked := strings.TrimSpace(m.mask(def))
+	rest := masked
+	if !strings.Contains(masked, Mask) && !handWritten {
+		return ""
+	}
+	if strings.Contains(masked, Mask) {
+		lower := strings.ToLower(masked)
+		i := strings.Index(lower, Mask)
+		head := strings.TrimSpace(lower[:i])
+		if head != "" && head != "a(n)" && head != "the" && head != "a" {
+			return ""
+		}
+		rest = strings.TrimSpace(masked[i+len(Mask):])
+		if strings.HasPrefix(rest, "(") {
+			if j := strings.IndexByte(rest, ')'); j > 0 {
+				rest = strings.TrimSpace(rest[j+1:])
+			}
+		}
+		verb := ""
+		for _, v := range leadVerbs {
+			if len(rest) > len(v) && strings.EqualFold(rest[:len(v)], v) && rest[len(v)] == ' ' {
+				verb = v
+				break
+			}
+		}
+		if verb == "" {
+			return ""
+		}
+		rest = strings.TrimSpace(rest[len(verb):])
+	}
+	for _, art := range []string{"a ", "an ", "the "} {
+		if len(rest) > len(art) && strings.EqualFold(rest[:len(art)], art) {
+			rest = rest[len(art):]
+			break
+		}
+	}
+	rest = strings.TrimRight(strings.TrimSpace(rest), ".")
+	if rest == "" || strings.Contains(rest, Mask) || sharesWord(contentWords(rest), words) || utf8.RuneCountInString(rest) > MaxOptionLen {
+		return ""
+	}
+	if informative(rest) < 3 {
+		return ""
+	}
+	return capitalize(rest)
+}
+
+// termVariants are the variants whose answer is the term: their prompt must
+// not give it away.
+var termVariants = []string{VariantWhichTerm, VariantTyped}
+
+var reCrossRef = regexp.MustCompile(`(?i)\((?:see|cf\.?|as in|refer to)\s+(?:q\s*\d+|question\s+\d+|(?:the\s+)?(?:next|previous|following|above|below|earlier|later)\b[^)]{0,20})\)`)
+
+// openers are first words that give the key away when only the key (or
+// every option but the key) starts with them.
+var openers = map[string]bool{"a": true, "an": true, "a(n)": true, "the": true, "it": true, "its": true, "to": true, "by": true, "when": true, "this": true}
+
+// check lists the rules of docs/banks.md the question made for item idx
+// breaks.
+func (g *generator) check(idx int, c candidate) []string {
+	it := g.b.Items[idx]
+	self := g.facts[idx]
+	q := c.q
+	var ps []string
+	add := func(format string, args ...any) { ps = append(ps, fmt.Sprintf(format, args...)) }
+	if n := strings.Count(q.Prompt, Mask); n > 1 {
+		add("the stem has %d blanks, at most 1 allowed", n)
+	}
+	if slices.Contains(termVariants, c.variant) {
+		if mentions(q.Prompt, self.names...) {
+			add("the stem names the answer")
+		} else if sharesWord(contentWords(q.Prompt), self.words) {
+			add("the stem shares a word with the answer %q", it.Term)
+		}
+	}
+	if c.variant == VariantWhatIs {
+		for _, o := range q.Options {
+			if sharesWord(contentWords(o), self.words) {
+				add("option %q shares a word with the term in the stem", o)
+			}
+		}
+	}
+	for _, j := range c.texts {
+		if g.usedText[j] {
+			add("the description of %s already appeared in this game", g.b.Items[j].ID)
+		}
+	}
+	if q.Kind == game.KindTyped && it.NotTypeable {
+		add("%q is marked not typeable", it.Term)
+	}
+	if words := len(strings.Fields(q.Prompt)); words > MaxStemWords {
+		add("the stem has %d words, at most %d", words, MaxStemWords)
+	}
+	if strings.Contains(q.Prompt, "…") || strings.Contains(q.Prompt, "...") {
+		add("the stem is cut (…)")
+	}
+	for _, o := range q.Options {
+		switch {
+		case strings.Contains(o, Mask):
+			add("option %q has a blank", o)
+		case utf8.RuneCountInString(o) > MaxOptionLen:
+			add("option %q has %d characters, at most %d", o, utf8.RuneCountInString(o), MaxOptionLen)
+		case strings.Contains(o, "…") || strings.Contains(o, "..."):
+			add("option %q is cut (…)", o)
+		}
+	}
+	for i, o := range q.Options {
+		if alike(o, q.Options[:i]) {
+			add("option %q appears twice", o)
+		}
+	}
+	if q.Kind != game.KindTrueFalse && len(q.Options) >= 3 {
+		ps = append(ps, giveaways(q)...)
+	}
+	if reCrossRef.MatchString(q.Explanation) {
+		add("the explanation refers to the notes' numbering")
+	}
+	return ps
+}
+
+// giveaways reports an option set a player can answer without knowing the
+// subject: only the correct options share a word with the stem, or only
+// they (or only the others) share a distinctive opening.
+func giveaways(q game.Question) []string {
+	var ps []string
+	stem := contentWords(q.Prompt)
+	var sharing []int
+	for i, o := range q.Options {
+		if sharesWord(contentWords(o), stem) {
+			sharing = append(sharing, i)
+		}
+	}
+	if len(sharing) > 0 && len(sharing) < len(q.Options) && subset(sharing, q.Correct) {
+		ps = append(ps, "only the correct option(s) share a word with the stem")
+	}
+	if len(q.Correct) == 1 {
+		first := func(o string) string {
+			f := strings.Fields(strings.ToLower(o))
+			if len(f) == 0 {
+				return ""
+			}
+			return f[0]
+		}
+		key := first(q.Options[q.Correct[0]])
+		var others []string
+		for i, o := range q.Options {
+			if i != q.Correct[0] {
+				others = append(others, first(o))
+			}
+		}
+		same := !slices.ContainsFunc(others, func(w string) bool { return w != others[0] })
+		switch {
+		case openers[key] && !slices.Contains(others, key):
+			ps = append(ps, fmt.Sprintf("only the correct option opens with %q", key))
+		case same && openers[others[0]] && key != others[0]:
+			ps = append(ps, fmt.Sprintf("every option but the correct one opens with %q", others[0]))
+		}
+	}
+	return ps
+}
+
+func subset(a, b []int) bool {
+	for _, x := range a {
+		if !slices.Contains(b, x) {
+			return false
+		}
+	}
+	return true
+}
+
+// Lint reports what keeps the bank's content from making questions a quiz
+// master would ship (docs/banks.md, "Content rules"): nil for the default
+// bank. A bank that fails Lint still plays; Generate reports the questions
+// that break a rule instead of avoiding them.
+func (b *Bank) Lint() []Problem {
+	var ps []Problem
+	byID := map[string]int{}
+	for i, it := range b.Items {
+		byID[it.ID] = i
+	}
+	for i, it := range b.Items {
+		p := fmt.Sprintf("items[%d] (%s)", i, it.ID)
+		add := func(path, format string, args ...any) {
+			ps = append(ps, Problem{Path: p + path, Message: fmt.Sprintf(format, args...)})
+		}
+		names := append([]string{it.Term}, it.Aliases...)
+		words := map[string]bool{}
+		for _, n := range names {
+			for w := range contentWords(n) {
+				words[w] = true
+			}
+		}
+		switch d := it.Definition; {
+		case d == "":
+			add(".definition", "missing: the generator falls back on the answer's first sentence")
+		case utf8.RuneCountInString(d) > MaxDefinitionLen:
+			add(".definition", "%d characters, at most %d", utf8.RuneCountInString(d), MaxDefinitionLen)
+		case openers[strings.ToLower(strings.Fields(d)[0])]:
+			add(".definition", "opens with %q, a hint at the answer's grammar", strings.Fields(d)[0])
+		case mentions(d, names...) || sharesWord(contentWords(d), words):
+			add(".definition", "%q uses a word of the term or an alias", d)
+		}
+		if n := len(it.Facts); n < 2 || n > 4 {
+			add(".facts", "%d facts, 2 to 4 wanted", n)
+		}
+		if len(it.Myths) == 0 {
+			add(".myths", "none: true/false and multi-select need a false statement")
+		}
+		for j, s := range append(slices.Clone(it.Facts), mythTexts(it.Myths)...) {
+			if utf8.RuneCountInString(s) > MaxOptionLen {
+				add(fmt.Sprintf(".statement[%d]", j), "%q has %d characters, at most %d (it is an option)", s, utf8.RuneCountInString(s), MaxOptionLen)
+			}
+		}
+		if len(it.Confusables) == 0 {
+			add(".confusables", "none")
+		}
+		for j, c := range it.Confusables {
+			if k, ok := byID[c]; ok && b.Items[k].Concept != "" && b.Items[k].Concept == it.Concept {
+				add(fmt.Sprintf(".confusables[%d]", j), "%s shares the concept %q: it is never used against this item", c, it.Concept)
+			}
+		}
+		if reCrossRef.MatchString(it.Answer) {
+			add(".answer", "refers to the notes' numbering: %q", reCrossRef.FindString(it.Answer))
+		}
+		for j, q := range it.Questions {
+			qp := fmt.Sprintf(".questions[%d]", j)
+			if w := len(strings.Fields(q.Stem)); w > MaxStemWords {
+				add(qp+".stem", "%d words, at most %d", w, MaxStemWords)
+			}
+			kind := game.KindSingle
+			if len(q.Correct) > 1 {
+				kind = game.KindMulti
+			}
+			if len(q.Options) >= 3 {
+				for _, msg := range giveaways(game.Question{Kind: kind, Prompt: q.Stem, Options: q.Options, Correct: q.Correct}) {
+					add(qp, "%s", msg)
+				}
+			}
+		}
+	}
+	return ps
+}
+
+func mythTexts(ms []Myth) []string {
+	out := make([]string, len(ms))
+	for i, m := range ms {
+		out[i] = m.Text
+	}
+	return out
+}

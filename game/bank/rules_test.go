@@ -1,0 +1,388 @@
+package bank
+
+import (
+	"reflect"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/quizroom/quizroom/game"
+)
+
+// ruleChecker asserts, independently of the generator's own checks, every
+// rule of docs/banks.md on the questions of one game.
+type ruleChecker struct {
+	t     *testing.T
+	b     *Bank
+	items map[string]bool
+	// texts counts, per item, the questions its definition appears in.
+	texts map[string]int
+}
+
+func newRuleChecker(t *testing.T, b *Bank) *ruleChecker {
+	return &ruleChecker{t: t, b: b, items: map[string]bool{}, texts: map[string]int{}}
+}
+
+var (
+	reWord       = regexp.MustCompile(`[\pL\pN]+`)
+	reNotesRef   = regexp.MustCompile(`(?i)\(see (q\d|question|next|above|below)`)
+	testStopList = strings.Fields(`a an the of and or in on to for vs with by at as is are be it its this that these which what
+		how does do from not no than each every one all can may e g i s term true false statement statements description
+		fits select apply type means blank fills missing about so if when`)
+)
+
+// wordCache memoizes words: the same options and stems come up thousands
+// of times in the 300-seed test (tests using it do not run in parallel).
+var wordCache = map[string][]string{}
+
+// words are the lower-case words of s, plurals folded, stop words left out.
+func words(s string) []string {
+	if w, ok := wordCache[s]; ok {
+		return w
+	}
+	w := splitWords(s)
+	wordCache[s] = w
+	return w
+}
+
+func splitWords(s string) []string {
+	var out []string
+	for _, w := range reWord.FindAllString(strings.ToLower(s), -1) {
+		if slices.Contains(testStopList, w) {
+			continue
+		}
+		if len(w) > 3 && strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") && !strings.HasSuffix(w, "us") {
+			w = strings.TrimSuffix(w, "s")
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+func shareWord(a, b string) bool {
+	wb := words(b)
+	return slices.ContainsFunc(words(a), func(w string) bool { return slices.Contains(wb, w) })
+}
+
+func variantOf(q game.Question) string {
+	parts := strings.Split(q.ID, ".")
+	if len(parts) < 3 {
+		return ""
+	}
+	return parts[len(parts)-2]
+}
+
+func (rc *ruleChecker) check(q game.Question) {
+	t := rc.t
+	t.Helper()
+	it, ok := rc.b.Item(q.ItemID)
+	if !ok {
+		t.Fatalf("%s: unknown item", q.ID)
+	}
+	if rc.items[q.ItemID] {
+		t.Errorf("%s: item asked twice in one game", q.ID)
+	}
+	rc.items[q.ItemID] = true
+	names := append([]string{it.Term}, it.Aliases...)
+	if q.Term != it.Term || q.Category != it.Category || q.ID == "" || q.Explanation == "" {
+		t.Errorf("%s: term/category/id/explanation not carried over", q.ID)
+	}
+	if reNotesRef.MatchString(q.Explanation) || strings.Contains(q.Explanation, Mask) {
+		t.Errorf("%s: explanation refers to the notes or has a blank: %q", q.ID, q.Explanation)
+	}
+	// The stem: one blank at most, short, never cut.
+	if n := strings.Count(q.Prompt, Mask); n > 1 {
+		t.Errorf("%s: %d blanks in %q", q.ID, n, q.Prompt)
+	}
+	if n := len(strings.Fields(q.Prompt)); n > MaxStemWords {
+		t.Errorf("%s: stem of %d words: %q", q.ID, n, q.Prompt)
+	}
+	if strings.Contains(q.Prompt, "…") {
+		t.Errorf("%s: stem cut: %q", q.ID, q.Prompt)
+	}
+	// Options: short, whole, no blank, distinct.
+	for i, o := range q.Options {
+		if utf8.RuneCountInString(o) > MaxOptionLen || strings.Contains(o, "…") || strings.Contains(o, Mask) || o == "" {
+			t.Errorf("%s: option %q breaks the option rules", q.ID, o)
+		}
+		for _, p := range q.Options[:i] {
+			if normalize(p) == normalize(o) {
+				t.Errorf("%s: option %q twice", q.ID, o)
+			}
+		}
+	}
+	variant := variantOf(q)
+	// Where the answer is the term, the stem names neither it nor its words.
+	if variant == VariantWhichTerm || variant == VariantTyped {
+		for _, n := range names {
+			if shareWord(q.Prompt, n) {
+				t.Errorf("%s: stem %q shares a word with %q", q.ID, q.Prompt, n)
+			}
+		}
+	}
+	if variant == VariantWhatIs {
+		for _, o := range q.Options {
+			for _, n := range names {
+				if shareWord(o, n) {
+					t.Errorf("%s: option %q shares a word with the term %q", q.ID, o, n)
+				}
+			}
+		}
+	}
+	// Each item's definition appears in at most one question of the game.
+	for _, x := range rc.b.Items {
+		if x.Definition == "" {
+			continue
+		}
+		shown := strings.Contains(q.Prompt, x.Definition)
+		for _, o := range q.Options {
+			shown = shown || o == x.Definition
+		}
+		if shown {
+			rc.texts[x.ID]++
+			if rc.texts[x.ID] > 1 {
+				t.Errorf("%s: the definition of %s appears in a second question of the game", q.ID, x.ID)
+			}
+		}
+	}
+	switch q.Kind {
+	case game.KindSingle, game.KindMulti:
+		if len(q.Options) < 3 || len(q.Options) > 6 || len(q.Correct) == 0 || len(q.Correct) >= len(q.Options) {
+			t.Fatalf("%s: %d options, correct %v", q.ID, len(q.Options), q.Correct)
+		}
+		if q.Kind == game.KindSingle && len(q.Correct) != 1 {
+			t.Errorf("%s: single with correct %v", q.ID, q.Correct)
+		}
+		rc.checkGiveaways(q)
+		if variant == VariantWhichTerm {
+			if q.Options[q.Correct[0]] != it.Term {
+				t.Errorf("%s: key %q is not the term", q.ID, q.Options[q.Correct[0]])
+			}
+			for i, o := range q.Options {
+				if i == q.Correct[0] {
+					continue
+				}
+				for _, x := range rc.b.Items {
+					if x.Term == o && x.Concept != "" && x.Concept == it.Concept {
+						t.Errorf("%s: distractor %q shares the concept %q", q.ID, o, x.Concept)
+					}
+				}
+			}
+		}
+		if variant == VariantFacts {
+			for i, o := range q.Options {
+				isFact := slices.Contains(it.Facts, o)
+				isMyth := slices.ContainsFunc(it.Myths, func(m Myth) bool { return m.Text == o })
+				if isFact == isMyth || isFact != slices.Contains(q.Correct, i) {
+					t.Errorf("%s: option %q is keyed %v", q.ID, o, slices.Contains(q.Correct, i))
+				}
+			}
+		}
+	case game.KindTrueFalse:
+		if !reflect.DeepEqual(q.Options, []string{"True", "False"}) || len(q.Correct) != 1 {
+			t.Fatalf("%s: %+v", q.ID, q)
+		}
+		statement := strings.TrimPrefix(q.Prompt, "True or false? ")
+		switch {
+		case slices.Contains(it.Facts, statement):
+			if q.Correct[0] != 0 {
+				t.Errorf("%s: a fact keyed false", q.ID)
+			}
+		case slices.ContainsFunc(it.Myths, func(m Myth) bool { return m.Text == statement }):
+			if q.Correct[0] != 1 || !strings.HasPrefix(q.Explanation, "False.") {
+				t.Errorf("%s: a myth keyed true or unexplained", q.ID)
+			}
+		case variant == VariantMeans:
+			if q.Correct[0] == 1 && !strings.Contains(q.Explanation, "That describes") {
+				t.Errorf("%s: a false statement that does not explain both terms: %q", q.ID, q.Explanation)
+			}
+		default:
+			t.Errorf("%s: statement from nowhere: %q", q.ID, q.Prompt)
+		}
+	case game.KindTyped:
+		if len(q.Options) != 0 || !reflect.DeepEqual(q.Accept, names) {
+			t.Errorf("%s: accept %v, want %v", q.ID, q.Accept, names)
+		}
+		if it.NotTypeable {
+			t.Errorf("%s: %q is marked not typeable", q.ID, it.Term)
+		}
+	default:
+		t.Fatalf("%s: kind %q", q.ID, q.Kind)
+	}
+}
+
+// checkGiveaways: no option set where only the key shares a word with the
+// stem or only the key has a distinctive opening.
+func (rc *ruleChecker) checkGiveaways(q game.Question) {
+	t := rc.t
+	t.Helper()
+	var sharing []int
+	for i, o := range q.Options {
+		if shareWord(o, q.Prompt) {
+			sharing = append(sharing, i)
+		}
+	}
+	onlyKeys := len(sharing) > 0 && len(sharing) < len(q.Options)
+	for _, i := range sharing {
+		onlyKeys = onlyKeys && slices.Contains(q.Correct, i)
+	}
+	if onlyKeys {
+		t.Errorf("%s: only the correct options %v share a word with the stem %q: %q", q.ID, sharing, q.Prompt, q.Options)
+	}
+	if len(q.Correct) != 1 {
+		return
+	}
+	first := func(o string) string { return strings.ToLower(strings.Fields(o)[0]) }
+	key := first(q.Options[q.Correct[0]])
+	for _, art := range []string{"a", "an", "a(n)", "the"} {
+		n := 0
+		for _, o := range q.Options {
+			if first(o) == art {
+				n++
+			}
+		}
+		if (n == 1 && key == art) || (n == len(q.Options)-1 && key != art) {
+			t.Errorf("%s: the key stands out by its opening %q: %q", q.ID, art, q.Options)
+		}
+	}
+}
+
+// The acceptance test of the issue: 300 seeds x 20 questions of every kind
+// (each kind alone, then all mixed) from the default bank, every rule.
+func TestGenerateRules300Seeds(t *testing.T) {
+	b := Default()
+	kindSets := [][]game.Kind{{game.KindSingle}, {game.KindTrueFalse}, {game.KindTyped}, {game.KindMulti}, nil}
+	variants := map[string]int{}
+	for _, kinds := range kindSets {
+		for seed := int64(0); seed < 300; seed++ {
+			qs, warnings, err := GenerateChecked(b, GenerateOptions{Count: 20, Kinds: kinds, Seed: seed})
+			if err != nil {
+				t.Fatalf("%v seed %d: %v", kinds, seed, err)
+			}
+			if len(warnings) > 0 {
+				t.Errorf("%v seed %d: the default bank breaks a rule: %v", kinds, seed, warnings)
+			}
+			rc := newRuleChecker(t, b)
+			for _, q := range qs {
+				if kinds != nil && q.Kind != kinds[0] {
+					t.Errorf("%s: kind %s, asked %v", q.ID, q.Kind, kinds)
+				}
+				rc.check(q)
+				variants[string(q.Kind)+"/"+variantOf(q)]++
+			}
+		}
+	}
+	for _, v := range []string{"single/which-term", "single/what-is", "single/authored", "truefalse/fact", "truefalse/myth", "typed/typed", "multi/facts"} {
+		if variants[v] < 100 {
+			t.Errorf("variant %s made %d times", v, variants[v])
+		}
+	}
+	t.Logf("variants: %v", variants)
+}
+
+func TestDefaultBankPassesLint(t *testing.T) {
+	if ps := Default().Lint(); len(ps) > 0 {
+		t.Fatalf("%d content warnings:\n%v", len(ps), ps)
+	}
+	for _, it := range Default().Items {
+		if reNotesRef.MatchString(it.Answer) {
+			t.Errorf("%s: answer refers to the notes' numbering", it.ID)
+		}
+	}
+}
+
+// The explanations the review found inaccurate are corrected.
+func TestDefaultBankCorrections(t *testing.T) {
+	b := Default()
+	for id, want := range map[string]string{
+		"backend-088": "can never exceed 10x",
+		"backend-063": "OpenID Connect",
+		"backend-057": "global interpreter lock",
+		"backend-033": "read its responses",
+	} {
+		it, _ := b.Item(id)
+		if !strings.Contains(it.Answer, want) {
+			t.Errorf("%s: answer lacks %q: %q", id, want, it.Answer)
+		}
+	}
+}
+
+// A user bank without hand-written content still plays; the rules it
+// breaks are reported, and one blank at most stands where the term was.
+func TestGenerateUserBankWarns(t *testing.T) {
+	b := &Bank{Version: Version, Title: "t", Items: []Item{
+		{ID: "a", Question: "What is a widget?", Answer: "A widget is a small gadget that spins. Widgets are nice.", Term: "Widget", Aliases: []string{}, Category: "C"},
+		{ID: "b", Question: "What is a sprocket?", Answer: "A sprocket is a toothed wheel that drives a chain.", Term: "Sprocket", Aliases: []string{}, Category: "C"},
+		{ID: "c", Question: "What is a gear?", Answer: "In machines, a gear meshes with another gear to pass on torque.", Term: "Gear", Aliases: []string{}, Category: "C"},
+		{ID: "e", Question: "What is a thread vs a process?", Answer: "A process is a running program with its own memory.", Term: "Thread", Aliases: []string{}, Category: "C"},
+		{ID: "d", Question: "What is a cam?", Answer: "A cam is a rotating piece that turns circular motion into linear motion.", Term: "Cam", Aliases: []string{}, Category: "C"},
+	}}
+	if len(b.Lint()) == 0 {
+		t.Fatal("a bank without content passes Lint")
+	}
+	seenWarning := false
+	for seed := int64(0); seed < 30; seed++ {
+		qs, warnings, err := GenerateChecked(b, GenerateOptions{Count: 4, Seed: seed})
+		for _, q := range qs {
+			if q.ItemID == "e" && q.Kind == game.KindTrueFalse && q.Correct[0] == 0 && strings.Contains(q.Prompt, "running program") {
+				t.Errorf("%s: a process's definition keyed true for Thread", q.ID)
+			}
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		seenWarning = seenWarning || len(warnings) > 0
+		for _, q := range qs {
+			warned := slices.ContainsFunc(warnings, func(p Problem) bool { return p.Path == q.ID })
+			if strings.Count(q.Prompt, Mask) > 1 && !warned {
+				t.Errorf("%s: %q without a warning", q.ID, q.Prompt)
+			}
+			for _, o := range q.Options {
+				if strings.Contains(o, Mask) && variantOf(q) != VariantWhatIs {
+					t.Errorf("%s: blank in option %q", q.ID, o)
+				}
+			}
+		}
+	}
+	if !seenWarning {
+		t.Error("the gear item (term twice in its only sentence) never produced a warning")
+	}
+	// The description phrase drops "A widget is a" and keeps the rest.
+	if got := b.Lint(); got == nil {
+		t.Fatal("no lint")
+	}
+	facts, _ := b.facts()
+	if facts[0].phrase != "Small gadget that spins" || facts[2].phrase != "" || facts[3].phrase != "" {
+		t.Errorf("phrases %q, %q, %q", facts[0].phrase, facts[2].phrase, facts[3].phrase)
+	}
+}
+
+func TestBankKinds(t *testing.T) {
+	if got := Default().Kinds(); !reflect.DeepEqual(got, SupportedKinds) {
+		t.Errorf("default bank kinds %v", got)
+	}
+	plain := &Bank{Items: []Item{{ID: "a", Term: "T", NotTypeable: true}}}
+	if got := plain.Kinds(); !reflect.DeepEqual(got, []game.Kind{game.KindSingle, game.KindTrueFalse}) {
+		t.Errorf("plain bank kinds %v", got)
+	}
+}
+
+// A false statement explains both terms: the myth's correction and the
+// description of the term it was confused with.
+func TestMythExplainsBothTerms(t *testing.T) {
+	b := Default()
+	idx := slices.IndexFunc(b.Items, func(it Item) bool { return it.ID == "backend-050" })
+	for seed := int64(0); seed < 50; seed++ {
+		c, ok := newGenerator(b, seed).make(idx, game.KindTrueFalse, VariantMyth)
+		if !ok || !strings.Contains(c.q.Prompt, "attacker scripts") {
+			continue
+		}
+		if !strings.HasPrefix(c.q.Explanation, "False. That is XSS.\nCross-site scripting: Attacker's script injected") {
+			t.Fatalf("explanation %q", c.q.Explanation)
+		}
+		return
+	}
+	t.Fatal("the XSS myth of SQL injection never came up")
+}
