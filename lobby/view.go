@@ -241,7 +241,10 @@ func (v *view) submit(ctx context.Context, ref uint64, in input) error {
 // counted against the room's input bound (Member.Submit bounds answers by
 // the players). The actor drains everything the log holds in one step.
 func (v *view) submitAnswer(ctx context.Context, ref uint64, in input) error {
-	in.Origin, in.Ref, in.At = v.l.cfg.Instance, ref, time.Now()
+	in.Origin, in.Ref, in.At = v.l.cfg.Instance, ref, in.Recv // applied as of when it was read
+	if in.At.IsZero() {
+		in.At = time.Now()
+	}
 	v.l.mu.Lock()
 	r := v.l.rooms[v.pin]
 	v.l.mu.Unlock()
