@@ -103,6 +103,8 @@ func checkAnswer(q Question, a Answer) *Error {
 		if len(a.Choices) < 1 || len(a.Choices) > n {
 			return errorf(CodeInvalidAnswer, "pick 1 to %d options, not %d", n, len(a.Choices))
 		}
+	} else if a.List {
+		return errorf(CodeInvalidAnswer, "a %s question takes one \"choice\", not a list of \"choices\"", q.Kind)
 	} else if len(a.Choices) != 1 {
 		return errorf(CodeInvalidAnswer, "pick exactly one option, not %d", len(a.Choices))
 	}

@@ -11,6 +11,10 @@ type PlayerID string
 type Answer struct {
 	Choices []int  `json:"choices,omitempty"` // single/truefalse/poll: exactly one; multi: one or more distinct
 	Text    string `json:"text,omitempty"`    // typed
+	// List: the picks came as a list ("choices"), which only a
+	// multi-select question takes; a single pick ("choice") fits any
+	// question with options.
+	List bool `json:"list,omitempty"`
 }
 
 // answerRecord is one accepted answer and, once its question closed, its outcome.

@@ -5,31 +5,76 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/mtibben/confusables"
+	"golang.org/x/text/secure/precis"
 )
 
-// ValidateNickname trims s and checks it: 1 to 20 characters (runes), valid
-// UTF-8, no control characters. Markup is just text: the engine never escapes.
+// ValidateNickname normalises s and checks it. Nicknames follow the
+// Nickname profile of RFC 8266 (golang.org/x/text/secure/precis): NFKC, so
+// full-width and other compatibility forms become plain letters; every
+// kind of space becomes one ASCII space, runs of them one, none at either
+// end; control, invisible and formatting characters (zero-width spaces,
+// soft hyphens, direction overrides and marks) are refused, so that no two
+// nicknames differ only by what nobody can see. Emoji presentation
+// selectors (U+FE0E, U+FE0F) are dropped first: they only pick how an emoji
+// is drawn. The result has 1 to MaxNicknameLen characters (runes). Markup
+// is just text: the engine never escapes.
 func ValidateNickname(s string) (string, error) {
-	s = strings.TrimSpace(s)
 	if !utf8.ValidString(s) {
 		return "", errorf(CodeInvalidNickname, "nickname is not valid UTF-8")
 	}
-	n := utf8.RuneCountInString(s)
-	if n == 0 {
+	s = strings.Map(func(r rune) rune {
+		if r == '\uFE0E' || r == '\uFE0F' {
+			return -1
+		}
+		return r
+	}, s)
+	if strings.TrimFunc(s, unicode.IsSpace) == "" {
 		return "", errorf(CodeInvalidNickname, "nickname is empty")
 	}
-	if n > MaxNicknameLen {
+	out, err := precis.Nickname.String(s)
+	if err != nil {
+		return "", nicknameRefusal(s)
+	}
+	if n := utf8.RuneCountInString(out); n > MaxNicknameLen {
 		return "", errorf(CodeInvalidNickname, "nickname has %d characters, at most %d allowed", n, MaxNicknameLen)
 	}
-	for _, r := range s {
-		if unicode.IsControl(r) {
-			return "", errorf(CodeInvalidNickname, "nickname contains a control character")
-		}
-	}
-	return s, nil
+	return out, nil
 }
 
-func foldNickname(s string) string { return strings.ToLower(s) }
+// nicknameRefusal names the first character of s the Nickname profile
+// refuses.
+func nicknameRefusal(s string) *Error {
+	allowed := precis.Nickname.Allowed()
+	for _, r := range s {
+		if unicode.Is(unicode.Zs, r) {
+			continue // spaces of every width are mapped, not refused
+		}
+		if !allowed.Contains(r) || unicode.Is(unicode.Cf, r) {
+			if unicode.IsControl(r) {
+				return errorf(CodeInvalidNickname, "nickname contains a control character (%U)", r)
+			}
+			return errorf(CodeInvalidNickname, "nickname contains %U, an invisible, formatting or unassigned character", r)
+		}
+	}
+	return errorf(CodeInvalidNickname, "nickname is not allowed (a character out of place for its script)")
+}
+
+// foldNickname is the key two nicknames are compared by: the Nickname
+// profile's comparison form (case folded), then the confusable skeleton of
+// Unicode TR39 (github.com/mtibben/confusables), so that look-alikes from
+// other scripts ("Viсtim" with a Cyrillic es), Roman numerals or "rn" for
+// "m" fall on the nickname they imitate.
+func foldNickname(s string) string {
+	key, err := precis.Nickname.CompareKey(s)
+	if err != nil {
+		// A nickname stored before these rules (restored from an old
+		// snapshot) still gets a key.
+		key = strings.ToLower(s)
+	}
+	return confusables.Skeleton(key)
+}
 
 // Join adds a player. Joining with the id of a player who left brings them
 // back with score and streak (Rejoined); joining with the id of a player

@@ -95,6 +95,9 @@ func TestAnswerInputMatchesEncodingJSON(t *testing.T) {
 			Player: "p_é", Q: 0, Answer: game.Answer{Text: "Ünïcode <b>&\"quoted\"\n"}, Recv: at},
 		{Op: wire.TypeAnswer, Origin: "i_a", Ref: 1, At: at, Answer: game.Answer{Choices: []int{0, 3, 1}, Text: "both"}},
 		{Op: wire.TypeAnswer, Origin: "i_a", Ref: 1, At: at, Answer: game.Answer{Choices: []int{}}},
+		{Op: wire.TypeAnswer, Origin: "i_a", Ref: 1, At: at, Answer: game.Answer{Choices: []int{1, 2}, List: true}},
+		{Op: wire.TypeAnswer, Origin: "i_a", Ref: 1, At: at, Answer: game.Answer{Text: "x", List: true}},
+		{Op: wire.TypeAnswer, Origin: "i_a", Ref: 1, At: at, Answer: game.Answer{List: true}},
 		{Op: wire.TypeAnswer, Origin: "i_a", Ref: 1, At: at, Q: -1, RT: -5},
 		{Op: wire.TypeAnswer},
 	} {
@@ -151,6 +154,7 @@ func FuzzDecodeInput(f *testing.F) {
 		{Op: wire.TypeAnswer, Origin: "i_b", Ref: 1, Re: json.RawMessage(`-42`), At: at, Answer: game.Answer{Choices: []int{0, 3}, Text: "both"}},
 		{Op: wire.TypeAnswer, Origin: "i_b", Ref: 1, At: at, Answer: game.Answer{Text: "Ünï"}},
 		{Op: wire.TypeAnswer, Origin: "i_b", Ref: 1, At: at, Answer: game.Answer{Choices: []int{}}, Q: -3, RT: -1},
+		{Op: wire.TypeAnswer, Origin: "i_b", Ref: 1, At: at, Answer: game.Answer{Choices: []int{1}, List: true}},
 		{Op: wire.TypeJoin, Origin: "i_a", Nickname: "ada", Token: "r_x", At: at},
 	} {
 		data, err := encodeInput(in)
@@ -187,5 +191,27 @@ func TestAnswerInputsAreReadByHand(t *testing.T) {
 	var want input
 	if err := json.Unmarshal(data, &want); err != nil || !reflect.DeepEqual(got, want) {
 		t.Fatalf("got %#v\nwant %#v (%v)", got, want, err)
+	}
+}
+
+// The hand-written codec knows every field of input and game.Answer: a field
+// added to either must be added to appendAnswerInput, isPlainAnswer and
+// scanAnswerInput too (or an answer would lose it on its way to the room).
+func TestAnswerCodecKnowsEveryField(t *testing.T) {
+	for _, c := range []struct {
+		v    any
+		want []string
+	}{
+		{input{}, []string{"ID", "Op", "Origin", "Ref", "Re", "At", "Counted", "Player", "Role", "Nickname", "Token", "Q", "Answer", "RT", "Recv", "Seconds", "Target"}},
+		{game.Answer{}, []string{"Choices", "Text", "List"}},
+	} {
+		typ := reflect.TypeOf(c.v)
+		var got []string
+		for i := range typ.NumField() {
+			got = append(got, typ.Field(i).Name)
+		}
+		if !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%s has fields %v; the answer codec (lobby/input.go) knows %v", typ, got, c.want)
+		}
 	}
 }

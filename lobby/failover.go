@@ -118,6 +118,9 @@ func (l *Lobby) continueSequences(ctx context.Context, r *room, snap Snapshot) {
 	if !found {
 		return
 	}
+	if r.handedOverAt(out, snap) {
+		return
+	}
 	if out.Seq >= r.outSeq {
 		r.outSeq = out.Seq + 1
 	}
@@ -129,6 +132,24 @@ func (l *Lobby) continueSequences(ctx context.Context, r *room, snap Snapshot) {
 		r.wireSeq = msg.W + 1
 	}
 	r.published = msg.L
+}
+
+// handedOverAt continues the sequences of a room handed over the planned
+// way without the hole a takeover leaves: the old owner's final snapshot
+// records the last output it published (out, read back from the bus, is
+// that very output), so nothing can have been lost, no receiver has to
+// resync, and no instance reports lost outputs (a line operators alert
+// on). It reports whether it did.
+func (r *room) handedOverAt(out Output, snap Snapshot) bool {
+	if !r.handedOver || out.Seq != snap.Seq {
+		return false
+	}
+	var msg outMsg
+	if json.Unmarshal(out.Data, &msg) != nil || msg.W+1 != r.wireSeq {
+		return false
+	}
+	r.outSeq, r.wireSeq, r.published = snap.Seq, msg.W, msg.L
+	return true
 }
 
 // alreadyPublished reports whether the old owner published the outputs of

@@ -68,9 +68,11 @@ func appendAnswerInput(buf []byte, in input) []byte {
 		buf = append(buf, `,"q":`...)
 		buf = strconv.AppendInt(buf, int64(in.Q), 10)
 	}
-	if in.Answer.Choices != nil || in.Answer.Text != "" { // omitzero
+	if in.Answer.Choices != nil || in.Answer.Text != "" || in.Answer.List { // omitzero
 		buf = append(buf, `,"a":{`...)
+		sep := false
 		if len(in.Answer.Choices) > 0 {
+			sep = true
 			buf = append(buf, `"choices":[`...)
 			for i, c := range in.Answer.Choices {
 				if i > 0 {
@@ -81,11 +83,18 @@ func appendAnswerInput(buf []byte, in input) []byte {
 			buf = append(buf, ']')
 		}
 		if in.Answer.Text != "" {
-			if len(in.Answer.Choices) > 0 {
+			if sep {
 				buf = append(buf, ',')
 			}
+			sep = true
 			buf = append(buf, `"text":`...)
 			buf = appendJSONString(buf, in.Answer.Text)
+		}
+		if in.Answer.List {
+			if sep {
+				buf = append(buf, ',')
+			}
+			buf = append(buf, `"list":true`...)
 		}
 		buf = append(buf, '}')
 	}
@@ -275,7 +284,7 @@ func scanAnswerInput(data []byte) (in input, ok bool) {
 	return in, true
 }
 
-// answer reads {"choices":[...],"text":"..."} (either part may be absent).
+// answer reads {"choices":[...],"text":"...","list":true} (any part may be absent).
 func (s *inputScanner) answer(a *game.Answer) bool {
 	if len(s.b) > 0 && s.b[0] == '{' && len(s.b) > 1 && s.b[1] == '}' {
 		s.b = s.b[2:]
@@ -309,6 +318,14 @@ func (s *inputScanner) answer(a *game.Answer) bool {
 	}
 	if s.ok && s.field(sep, "text") {
 		a.Text = s.str()
+		sep = ','
+	}
+	if s.ok && s.field(sep, "list") {
+		if len(s.b) < 4 || string(s.b[:4]) != "true" {
+			return false // "list":false is left to encoding/json
+		}
+		s.b = s.b[4:]
+		a.List = true
 		sep = ','
 	}
 	if !s.ok || sep == '{' || len(s.b) == 0 || s.b[0] != '}' {

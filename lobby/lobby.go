@@ -127,12 +127,21 @@ func (l *Lobby) Ready(ctx context.Context) error {
 	closing := l.closing
 	l.mu.Unlock()
 	if closing {
-		return wire.Errorf(wire.CodeUnavailable, "shutting down")
+		return wire.Unavailable("shutting down", nil)
 	}
 	if err := l.bus.Ping(ctx); err != nil {
-		return wire.Errorf(wire.CodeUnavailable, "bus: %v", err)
+		return wire.Unavailable("bus", err)
 	}
 	return nil
+}
+
+// Drain starts a shutdown: from now on Ready fails (a load balancer stops
+// routing here) and new games and attaches are refused, while the rooms
+// running here go on until Close hands them over.
+func (l *Lobby) Drain() {
+	l.mu.Lock()
+	l.closing = true
+	l.mu.Unlock()
 }
 
 // Close stops every room actor and subscription on this instance and waits
@@ -152,6 +161,18 @@ func (l *Lobby) Rooms() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return len(l.rooms)
+}
+
+// Players is the number of players (joined and not left) in the rooms whose
+// actor runs here, now.
+func (l *Lobby) Players() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	n := int64(0)
+	for _, r := range l.rooms {
+		n += r.players.Load()
+	}
+	return int(n)
 }
 
 // GameSpec is what the host chose.
@@ -176,7 +197,7 @@ func (l *Lobby) CreateGame(ctx context.Context, spec GameSpec) (Created, error) 
 	l.mu.Lock()
 	if l.closing {
 		l.mu.Unlock()
-		return Created{}, wire.Errorf(wire.CodeUnavailable, "the server is shutting down")
+		return Created{}, wire.Unavailable("the server is shutting down", nil)
 	}
 	if len(l.rooms) >= l.cfg.MaxGames {
 		l.mu.Unlock()
@@ -203,11 +224,14 @@ func (l *Lobby) CreateGame(ctx context.Context, spec GameSpec) (Created, error) 
 	r := newRoom(l, pin, g, roomMeta{HostTokenHash: hashToken(token), Tokens: map[string]game.PlayerID{}})
 	if ok, err := l.bus.AcquireLease(ctx, pin, l.cfg.Instance, l.cfg.LeaseTTL); err != nil || !ok {
 		_ = l.bus.ReleasePIN(ctx, pin)
-		return Created{}, wire.Errorf(wire.CodeUnavailable, "cannot take the room's lease: %v", err)
+		if err == nil {
+			err = errors.New("held by another instance")
+		}
+		return Created{}, wire.Unavailable("cannot take the new room's lease", err)
 	}
 	if err := r.saveSnapshot(ctx); err != nil {
 		_ = l.bus.ReleasePIN(ctx, pin)
-		return Created{}, wire.Errorf(wire.CodeUnavailable, "cannot store the game: %v", err)
+		return Created{}, wire.Unavailable("cannot store the game", err)
 	}
 	if err := l.startRoom(r); err != nil {
 		_ = l.bus.ReleasePIN(ctx, pin)
@@ -224,7 +248,7 @@ func (l *Lobby) reservePIN(ctx context.Context) (string, error) {
 		pin := fmt.Sprintf("%06d", binary.BigEndian.Uint32(b[:])%1_000_000)
 		ok, err := l.bus.ReservePIN(ctx, pin, pinTTL)
 		if err != nil {
-			return "", wire.Errorf(wire.CodeUnavailable, "cannot reserve a PIN: %v", err)
+			return "", wire.Unavailable("cannot reserve a PIN", err)
 		}
 		if ok {
 			return pin, nil
@@ -238,13 +262,12 @@ func (l *Lobby) startRoom(r *room) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.closing {
-		return wire.Errorf(wire.CodeUnavailable, "the server is shutting down")
+		return wire.Unavailable("the server is shutting down", nil)
 	}
 	if _, ok := l.rooms[r.pin]; ok {
 		return nil
 	}
 	l.rooms[r.pin] = r
-	l.obs.RoomsChanged(1)
 	l.wg.Add(1)
 	go func() {
 		defer l.wg.Done()
@@ -252,7 +275,6 @@ func (l *Lobby) startRoom(r *room) error {
 		l.mu.Lock()
 		delete(l.rooms, r.pin)
 		l.mu.Unlock()
-		l.obs.RoomsChanged(-1)
 	}()
 	return nil
 }
@@ -304,7 +326,7 @@ func (l *Lobby) loadGame(ctx context.Context, pin string) (*game.Game, roomMeta,
 		return nil, roomMeta{}, wire.Errorf(wire.CodeUnknownGame, "no game with PIN %s", pin)
 	}
 	if err != nil {
-		return nil, roomMeta{}, wire.Errorf(wire.CodeUnavailable, "cannot read the game: %v", err)
+		return nil, roomMeta{}, wire.Unavailable("cannot read the game", err)
 	}
 	rs, err := decodeRoomSnapshot(snap.Data)
 	if err != nil {
@@ -377,16 +399,17 @@ func (l *Lobby) Attach(ctx context.Context, hello Hello, conn Conn) (*Member, er
 	defer timeout.Stop()
 	select {
 	case res := <-wait:
-		if res.err != nil {
-			return nil, res.err
-		}
-		return res.member, nil
+		return res.member, res.err
 	case <-ctx.Done():
-		v.forget(ref)
+		if res, answered := v.abandon(ref, wait); answered && res.member != nil {
+			res.member.Detach() // admitted as the connection went away
+		}
 		return nil, ctx.Err()
 	case <-timeout.C:
-		v.forget(ref)
-		return nil, wire.Errorf(wire.CodeUnavailable, "the room did not answer in time")
+		if res, answered := v.abandon(ref, wait); answered {
+			return res.member, res.err // the answer came with the timeout: it stands
+		}
+		return nil, wire.Unavailable("the room did not answer in time", nil)
 	}
 }
 
@@ -396,7 +419,7 @@ func (l *Lobby) Attach(ctx context.Context, hello Hello, conn Conn) (*Member, er
 // unavailable).
 func (m *Member) Submit(ctx context.Context, msg Message) error {
 	if m.closed.Load() {
-		return wire.Errorf(wire.CodeUnavailable, "the connection left the room")
+		return wire.Unavailable("the connection left the room", nil)
 	}
 	in := input{Op: msg.Type, Re: msg.Re, Player: m.player, Role: m.role, Q: msg.Q, Answer: msg.Answer,
 		RT: msg.ResponseTime, Recv: msg.Received, Seconds: msg.Seconds, Target: game.PlayerID(msg.Target)}

@@ -112,13 +112,13 @@ func (r *room) handle(evs []game.Event) {
 			r.playerCount = e.Players
 			// Announced in flush, coalesced (see hostNotes).
 			r.pendingJoins = append(r.pendingJoins, playerInfo(e.Player, e.Nickname, true))
-			r.l.obs.PlayersChanged(1)
+			r.players.Store(int64(e.Players))
 		case game.PlayerLeft:
 			r.playerCount = e.Players
 			r.broadcast(toHosts, func(seq uint64) any {
 				return wire.PlayerLeft{Type: wire.TypePlayerLeft, Seq: seq, PlayerID: string(e.Player), Nickname: e.Nickname, Count: e.Players, Kicked: e.Kicked}
 			}, nil, 0)
-			r.l.obs.PlayersChanged(-1)
+			r.players.Store(int64(e.Players))
 			r.snapshotDue = true
 		case game.PlayerConnection:
 			r.broadcast(toHosts, func(seq uint64) any {
@@ -287,6 +287,7 @@ func (r *room) state(role string, pid game.PlayerID, now time.Time) *wire.State 
 	}
 	if role != wire.RolePlayer {
 		if g.Phase() == game.PhaseLobby || role == wire.RoleHost {
+			st.Players = []wire.Player{}
 			for _, p := range g.Players() {
 				if !p.Left {
 					st.Players = append(st.Players, playerInfo(p.ID, p.Nickname, p.Connected))

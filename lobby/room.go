@@ -32,6 +32,9 @@ type roomSnapshot struct {
 	LastLeaderboard *wire.Leaderboard  `json:"last_leaderboard,omitempty"`
 	LastPodium      *wire.Podium       `json:"last_podium,omitempty"`
 	LastCount       *wire.AnswersCount `json:"last_count,omitempty"`
+	// HandedOver: the final snapshot of an owner that stopped the planned
+	// way; it published nothing after it (see continueSequences).
+	HandedOver bool `json:"handed_over,omitempty"`
 }
 
 func decodeRoomSnapshot(data []byte) (roomSnapshot, error) {
@@ -60,6 +63,8 @@ type room struct {
 
 	inputs  chan input
 	pending atomic.Int64
+	// players is playerCount for other goroutines (Lobby.Players).
+	players atomic.Int64
 	// queries run on the actor for readers on this instance (game info,
 	// results), so they see the live game rather than the last snapshot.
 	queries chan func()
@@ -91,6 +96,8 @@ type room struct {
 	lastActivity time.Time
 	lastInputAt  time.Time // see inputTime
 	published    string    // the old owner published the outputs of inputs up to this one (see continueSequences)
+	handingOver  bool      // release is taking the final snapshot of a planned hand-over
+	handedOver   bool      // restored from such a snapshot
 }
 
 func newRoom(l *Lobby, pin string, g *game.Game, meta roomMeta) *room {
@@ -129,7 +136,9 @@ func restoreRoom(l *Lobby, pin string, snap Snapshot) (*room, error) {
 	r.outSeq = snap.Seq + 1
 	r.wireSeq = rs.WireSeq + 1
 	r.playerCount = rs.PlayerCount
+	r.players.Store(int64(rs.PlayerCount))
 	r.lastReveal, r.lastBoard, r.lastPodium, r.lastCount = rs.LastReveal, rs.LastLeaderboard, rs.LastPodium, rs.LastCount
+	r.handedOver = rs.HandedOver
 	return r, nil
 }
 
@@ -146,7 +155,7 @@ func (r *room) encodeSnapshot() ([]byte, error) {
 		r.metaJSON, r.metaTokens = b, len(r.meta.Tokens)
 	}
 	rest, err := json.Marshal(roomSnapshot{
-		WireSeq: r.wireSeq, PlayerCount: r.playerCount,
+		WireSeq: r.wireSeq, PlayerCount: r.playerCount, HandedOver: r.handingOver,
 		LastReveal: r.lastReveal, LastLeaderboard: r.lastBoard, LastPodium: r.lastPodium, LastCount: r.lastCount,
 	}) // {"meta":{...},"game":null,...}
 	if err != nil {
@@ -295,6 +304,9 @@ func (r *room) renew(ctx context.Context) bool {
 func (r *room) release() {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
+	// The actor publishes nothing after this snapshot: the next owner may
+	// number its outputs straight on.
+	r.handingOver = true
 	_ = r.saveSnapshot(ctx)
 	_ = r.l.bus.ReleaseLease(ctx, r.pin, r.l.cfg.Instance)
 }
@@ -356,7 +368,7 @@ func (r *room) replyError(in input, err error) {
 	var werr *wire.Error
 	if !errors.As(engineError(err), &werr) {
 		r.log.Error().Err(err).Str("op", in.Op).Msg("internal error")
-		werr = wire.Errorf(wire.CodeInternal, "internal error")
+		werr = wire.Internal(err)
 	}
 	frame := wire.Marshal(wire.ErrorMsg{Type: wire.TypeError, Re: in.Re, Seq: r.wireSeq, Code: werr.Code, Message: werr.Message})
 	it := outItem{To: toRef, Origin: in.Origin, Ref: in.Ref, D: frame}

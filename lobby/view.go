@@ -27,7 +27,10 @@ type view struct {
 	hosts   []*Member
 	players []*Member
 	waiting map[uint64]waiter
-	ended   bool
+	// abandoned holds the attaches given up before the room answered (see
+	// abandon), by ref, with their op: a late welcome is undone, not lost.
+	abandoned map[uint64]string
+	ended     bool
 	// local holds the items of outputs published by the room's actor on
 	// this instance, by output Seq, so dispatch delivers them without
 	// decoding what the actor just encoded.
@@ -111,7 +114,7 @@ func (l *Lobby) viewOf(ctx context.Context, pin string) (*view, error) {
 	closing := l.closing
 	l.mu.Unlock()
 	if closing {
-		return nil, wire.Errorf(wire.CodeUnavailable, "the server is shutting down")
+		return nil, wire.Unavailable("the server is shutting down", nil)
 	}
 	if err := l.ensureOwner(ctx, pin); err != nil {
 		return nil, err
@@ -119,7 +122,7 @@ func (l *Lobby) viewOf(ctx context.Context, pin string) (*view, error) {
 
 	sub, err := l.bus.Subscribe(l.ctx, pin)
 	if err != nil {
-		return nil, wire.Errorf(wire.CodeUnavailable, "cannot follow the room: %v", err)
+		return nil, wire.Unavailable("cannot follow the room", err)
 	}
 	l.mu.Lock()
 	if v, ok := l.views[pin]; ok { // another connection won the race
@@ -127,7 +130,8 @@ func (l *Lobby) viewOf(ctx context.Context, pin string) (*view, error) {
 		sub.Close()
 		return v, nil
 	}
-	v := &view{l: l, pin: pin, sub: sub, members: map[uint64]*Member{}, waiting: map[uint64]waiter{}, local: map[uint64][]outItem{}}
+	v := &view{l: l, pin: pin, sub: sub, members: map[uint64]*Member{}, waiting: map[uint64]waiter{},
+		abandoned: map[uint64]string{}, local: map[uint64][]outItem{}}
 	l.views[pin] = v
 	l.wg.Add(1)
 	l.mu.Unlock()
@@ -156,7 +160,7 @@ func (l *Lobby) ensureOwner(ctx context.Context, pin string) error {
 	}
 	holder, err := l.bus.LeaseHolder(ctx, pin)
 	if err != nil {
-		return wire.Errorf(wire.CodeUnavailable, "cannot look the room up: %v", err)
+		return wire.Unavailable("cannot look the room up", err)
 	}
 	if holder != "" {
 		return nil
@@ -166,7 +170,7 @@ func (l *Lobby) ensureOwner(ctx context.Context, pin string) error {
 		return wire.Errorf(wire.CodeUnknownGame, "no game with PIN %s", pin)
 	}
 	if err != nil {
-		return wire.Errorf(wire.CodeUnavailable, "cannot read the room: %v", err)
+		return wire.Unavailable("cannot read the room", err)
 	}
 	r, err := restoreRoom(l, pin, snap)
 	if err != nil {
@@ -178,7 +182,7 @@ func (l *Lobby) ensureOwner(ctx context.Context, pin string) error {
 	}
 	ok, err := l.bus.AcquireLease(ctx, pin, l.cfg.Instance, l.cfg.LeaseTTL)
 	if err != nil {
-		return wire.Errorf(wire.CodeUnavailable, "cannot take the room over: %v", err)
+		return wire.Unavailable("cannot take the room over", err)
 	}
 	if !ok {
 		return nil // someone else took it over first
@@ -191,7 +195,7 @@ func (v *view) expect(ref uint64, conn Conn, in input) <-chan attachResult {
 	ch := make(chan attachResult, 1)
 	v.mu.Lock()
 	if v.ended {
-		ch <- attachResult{err: wire.Errorf(wire.CodeUnavailable, "the room stopped here; try again")}
+		ch <- attachResult{err: wire.Unavailable("the room stopped on this instance", nil)}
 	} else {
 		v.waiting[ref] = waiter{conn: conn, in: in, ch: ch}
 	}
@@ -203,6 +207,52 @@ func (v *view) forget(ref uint64) {
 	v.mu.Lock()
 	delete(v.waiting, ref)
 	v.mu.Unlock()
+}
+
+// abandon gives up the attach ref (its timeout passed, or its connection
+// went away). When the room already answered, the answer is returned
+// (answered): deliver admits and answers under v.mu, so it is in wait.
+// Otherwise the attach is remembered, so that when the room admits it after
+// all, the player it bound is released (see releaseAbandoned).
+func (v *view) abandon(ref uint64, wait <-chan attachResult) (res attachResult, answered bool) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if w, ok := v.waiting[ref]; ok {
+		delete(v.waiting, ref)
+		if !v.ended {
+			v.abandoned[ref] = w.in.Op
+		}
+		return attachResult{}, false
+	}
+	select {
+	case res = <-wait:
+		return res, true
+	default:
+		return attachResult{}, false
+	}
+}
+
+// releaseAbandoned undoes what the room did for an attach given up before
+// its answer: a new player leaves (their nickname is free for the retry the
+// client makes after "unavailable"), a resumed one is disconnected. Host and
+// display bind nothing. It runs on its own goroutine: the dispatcher holds
+// v.mu and must not wait on the bus.
+func (v *view) releaseAbandoned(op string, it *outItem) {
+	if it.Code != "" || it.Role != wire.RolePlayer {
+		return
+	}
+	in := input{Op: opDetach, Player: it.Player, Role: wire.RolePlayer}
+	if op == wire.TypeJoin {
+		in.Op = wire.TypeLeave
+	}
+	ref := it.Ref
+	v.l.wg.Go(func() {
+		ctx, cancel := context.WithTimeout(v.l.ctx, 5*time.Second)
+		defer cancel()
+		if err := v.submit(ctx, ref, in); err != nil {
+			v.l.log.Warn().Err(err).Str("pin", v.pin).Str("player", string(in.Player)).Msg("cannot release an abandoned attach")
+		}
+	})
 }
 
 // submit appends in to the room's input log. The bound on waiting inputs is
@@ -230,7 +280,7 @@ func (v *view) submit(ctx context.Context, ref uint64, in input) error {
 		if r != nil {
 			r.pending.Add(-1)
 		}
-		return wire.Errorf(wire.CodeUnavailable, "cannot reach the room: %v", err)
+		return wire.Unavailable("cannot reach the room", err)
 	}
 	return nil
 }
@@ -256,7 +306,7 @@ func (v *view) submitAnswer(ctx context.Context, ref uint64, in input) error {
 		_, err = v.l.bus.AppendInput(ctx, v.pin, data)
 	}
 	if err != nil {
-		return wire.Errorf(wire.CodeUnavailable, "cannot reach the room: %v", err)
+		return wire.Unavailable("cannot reach the room", err)
 	}
 	return nil
 }
@@ -345,8 +395,8 @@ func (v *view) close(reason CloseReason) {
 	v.ended = true
 	members := v.members
 	v.members = map[uint64]*Member{}
-	v.hosts, v.players, v.local = nil, nil, map[uint64][]outItem{}
-	refusal := wire.Errorf(wire.CodeUnavailable, "the room stopped here; try again")
+	v.hosts, v.players, v.local, v.abandoned = nil, nil, map[uint64][]outItem{}, map[uint64]string{}
+	refusal := wire.Unavailable("the room stopped on this instance", nil)
 	if reason == CloseGameOver {
 		refusal = wire.Errorf(wire.CodeGameEnded, "game %s is over", v.pin)
 	}
@@ -394,6 +444,11 @@ func (v *view) deliver(it *outItem) {
 			v.add(m)
 			w.conn.Send(Frame{Data: it.D, Question: frameQ})
 			w.ch <- attachResult{member: m}
+			return
+		}
+		if op, ok := v.abandoned[it.Ref]; ok {
+			delete(v.abandoned, it.Ref)
+			v.releaseAbandoned(op, it)
 			return
 		}
 		m, ok := v.members[it.Ref]

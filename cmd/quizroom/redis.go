@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"sync"
@@ -27,7 +28,9 @@ func init() { newRedisBus = openRedisBus }
 
 // openRedisBus connects the Redis bus. A Redis that is down at start is not
 // fatal: the instance starts, /readyz reports not ready and new games are
-// refused until Redis answers.
+// refused until Redis answers. A Redis that answers and refuses the URL's
+// settings (password, database, cluster mode, sentinel master name) is a
+// configuration error: waiting would never end, so the start fails.
 //
 // Snapshots are fenced by the lease under instance, the name the lobby takes
 // leases under: an instance cut off past its lease cannot overwrite the state
@@ -38,12 +41,17 @@ func openRedisBus(ctx context.Context, redisURL, instance string, log zerolog.Lo
 		return nil, nil, usagef("--redis-url ($REDIS_URL): %v", err)
 	}
 	setRedisLogger(log)
-	bus := redisbus.New(rdb, redisbus.Options{Holder: instance})
 	pctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
-	if err := bus.Ping(pctx); err != nil {
+	if err := redisbus.CheckSettings(pctx, rdb, redisURL); err != nil {
+		var bad *redisbus.SettingsError
+		if errors.As(err, &bad) {
+			_ = rdb.Close()
+			return nil, nil, usagef("--redis-url ($REDIS_URL): %v", bad)
+		}
 		log.Warn().Err(err).Msg("redis not reachable at start; not ready until it is")
 	}
+	bus := redisbus.New(rdb, redisbus.Options{Holder: instance})
 	return bus, rdb, nil
 }
 

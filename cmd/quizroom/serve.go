@@ -339,19 +339,22 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	log.Info().Dur("drain", cfg.Drain).Msg("shutting down")
 	drainCtx, cancel := context.WithTimeout(context.Background(), cfg.Drain)
 	defer cancel()
-	// Stop taking requests (hijacked WebSockets are not closed by this),
-	// then tell every WebSocket to reconnect and close it.
-	shutdownDone := make(chan error, 1)
-	go func() { shutdownDone <- srv.Shutdown(drainCtx) }()
+	// The HTTP server keeps answering while the instance drains, so that
+	// /readyz says 503 (the balancer stops routing here) rather than the
+	// listener vanishing; new games and WebSockets are refused. Every
+	// WebSocket is told to reconnect and closed, the rooms are handed over
+	// (final snapshot, lease released), and only then does the listener
+	// close.
+	lob.Drain()
 	if err := wss.Shutdown(drainCtx, cfg.ReconnectAfter); err != nil {
 		log.Warn().Err(err).Msg("drain")
 	}
-	if err := <-shutdownDone; err != nil {
+	lob.Close()
+	if err := srv.Shutdown(drainCtx); err != nil {
 		log.Warn().Err(err).Msg("http shutdown")
 		srv.Close()
 	}
 	<-served
-	lob.Close()
 	log.Info().Msg("stopped")
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -39,7 +40,17 @@ type instance struct {
 	stop  context.CancelFunc
 	wg    sync.WaitGroup
 	once  sync.Once
+	// gaps counts the room outputs this instance saw lost (each logs
+	// "outputs lost: resyncing", the line operators alert on).
+	gaps *gapCounter
 }
+
+// gapCounter is a lobby.Observer that counts output gaps.
+type gapCounter struct{ n atomic.Int64 }
+
+func (g *gapCounter) FanOut(time.Duration, int) {}
+func (g *gapCounter) AnswerAcked(time.Duration) {}
+func (g *gapCounter) OutputGap()                { g.n.Add(1) }
 
 type cluster struct {
 	t     *testing.T
@@ -74,7 +85,8 @@ func (c *cluster) startInstance(name string) *instance {
 	}
 	fb := NewFaultBus(redisbus.New(rdb, redisbus.Options{Holder: name}), uint64(len(c.insts)+1))
 	log := zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel).With().Timestamp().Str("instance", name).Logger()
-	l := lobby.New(fb, lobby.Config{Instance: name, LeaseTTL: testLeaseTTL, Log: log})
+	gaps := &gapCounter{}
+	l := lobby.New(fb, lobby.Config{Instance: name, LeaseTTL: testLeaseTTL, Log: log, Observer: gaps})
 	wss := ws.NewServer(l, ws.Config{Log: log, MessagesPerSecond: 50, Burst: 100})
 	raw, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -83,7 +95,7 @@ func (c *cluster) startInstance(name string) *instance {
 	ln := &trackingListener{Listener: raw, conns: map[net.Conn]struct{}{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/ws", func(w http.ResponseWriter, r *http.Request) { wss.ServeHTTP(w, r, r.RemoteAddr, log) })
-	in := &instance{name: name, rdb: rdb, fault: fb, lobby: l, ws: wss, ln: ln,
+	in := &instance{name: name, rdb: rdb, fault: fb, lobby: l, ws: wss, ln: ln, gaps: gaps,
 		http: &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second},
 		url:  "ws://" + raw.Addr().String() + "/ws"}
 	ctx, cancel := context.WithCancel(context.Background())

@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -29,11 +30,16 @@ type Server struct {
 	bin string
 	// dir, when set, holds an append-only file fsynced on every write, so
 	// Stop and Restart keep the data (a Redis restarted for maintenance).
-	dir  string
-	mu   sync.Mutex
-	cmd  *exec.Cmd
-	done chan struct{} // closed when the current process has exited
-	log  *lockedBuffer
+	dir string
+	// extra are more redis-server arguments; password is the one they set
+	// (the harness authenticates with it); sentinel runs a Redis Sentinel.
+	extra    []string
+	password string
+	sentinel bool
+	mu       sync.Mutex
+	cmd      *exec.Cmd
+	done     chan struct{} // closed when the current process has exited
+	log      *lockedBuffer
 }
 
 // Binary returns the path of redis-server, or fails (CI=true) or skips the
@@ -66,9 +72,28 @@ func StartPersistent(tb testing.TB) *Server {
 	return start(tb, tb.TempDir())
 }
 
+// StartWithPassword is Start for a server that requires password
+// (requirepass), for tests of what a wrong one does.
+func StartWithPassword(tb testing.TB, password string) *Server {
+	tb.Helper()
+	return startServer(tb, &Server{extra: []string{"--requirepass", password}, password: password})
+}
+
+// StartSentinel launches a Redis Sentinel that monitors no master, on its
+// own port: every master name is unknown to it.
+func StartSentinel(tb testing.TB) *Server {
+	tb.Helper()
+	return startServer(tb, &Server{sentinel: true, dir: tb.TempDir()})
+}
+
 func start(tb testing.TB, dir string) *Server {
 	tb.Helper()
-	s := &Server{tb: tb, bin: Binary(tb), log: &lockedBuffer{}, dir: dir}
+	return startServer(tb, &Server{dir: dir})
+}
+
+func startServer(tb testing.TB, s *Server) *Server {
+	tb.Helper()
+	s.tb, s.bin, s.log = tb, Binary(tb), &lockedBuffer{}
 	var lastErr error
 	// A free port can be taken between our probe and redis's bind; try again.
 	for range 5 {
@@ -135,15 +160,25 @@ func (s *Server) launch() error {
 	args := []string{
 		"--port", strconv.Itoa(s.Port),
 		"--bind", "127.0.0.1",
-		"--save", "",
-		"--appendonly", "no",
 		"--daemonize", "no",
 		"--protected-mode", "no",
 		"--loglevel", "notice",
 	}
-	if s.dir != "" {
-		args = append(args, "--dir", s.dir, "--appendonly", "yes", "--appendfsync", "always")
+	switch {
+	case s.sentinel:
+		// A sentinel needs a configuration file it can rewrite, and keeps
+		// no data.
+		conf := filepath.Join(s.dir, "sentinel.conf")
+		if err := os.WriteFile(conf, nil, 0o600); err != nil {
+			return err
+		}
+		args = append([]string{conf, "--sentinel"}, args...)
+	case s.dir != "":
+		args = append(args, "--save", "", "--dir", s.dir, "--appendonly", "yes", "--appendfsync", "always")
+	default:
+		args = append(args, "--save", "", "--appendonly", "no")
 	}
+	args = append(args, s.extra...)
 	cmd := exec.Command(s.bin, args...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -163,7 +198,9 @@ func (s *Server) launch() error {
 		for sc.Scan() {
 			line := sc.Text()
 			s.log.WriteString(line + "\n")
-			if !signalled && strings.Contains(line, "Ready to accept connections") {
+			// A sentinel announces its id instead once it listens.
+			if !signalled && (strings.Contains(line, "Ready to accept connections") ||
+				s.sentinel && strings.Contains(line, "Sentinel ID is")) {
 				signalled = true
 				close(ready)
 			}
@@ -183,7 +220,11 @@ func (s *Server) launch() error {
 		<-done
 		return errors.New("redis-server not ready in time")
 	}
-	if err := ping(s.Addr); err != nil {
+	answers := ping
+	if s.password != "" {
+		answers = func(addr string) error { return do(addr, "AUTH "+s.password+"\r\n", "+OK") }
+	}
+	if err := answers(s.Addr); err != nil {
 		_ = syscall.Kill(cmd.Process.Pid, syscall.SIGKILL)
 		<-done
 		return fmt.Errorf("redis-server does not answer PING: %w", err)

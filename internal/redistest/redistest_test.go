@@ -49,3 +49,17 @@ func TestPersistentKeepsDataAcrossRestart(t *testing.T) {
 		t.Fatalf("after restart: %v", err)
 	}
 }
+
+func TestPasswordAndSentinelServers(t *testing.T) {
+	pw := StartWithPassword(t, "s3cret")
+	if err := ping(pw.Addr); err == nil {
+		t.Fatal("a server with a password answered PING without it")
+	}
+	if err := do(pw.Addr, "AUTH s3cret\r\n", "+OK"); err != nil {
+		t.Fatal(err)
+	}
+	s := StartSentinel(t)
+	if err := do(s.Addr, "SENTINEL get-master-addr-by-name nosuch\r\n", "*-1"); err != nil {
+		t.Fatal(err)
+	}
+}

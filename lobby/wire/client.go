@@ -87,18 +87,22 @@ func DecodeClient(data []byte) (Client, error) {
 		if !json.Valid(data) {
 			return m, Errorf(CodeInvalidJSON, "not valid JSON")
 		}
-		return m, Errorf(CodeInvalidMessage, "a message is a JSON object with a \"type\"")
+		return m, errNoType()
 	}
 	if !json.Valid(trimmed) {
 		return m, Errorf(CodeInvalidJSON, "not valid JSON")
 	}
 	// The id first, so that later errors can still echo it.
 	var head struct {
-		ID json.RawMessage `json:"id"`
+		ID   json.RawMessage `json:"id"`
+		Type json.RawMessage `json:"type"`
 	}
 	_ = json.Unmarshal(trimmed, &head)
 	if validID(head.ID) {
 		m.ID = head.ID
+	}
+	if len(head.Type) == 0 || head.Type[0] != '"' {
+		return m, errNoType()
 	}
 	id := m.ID
 	if err := json.Unmarshal(trimmed, &m); err != nil {
@@ -143,6 +147,12 @@ func validID(raw json.RawMessage) bool {
 	return false
 }
 
+// errNoType answers an object whose "type" is absent or not a string: it
+// is not a message at all (docs/protocol.md, invalid_message).
+func errNoType() error {
+	return Errorf(CodeInvalidMessage, "a message is a JSON object with a string \"type\"")
+}
+
 func missing(field string) error {
 	return Errorf(CodeMissingField, "field %q is required", field)
 }
@@ -150,7 +160,7 @@ func missing(field string) error {
 func (m *Client) validate() error {
 	switch m.Type {
 	case "":
-		return missing("type")
+		return errNoType()
 	case TypeHost:
 		if err := checkPIN(m.PIN); err != nil {
 			return err

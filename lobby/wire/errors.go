@@ -61,11 +61,48 @@ const (
 
 // Error is a refusal with a stable code.
 type Error struct {
-	Code    Code
+	Code Code
+	// Message is for the people using the client: it may describe their
+	// own input, never the server's infrastructure.
 	Message string
+	// Cause is what went wrong underneath (a store's error, the step that
+	// failed): for the server's log, never sent to a client.
+	Cause error
 }
 
-func (e *Error) Error() string { return string(e.Code) + ": " + e.Message }
+func (e *Error) Error() string {
+	if e.Cause != nil {
+		return string(e.Code) + ": " + e.Message + " (" + e.Cause.Error() + ")"
+	}
+	return string(e.Code) + ": " + e.Message
+}
+
+func (e *Error) Unwrap() error { return e.Cause }
+
+// Fixed messages of the codes whose cause is the server's own state, not
+// the request: one text per code, whatever happened underneath.
+const (
+	UnavailableMessage = "the server cannot take this right now; try again in a moment"
+	InternalMessage    = "internal error"
+)
+
+// Unavailable is the refusal of something the server cannot do now (a
+// store unreachable, shutting down, the room moving): code unavailable with
+// its fixed message; why and cause (nil when there is none) are kept for
+// the log.
+func Unavailable(why string, cause error) *Error {
+	c := errors.New(why)
+	if cause != nil {
+		c = fmt.Errorf("%s: %w", why, cause)
+	}
+	return &Error{Code: CodeUnavailable, Message: UnavailableMessage, Cause: c}
+}
+
+// Internal is a bug's refusal: code internal with its fixed message, cause
+// kept for the log.
+func Internal(cause error) *Error {
+	return &Error{Code: CodeInternal, Message: InternalMessage, Cause: cause}
+}
 
 // Errorf returns an *Error.
 func Errorf(code Code, format string, args ...any) *Error {

@@ -324,7 +324,7 @@ type State struct {
 	RemainingMs int64           `json:"remaining_ms,omitempty"`
 	Question    *Question       `json:"question,omitempty"`
 	Answers     *AnswersCount   `json:"answers,omitempty"`
-	Players     []Player        `json:"players,omitempty"`
+	Players     []Player        `json:"players,omitzero"` // nil: not for this role; empty: nobody yet
 	LastReveal  *Reveal         `json:"last_reveal,omitempty"`
 	Leaderboard *Leaderboard    `json:"leaderboard,omitempty"`
 	Podium      *Podium         `json:"podium,omitempty"`

@@ -71,6 +71,7 @@ func New(l *lobby.Lobby, wss *ws.Server, joins *ws.AddrLimiter, m *Metrics, cfg 
 		cfg.MaxQuestions = 100
 	}
 	a := &App{cfg: cfg, lobby: l, ws: wss, joins: joins, metrics: m, log: cfg.Log}
+	m.track(l)
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
@@ -192,6 +193,17 @@ func (a *App) errorHandler(err error, c echo.Context) {
 	case errors.As(err, &werr):
 		body.Error.Code, body.Error.Message = werr.Code, werr.Message
 		status = statusOf(werr.Code)
+		if werr.Cause != nil {
+			// The client gets the code's fixed message; the cause is logged.
+			// A probe polled every few seconds through an outage logs at
+			// debug: the outage itself is logged by what it breaks.
+			log := logOf(c)
+			ev := log.Warn()
+			if c.Path() == "/readyz" {
+				ev = log.Debug()
+			}
+			ev.Err(werr.Cause).Str("code", string(werr.Code)).Str("path", c.Request().URL.Path).Msg("request refused")
+		}
 	case errors.As(err, &he):
 		status = he.Code
 		body.Error.Message = fmt.Sprint(he.Message)
@@ -209,7 +221,7 @@ func (a *App) errorHandler(err error, c echo.Context) {
 		log := logOf(c)
 		log.Error().Err(err).Msg("internal error")
 		status = http.StatusInternalServerError
-		body.Error.Code, body.Error.Message = wire.CodeInternal, "internal error"
+		body.Error.Code, body.Error.Message = wire.CodeInternal, wire.InternalMessage
 	}
 	if c.Request().Method == http.MethodHead {
 		_ = c.NoContent(status)
@@ -389,7 +401,7 @@ func (a *App) banks(c echo.Context) error {
 // pinParam reads :pin under the per-address limit that makes PIN guessing slow.
 func (a *App) pinParam(c echo.Context) (string, error) {
 	pin := c.Param("pin")
-	if !a.joins.Allow(c.RealIP()) {
+	if !a.joins.Allow(c.RealIP(), pin) {
 		return "", wire.Errorf(wire.CodeJoinRateLimited, "too many attempts from your address; wait a minute and retry")
 	}
 	if !wire.ValidPIN(pin) {
@@ -399,10 +411,10 @@ func (a *App) pinParam(c echo.Context) (string, error) {
 	return pin, nil
 }
 
-func (a *App) missOn(c echo.Context, err error) error {
-	if wire.CodeOf(err) == wire.CodeUnknownGame {
-		a.joins.Miss(c.RealIP())
-	}
+// lookedUp records what a request found at pin for the address limit and
+// returns err.
+func (a *App) lookedUp(c echo.Context, pin string, err error) error {
+	ws.RecordLookup(a.joins, c.RealIP(), pin, err)
 	return err
 }
 
@@ -412,8 +424,8 @@ func (a *App) gameInfo(c echo.Context) error {
 		return err
 	}
 	info, err := a.lobby.Info(c.Request().Context(), pin)
-	if err != nil {
-		return a.missOn(c, err)
+	if err := a.lookedUp(c, pin, err); err != nil {
+		return err
 	}
 	return c.JSON(http.StatusOK, info)
 }
@@ -423,8 +435,8 @@ func (a *App) qr(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := a.lobby.Info(c.Request().Context(), pin); err != nil {
-		return a.missOn(c, err)
+	if _, err := a.lobby.Info(c.Request().Context(), pin); a.lookedUp(c, pin, err) != nil {
+		return err
 	}
 	png, err := qrcode.Encode(a.joinURL(c, pin), qrcode.Medium, 512)
 	if err != nil {
@@ -450,8 +462,8 @@ func (a *App) results(c echo.Context) (game.Results, error) {
 		return game.Results{}, wire.Errorf(wire.CodeBadHostToken, "results need the host token (Authorization: Bearer <host_token> or ?host_token=)")
 	}
 	res, err := a.lobby.Results(c.Request().Context(), pin, hostToken(c))
-	if err != nil {
-		return res, a.missOn(c, err)
+	if err := a.lookedUp(c, pin, err); err != nil {
+		return res, err
 	}
 	return res, nil
 }

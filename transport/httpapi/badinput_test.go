@@ -1,6 +1,9 @@
 package httpapi_test
 
 import (
+	"context"
+	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -8,6 +11,7 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/quizroom/quizroom/game"
+	"github.com/quizroom/quizroom/lobby"
 	"github.com/quizroom/quizroom/lobby/wire"
 	"github.com/quizroom/quizroom/lobby/wire/wiretest"
 	"github.com/quizroom/quizroom/transport/ws"
@@ -35,10 +39,12 @@ func TestBadInputGetsItsErrorCode(t *testing.T) {
 	}{
 		{"malformed JSON", `{"type":"ping",`, wire.CodeInvalidJSON},
 		{"not an object", `[1,2]`, wire.CodeInvalidMessage},
-		{"no type", `{"pin":"123456"}`, wire.CodeMissingField},
+		{"no type", `{"pin":"123456"}`, wire.CodeInvalidMessage},
 		{"unknown type", `{"type":"teleport"}`, wire.CodeUnknownType},
 		{"wrong type of field", `{"type":"answer","q":"zero","choice":1}`, wire.CodeInvalidField},
-		{"type not a string", `{"type":7}`, wire.CodeInvalidField},
+		{"type not a string", `{"type":7}`, wire.CodeInvalidMessage},
+		{"type a number", `{"type":5}`, wire.CodeInvalidMessage},
+		{"type null", `{"type":null}`, wire.CodeInvalidMessage},
 		{"missing answer", `{"type":"answer","q":0}`, wire.CodeMissingField},
 		{"two answers in one", `{"type":"answer","q":0,"choice":1,"text":"x"}`, wire.CodeInvalidField},
 		{"extend out of range", `{"type":"extend","seconds":600}`, wire.CodeInvalidField},
@@ -80,6 +86,14 @@ func TestBadInputGetsItsErrorCode(t *testing.T) {
 		p.Wait(wire.TypeAnswerAck).Decode(t, &ack)
 		if ack.Accepted || ack.Code != wire.CodeAlreadyAnswered {
 			t.Fatalf("second answer: %+v", ack)
+		}
+	})
+	t.Run("choices on a single-choice question", func(t *testing.T) {
+		bystander.Send(map[string]any{"type": "answer", "q": 0, "choices": []int{2}})
+		var ack wire.AnswerAck
+		bystander.Wait(wire.TypeAnswerAck).Decode(t, &ack)
+		if ack.Accepted || ack.Code != wire.CodeInvalidAnswer {
+			t.Fatalf("choices on a single question: %+v, want invalid_answer", ack)
 		}
 	})
 	t.Run("invalid answer", func(t *testing.T) {
@@ -129,11 +143,18 @@ func TestBadInputGetsItsErrorCode(t *testing.T) {
 		}
 	})
 
-	t.Run("oversized frame closes 1009", func(t *testing.T) {
+	t.Run("oversized frame closes 1009 at once", func(t *testing.T) {
 		big := `{"type":"ping","t":1,"pad":"` + strings.Repeat("x", wire.MaxMessageBytes) + `"}`
+		sent := time.Now()
 		_ = p.TrySendRaw(websocket.MessageText, []byte(big))
-		if code, _ := p.WaitClosed(); code != websocket.StatusMessageTooBig {
-			t.Fatalf("close %d, want 1009", code)
+		code, reason := p.WaitClosed()
+		if code != ws.CloseTooBig.Code || reason != ws.CloseTooBig.Reason {
+			t.Fatalf("close %d %q, want %d %q (docs/protocol.md)", code, reason, ws.CloseTooBig.Code, ws.CloseTooBig.Reason)
+		}
+		// Not a timed test of speed: the close must not wait for a close
+		// handshake the server has no reason to wait for (it took ~3 s).
+		if took := time.Since(sent); took > time.Second {
+			t.Fatalf("closed %v after the frame, want at once", took)
 		}
 	})
 }
@@ -209,8 +230,18 @@ func TestFirstMessageErrors(t *testing.T) {
 func TestJoinAttemptsAreRateLimitedPerAddress(t *testing.T) {
 	s := start(t, options{joins: ws.NewAddrLimiter(1000, 1000, 1, 3)})
 	live := s.newGame(t, mixedQuestions(), game.Settings{})
+	// A game nobody at this address has named yet (newGame's host did name
+	// live).
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	other, err := s.Lobby.CreateGame(ctx, lobby.GameSpec{Questions: mixedQuestions()})
+	if err != nil {
+		t.Fatal(err)
+	}
 	c := wiretest.Dial(t, s.URL)
-	for range 3 {
+	// The miss budget (3), then the few lookups of new PINs allowed past
+	// it (ws.GraceLookups), each answered truthfully.
+	for range 3 + ws.GraceLookups {
 		c.Send(map[string]any{"type": "join", "pin": "000002", "nickname": "guess"})
 		c.ExpectError(wire.CodeUnknownGame)
 	}
@@ -220,14 +251,57 @@ func TestJoinAttemptsAreRateLimitedPerAddress(t *testing.T) {
 	if resp.StatusCode != 429 || errorCode(body) != string(wire.CodeJoinRateLimited) {
 		t.Fatalf("GET after guessing: %d %v", resp.StatusCode, body)
 	}
-	// A guess that hits a live PIN gets the same answer: the limit does not
-	// tell which PINs exist.
-	c.Send(map[string]any{"type": "join", "pin": live.pin, "nickname": "guess"})
+	// A guess that hits a live PIN this address never found gets the same
+	// answer: the limit does not tell which PINs exist.
+	c.Send(map[string]any{"type": "join", "pin": other.PIN, "nickname": "guess"})
 	c.ExpectError(wire.CodeJoinRateLimited)
-	resp, body = getJSON(t, s.URL+"/api/games/"+live.pin)
+	resp, body = getJSON(t, s.URL+"/api/games/"+other.PIN)
 	if resp.StatusCode != 429 || errorCode(body) != string(wire.CodeJoinRateLimited) {
 		t.Fatalf("GET of a live PIN after guessing: %d %v", resp.StatusCode, body)
 	}
+	// The game this address found stays reachable.
+	if resp, body := getJSON(t, s.URL+"/api/games/"+live.pin); resp.StatusCode != 200 {
+		t.Fatalf("GET of the game the host found: %d %v", resp.StatusCode, body)
+	}
+}
+
+// TestMistypedPINsDoNotLockOutARealRoom: a hall of phones shares one
+// address. Ten mistyped PINs from it must not keep the others from the
+// game on the screen, before or after one of them found it; guessing
+// stays limited.
+func TestMistypedPINsDoNotLockOutARealRoom(t *testing.T) {
+	t.Run("mistakes first", func(t *testing.T) {
+		s := start(t, options{joins: ws.NewAddrLimiter(200, 2000, 10, 10)}) // the serve defaults
+		live := s.newGame(t, mixedQuestions(), game.Settings{})
+		for i := range 10 {
+			if resp, _ := getJSON(t, fmt.Sprintf("%s/api/games/%06d", s.URL, 900000+i)); resp.StatusCode != 404 {
+				t.Fatalf("mistyped PIN %d: %d, want 404", i, resp.StatusCode)
+			}
+		}
+		for i := range 20 {
+			resp, body := getJSON(t, s.URL+"/api/games/"+live.pin)
+			if resp.StatusCode != 200 {
+				t.Fatalf("phone %d: GET of the live PIN after ten mistakes: %d %v", i, resp.StatusCode, body)
+			}
+			s.join(t, live.pin, fmt.Sprintf("phone%02d", i))
+		}
+	})
+	t.Run("mistakes after the room was found", func(t *testing.T) {
+		s := start(t, options{joins: ws.NewAddrLimiter(200, 2000, 10, 10)})
+		live := s.newGame(t, mixedQuestions(), game.Settings{})
+		s.join(t, live.pin, "first")
+		for i := range 30 {
+			_, _ = getJSON(t, fmt.Sprintf("%s/api/games/%06d", s.URL, 900000+i))
+		}
+		if resp, body := getJSON(t, s.URL+"/api/games/"+live.pin); resp.StatusCode != 200 {
+			t.Fatalf("GET of the live PIN after thirty mistakes: %d %v", resp.StatusCode, body)
+		}
+		s.join(t, live.pin, "second")
+		// Guessing is still limited: the thirty-first is refused.
+		if resp, body := getJSON(t, s.URL+"/api/games/999999"); resp.StatusCode != 429 {
+			t.Fatalf("a guess past the budget: %d %v", resp.StatusCode, body)
+		}
+	})
 }
 
 func TestMessageFloodIsRefusedThenClosed(t *testing.T) {
@@ -245,4 +319,63 @@ func TestMessageFloodIsRefusedThenClosed(t *testing.T) {
 		t.Fatalf("close %d, want %d", code, ws.CloseFlood.Code)
 	}
 	stillOpen(t, other.Client)
+}
+
+// docs/protocol.md: the host's state always has players (the display's in
+// the lobby), an empty list before anyone joined.
+func TestEmptyLobbyStateListsNoPlayers(t *testing.T) {
+	s := start(t, options{})
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	created, err := s.Lobby.CreateGame(ctx, lobby.GameSpec{Questions: mixedQuestions()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, first := range []map[string]any{
+		{"type": "host", "pin": created.PIN, "host_token": created.HostToken},
+		{"type": "display", "pin": created.PIN},
+	} {
+		c := wiretest.Dial(t, s.URL)
+		c.Send(first)
+		var w struct {
+			State map[string]json.RawMessage `json:"state"`
+		}
+		c.Wait(wire.TypeWelcome).Decode(t, &w)
+		if got := string(w.State["players"]); got != "[]" {
+			t.Errorf("%s welcome state players = %q, want []", first["type"], got)
+		}
+		c.Send(map[string]any{"type": "sync"})
+		var st map[string]json.RawMessage
+		c.Wait(wire.TypeState).Decode(t, &st)
+		if got := string(st["players"]); got != "[]" {
+			t.Errorf("%s state players = %q, want []", first["type"], got)
+		}
+	}
+}
+
+// TestLookAlikeNicknamesAreRefused: over the wire, a nickname that only
+// differs from a player's invisibly or by look-alike letters is refused.
+func TestLookAlikeNicknamesAreRefused(t *testing.T) {
+	s := start(t, options{})
+	g := s.newGame(t, mixedQuestions(), game.Settings{})
+	s.join(t, g.pin, "Victim")
+	c := wiretest.Dial(t, s.URL)
+	for _, tc := range []struct {
+		nick string
+		code wire.Code
+	}{
+		{"Vic\u200Btim", wire.CodeInvalidNickname},
+		{"\u202Emitciv", wire.CodeInvalidNickname},
+		{"Vi\u0441tim", wire.CodeNicknameTaken},
+		{"\uFF36ictim", wire.CodeNicknameTaken},
+	} {
+		c.Send(map[string]any{"type": "join", "pin": g.pin, "nickname": tc.nick})
+		if e := c.ExpectError(tc.code); strings.Contains(e.Message, "precis") {
+			t.Errorf("%+q: message %q names the library", tc.nick, e.Message)
+		}
+	}
+	p := s.join(t, g.pin, "\uFF21\uFF44\uFF41")
+	if p.nick != "Ada" {
+		t.Fatalf("full-width Ada stored as %q", p.nick)
+	}
 }

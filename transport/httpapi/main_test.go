@@ -31,6 +31,8 @@ type options struct {
 	lobby lobby.Config
 	ws    ws.Config
 	joins *ws.AddrLimiter
+	bus   lobby.Bus       // nil: a fresh membus
+	log   *zerolog.Logger // nil: none (warnings to the test log with -v)
 }
 
 func start(t *testing.T, opts options) *server {
@@ -39,9 +41,15 @@ func start(t *testing.T, opts options) *server {
 	if testing.Verbose() {
 		log = zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel)
 	}
+	if opts.log != nil {
+		log = *opts.log
+	}
 	m := httpapi.NewMetrics()
 	opts.lobby.Log, opts.lobby.Observer = log, m
-	l := lobby.New(membus.New(membus.Options{}), opts.lobby)
+	if opts.bus == nil {
+		opts.bus = membus.New(membus.Options{})
+	}
+	l := lobby.New(opts.bus, opts.lobby)
 	opts.ws.Log, opts.ws.Observer = log, m
 	if opts.joins == nil {
 		opts.joins = ws.NewAddrLimiter(1000, 10000, 1000, 1000)

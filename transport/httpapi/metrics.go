@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -17,8 +18,8 @@ type Metrics struct {
 
 	connections   prometheus.Gauge
 	closes        *prometheus.CounterVec
-	rooms         prometheus.Gauge
-	players       prometheus.Gauge
+	rooms         prometheus.GaugeFunc
+	players       prometheus.GaugeFunc
 	messagesIn    prometheus.Counter
 	messagesOut   prometheus.Counter
 	slowConsumers prometheus.Counter
@@ -26,6 +27,12 @@ type Metrics struct {
 	answerLatency prometheus.Histogram
 	fanOut        prometheus.Histogram
 	games         prometheus.Counter
+
+	// lobby is what the room and player gauges read at each scrape (set by
+	// New): levels counted from events drift (a room taken over arrives
+	// with its players, an ended game's players never left); read from the
+	// lobby they are true whenever they are scraped.
+	lobby atomic.Pointer[lobby.Lobby]
 }
 
 var (
@@ -42,10 +49,6 @@ func NewMetrics() *Metrics {
 			Help: "Open WebSocket connections."}),
 		closes: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "quizroom_connection_closes_total",
 			Help: "Closed WebSocket connections by close reason."}, []string{"reason"}),
-		rooms: prometheus.NewGauge(prometheus.GaugeOpts{Name: "quizroom_rooms",
-			Help: "Rooms whose actor runs on this instance."}),
-		players: prometheus.NewGauge(prometheus.GaugeOpts{Name: "quizroom_players",
-			Help: "Players in the rooms this instance runs."}),
 		messagesIn: prometheus.NewCounter(prometheus.CounterOpts{Name: "quizroom_messages_in_total",
 			Help: "WebSocket messages read from clients."}),
 		messagesOut: prometheus.NewCounter(prometheus.CounterOpts{Name: "quizroom_messages_out_total",
@@ -63,14 +66,27 @@ func NewMetrics() *Metrics {
 		games: prometheus.NewCounter(prometheus.CounterOpts{Name: "quizroom_games_created_total",
 			Help: "Games created on this instance."}),
 	}
+	level := func(read func(*lobby.Lobby) int) func() float64 {
+		return func() float64 {
+			if l := m.lobby.Load(); l != nil {
+				return float64(read(l))
+			}
+			return 0
+		}
+	}
+	m.rooms = prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "quizroom_rooms",
+		Help: "Rooms whose actor runs on this instance."}, level((*lobby.Lobby).Rooms))
+	m.players = prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "quizroom_players",
+		Help: "Players (joined, not left) in the rooms this instance runs."}, level((*lobby.Lobby).Players))
 	m.Registry.MustRegister(m.connections, m.closes, m.rooms, m.players, m.messagesIn, m.messagesOut,
 		m.slowConsumers, m.outputGaps, m.answerLatency, m.fanOut, m.games,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
 
-func (m *Metrics) RoomsChanged(delta int)        { m.rooms.Add(float64(delta)) }
-func (m *Metrics) PlayersChanged(delta int)      { m.players.Add(float64(delta)) }
+// track makes the room and player gauges read l.
+func (m *Metrics) track(l *lobby.Lobby) { m.lobby.Store(l) }
+
 func (m *Metrics) FanOut(d time.Duration, _ int) { m.fanOut.Observe(d.Seconds()) }
 func (m *Metrics) AnswerAcked(d time.Duration)   { m.answerLatency.Observe(d.Seconds()) }
 func (m *Metrics) OutputGap()                    { m.outputGaps.Inc() }

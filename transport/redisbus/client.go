@@ -1,10 +1,12 @@
 package redisbus
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -93,4 +95,46 @@ func NewClient(rawURL string) (redis.UniversalClient, error) {
 		o.ContextTimeoutEnabled = true
 		return redis.NewClient(o), nil
 	}
+}
+
+// SettingsError is a REDIS_URL that can never work: the server (or the
+// sentinels) answered and refused it. Waiting does not help; the operator
+// must fix the URL.
+type SettingsError struct {
+	Problem string // what is wrong, in the URL's terms
+	Said    string // what Redis answered, in its terms
+	Err     error  // the client's error
+}
+
+func (e *SettingsError) Error() string { return e.Problem + " (Redis says: " + e.Said + ")" }
+func (e *SettingsError) Unwrap() error { return e.Err }
+
+// CheckSettings pings Redis through rdb, built by NewClient from rawURL. It
+// returns nil when Redis answers, a *SettingsError when Redis refuses the
+// settings (wrong or missing password, no such database, cluster mode
+// against a standalone server, a master name the sentinels do not know),
+// and the error as it is when Redis cannot be reached (it may come up
+// later).
+func CheckSettings(ctx context.Context, rdb redis.UniversalClient, rawURL string) error {
+	err := rdb.Ping(ctx).Err()
+	if err == nil {
+		return nil
+	}
+	u, _ := url.Parse(rawURL)
+	q := u.Query()
+	msg := err.Error()
+	switch {
+	case redis.IsAuthError(err) || strings.HasPrefix(msg, "NOPERM") || strings.HasPrefix(msg, "ERR AUTH") ||
+		strings.HasPrefix(msg, "ERR invalid password"):
+		return &SettingsError{Problem: "Redis refuses the user or password in the URL", Said: msg, Err: err}
+	case strings.HasPrefix(msg, "ERR DB index is out of range"):
+		return &SettingsError{Problem: fmt.Sprintf("Redis has no database %s (the URL's path picks it)", strings.TrimPrefix(u.Path, "/")), Said: msg, Err: err}
+	case strings.HasPrefix(msg, "ERR This instance has cluster support disabled"):
+		return &SettingsError{Problem: "cluster=true, but the server is not a Redis Cluster node (drop cluster=true)", Said: msg, Err: err}
+	case q.Has("master_name") && errors.Is(err, redis.Nil):
+		// Sentinels answered, with no address for that name.
+		return &SettingsError{Problem: fmt.Sprintf("no sentinel knows a master named %q (master_name)", q.Get("master_name")),
+			Said: "SENTINEL GET-MASTER-ADDR-BY-NAME: nil", Err: err}
+	}
+	return err
 }

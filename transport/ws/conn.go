@@ -44,7 +44,10 @@ type conn struct {
 	ws      *websocket.Conn
 	netConn net.Conn // the hijacked connection, for the slow consumer's short deadline
 	addr    string
-	log     zerolog.Logger
+	// log is replaced once, by the reader, when the room admits the
+	// connection; the room's broadcasts may call Send (which logs a slow
+	// consumer) from then on, on the dispatcher's goroutine.
+	log atomic.Pointer[zerolog.Logger]
 
 	closing chan struct{}
 	once    sync.Once
@@ -70,12 +73,16 @@ type conn struct {
 }
 
 func newConn(s *Server, wsc *websocket.Conn, netConn net.Conn, addr string, log zerolog.Logger) *conn {
-	return &conn{
-		s: s, ws: wsc, netConn: netConn, addr: addr, log: log,
+	c := &conn{
+		s: s, ws: wsc, netConn: netConn, addr: addr,
 		closing: make(chan struct{}),
 		wake:    make(chan struct{}, 1),
 	}
+	c.log.Store(&log)
+	return c
 }
+
+func (c *conn) logger() *zerolog.Logger { return c.log.Load() }
 
 // Send implements lobby.Conn. It never blocks: a frame that would take the
 // queue past its frame or byte bound closes the connection as a slow
@@ -91,7 +98,7 @@ func (c *conn) Send(f lobby.Frame) bool {
 		(c.pendingFrames > 0 && c.pendingBytes+len(f.Data) > c.s.cfg.QueueBytes) {
 		c.mu.Unlock()
 		c.s.cfg.Observer.SlowConsumer()
-		c.log.Info().Msg("closing a slow consumer")
+		c.logger().Info().Msg("closing a slow consumer")
 		c.closeWith(CloseSlow)
 		return false
 	}
@@ -123,6 +130,12 @@ func (c *conn) closeWith(cl Close) {
 		c.mu.Lock()
 		c.closed = true
 		c.mu.Unlock()
+		if cl == CloseTooBig && c.netConn != nil {
+			// The rest of the oversized message is discarded while the
+			// close handshake waits for the peer's close frame: a peer that
+			// keeps streaming gets a second, not the handshake's 5.
+			_ = c.netConn.SetReadDeadline(time.Now().Add(time.Second))
+		}
 		if cl == CloseSlow && c.netConn != nil {
 			// The writer is most likely stuck in a write to this peer: give
 			// that write and the close frame a short deadline, then the
@@ -146,8 +159,11 @@ func (c *conn) sendJSON(v any) { c.Send(lobby.Frame{Data: wire.Marshal(v), Quest
 func (c *conn) sendError(re json.RawMessage, err error) {
 	var werr *wire.Error
 	if !errors.As(err, &werr) {
-		c.log.Error().Err(err).Msg("internal error")
-		werr = wire.Errorf(wire.CodeInternal, "internal error")
+		c.logger().Error().Err(err).Msg("internal error")
+		werr = wire.Internal(err)
+	} else if werr.Cause != nil {
+		// The client is told the code's fixed message; the cause is ours.
+		c.logger().Warn().Err(werr.Cause).Str("code", string(werr.Code)).Msg("request refused")
 	}
 	c.sendJSON(wire.ErrorMsg{Type: wire.TypeError, Re: re, Code: werr.Code, Message: werr.Message})
 }
@@ -409,10 +425,7 @@ func (c *conn) readLoop(ctx context.Context) {
 		typ, buf, err := c.read()
 		held = buf
 		if err != nil {
-			var ce websocket.CloseError
-			switch {
-			case errors.As(err, &ce):
-			case isTooBig(err):
+			if errors.Is(err, errTooBig) {
 				c.closeWith(CloseTooBig)
 			}
 			return
@@ -431,7 +444,7 @@ func (c *conn) readLoop(ctx context.Context) {
 		if !limiter.AllowN(received, 1) {
 			dropped++
 			if dropped >= c.s.cfg.FloodLimit {
-				c.log.Info().Msg("closing a flooding connection")
+				c.logger().Info().Msg("closing a flooding connection")
 				c.closeWith(CloseFlood)
 				return
 			}
@@ -461,7 +474,7 @@ func (c *conn) readLoop(ctx context.Context) {
 			}
 			if c.attach(ctx, msg) {
 				joinTimer.Stop()
-				c.log = c.log.With().Str("pin", c.member.PIN()).Str("role", c.member.Role()).Str("player", c.member.PlayerID()).Logger()
+				c.bindLog(c.member.PIN(), c.member.Role(), c.member.PlayerID())
 			}
 			continue
 		}
@@ -484,8 +497,14 @@ func releaseReadBuf(b *[]byte) {
 	}
 }
 
-// read reads the next message into a pooled buffer (the read limit set on
-// the connection still applies); the caller releases it.
+// errTooBig is a message over wire.MaxMessageBytes.
+var errTooBig = errors.New("ws: message over the size limit")
+
+// read reads the next message into a pooled buffer; the caller releases
+// it. The size limit is ours, not coder/websocket's read limit (disabled in
+// ServeHTTP): the library's closes with its own text as the reason
+// ("read limited at 4097 bytes") and then waits out a close handshake,
+// where the protocol promises 1009 "message too big" at once.
 func (c *conn) read() (websocket.MessageType, *[]byte, error) {
 	typ, r, err := c.ws.Reader(context.Background()) // ctx: see readLoop
 	if err != nil {
@@ -497,8 +516,12 @@ func (c *conn) read() (websocket.MessageType, *[]byte, error) {
 		if len(b) == cap(b) {
 			b = append(b, 0)[:len(b)]
 		}
-		n, err := r.Read(b[len(b):cap(b)])
+		// One byte past the limit is enough to know a message is too big.
+		n, err := r.Read(b[len(b):min(cap(b), wire.MaxMessageBytes+1)])
 		b = b[:len(b)+n]
+		if len(b) > wire.MaxMessageBytes {
+			err = errTooBig // even with io.EOF: the message was one byte too long
+		}
 		if err == io.EOF {
 			*bp = b
 			return typ, bp, nil
@@ -511,18 +534,11 @@ func (c *conn) read() (websocket.MessageType, *[]byte, error) {
 	}
 }
 
-func isTooBig(err error) bool {
-	return websocket.CloseStatus(err) == websocket.StatusMessageTooBig ||
-		(err != nil && contains(err.Error(), "read limited at"))
-}
-
-func contains(s, sub string) bool {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if s[i:i+len(sub)] == sub {
-			return true
-		}
-	}
-	return false
+// bindLog names the room, role and player in the connection's log lines
+// once it is attached.
+func (c *conn) bindLog(pin, role, player string) {
+	named := c.logger().With().Str("pin", pin).Str("role", role).Str("player", player).Logger()
+	c.log.Store(&named)
 }
 
 func (c *conn) pong(msg wire.Client) {
@@ -530,7 +546,7 @@ func (c *conn) pong(msg wire.Client) {
 }
 
 func (c *conn) attach(ctx context.Context, msg wire.Client) bool {
-	if !c.s.cfg.Joins.Allow(c.addr) {
+	if !c.s.cfg.Joins.Allow(c.addr, msg.PIN) {
 		c.sendError(msg.ID, wire.Errorf(wire.CodeJoinRateLimited, "too many attempts from your address; wait a minute and retry"))
 		return false
 	}
@@ -538,10 +554,8 @@ func (c *conn) attach(ctx context.Context, msg wire.Client) bool {
 		Type: msg.Type, PIN: msg.PIN, HostToken: msg.HostToken, Nickname: msg.Nickname,
 		ResumeToken: msg.ResumeToken, Re: msg.ID,
 	}, c)
+	RecordLookup(c.s.cfg.Joins, c.addr, msg.PIN, err)
 	if err != nil {
-		if wire.CodeOf(err) == wire.CodeUnknownGame {
-			c.s.cfg.Joins.Miss(c.addr)
-		}
 		c.sendError(msg.ID, err)
 		return false
 	}
@@ -573,7 +587,7 @@ func (c *conn) handle(ctx context.Context, msg wire.Client, received time.Time) 
 		lm.Q = *msg.Q
 		lm.Received = received
 		lm.ResponseTime = c.responseTime(lm.Q, received)
-		lm.Answer = game.Answer{Choices: msg.AnswerChoices()}
+		lm.Answer = game.Answer{Choices: msg.AnswerChoices(), List: msg.Choices != nil}
 		if msg.Text != nil {
 			lm.Answer.Text = *msg.Text
 		}

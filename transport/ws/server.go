@@ -144,7 +144,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request, addr string, 
 	s.mu.Lock()
 	if s.draining {
 		s.mu.Unlock()
-		http.Error(w, `{"error":{"code":"unavailable","message":"the server is shutting down"}}`, http.StatusServiceUnavailable)
+		http.Error(w, `{"error":{"code":"unavailable","message":"`+wire.UnavailableMessage+`"}}`, http.StatusServiceUnavailable)
 		return
 	}
 	s.wg.Add(1)
@@ -165,7 +165,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request, addr string, 
 		wsc.Close(websocket.StatusPolicyViolation, "subprotocol "+wire.Subprotocol+" required")
 		return
 	}
-	wsc.SetReadLimit(wire.MaxMessageBytes)
+	wsc.SetReadLimit(-1) // conn.read enforces wire.MaxMessageBytes
 	c := newConn(s, wsc, hw.conn, addr, log)
 	s.mu.Lock()
 	if s.draining {
