@@ -10,6 +10,7 @@ import (
 	"github.com/quizroom/quizroom/lobby"
 	"github.com/quizroom/quizroom/lobby/membus"
 	"github.com/quizroom/quizroom/transport/httpapi"
+	"github.com/quizroom/quizroom/transport/membanks"
 	"github.com/quizroom/quizroom/transport/ws"
 )
 
@@ -24,6 +25,9 @@ func startServer(t *testing.T) string {
 // example a test question bank).
 func startServerWith(t *testing.T, cfg httpapi.Config) string {
 	t.Helper()
+	if cfg.BankStore == nil {
+		cfg.BankStore = membanks.New(membanks.Options{})
+	}
 	l := lobby.New(membus.New(membus.Options{}), lobby.Config{})
 	wss := ws.NewServer(l, ws.Config{})
 	app := httpapi.New(l, wss, nil, httpapi.NewMetrics(), cfg)

@@ -63,6 +63,12 @@ type serveConfig struct {
 	Origins        string
 	AnswerGraceMs  int
 	ReconnectAfter time.Duration
+	BanksDir       string
+	HostKey        string
+	BankSize       int
+	MaxBanks       int
+	BankRetention  time.Duration
+	BankRate       float64
 }
 
 // setting is one flag with its environment fallback.
@@ -93,6 +99,12 @@ var settings = []setting{
 	{"origins", "QUIZROOM_ORIGINS", "", "comma-separated extra origins (host patterns) allowed to open WebSockets"},
 	{"answer-grace", "QUIZROOM_ANSWER_GRACE_MS", "500", "milliseconds after a deadline an answer in flight still counts (0-5000)"},
 	{"reconnect-after", "QUIZROOM_RECONNECT_AFTER", "500ms", "on shutdown, how long clients are told to wait before reconnecting"},
+	{"banks", "QUIZROOM_BANKS", "", "folder of banks to offer besides the default: every .json bank and every .md/.txt/.tsv notes file, named after the file; a broken file stops the server"},
+	{"host-key", "QUIZROOM_HOST_KEY", "", "when set, creating games, uploading banks and reading results need this key (players never do); the host page asks for it once"},
+	{"bank-size", "QUIZROOM_BANK_SIZE", "2097152", "largest uploaded bank or notes, in bytes (at most 2097152, 2 MiB)"},
+	{"max-banks", "QUIZROOM_MAX_BANKS", "100", "uploaded banks kept (with Redis: by all instances together); one more evicts the least recently used"},
+	{"bank-retention", "QUIZROOM_BANK_RETENTION", "24h", "an uploaded bank unused (not uploaded, read or played) for this long is deleted"},
+	{"bank-rate", "QUIZROOM_BANK_RATE", "30", "bank uploads and question previews per minute per client address"},
 }
 
 func serveUsage(w io.Writer) {
@@ -151,6 +163,15 @@ func parseServe(args []string, getenv func(string) string, stdout io.Writer) (se
 		Origins:        p.str("origins"),
 		AnswerGraceMs:  p.intIn("answer-grace", 0, 5000),
 		ReconnectAfter: p.duration("reconnect-after", 0, time.Minute),
+		BanksDir:       p.str("banks"),
+		HostKey:        *values["host-key"],
+		BankSize:       p.intIn("bank-size", 1024, 2<<20),
+		MaxBanks:       p.intIn("max-banks", 1, 100_000),
+		BankRetention:  p.duration("bank-retention", time.Minute, 365*24*time.Hour),
+		BankRate:       p.float("bank-rate", 1, 100_000),
+	}
+	if cfg.HostKey != "" && len(cfg.HostKey) < 8 && p.err == nil {
+		p.err = usagef("--host-key ($QUIZROOM_HOST_KEY): at least 8 characters, so it cannot be guessed")
 	}
 	if _, _, err := net.SplitHostPort(cfg.Addr); err != nil && p.err == nil {
 		p.err = usagef("--addr ($QUIZROOM_ADDR): %q is not host:port", cfg.Addr)
@@ -269,11 +290,20 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	log = log.With().Str("instance", cfg.Instance).Logger()
 
+	banks, err := loadBankDir(cfg.BanksDir, log)
+	if err != nil {
+		return err
+	}
 	bus, busCloser, err := newBus(ctx, cfg.RedisURL, cfg.Instance, log)
 	if err != nil {
 		return err
 	}
 	defer busCloser.Close()
+	bankStore, bankStoreCloser, err := newBankStore(cfg)
+	if err != nil {
+		return err
+	}
+	defer bankStoreCloser.Close()
 
 	metrics := httpapi.NewMetrics()
 	lob := lobby.New(bus, lobby.Config{
@@ -311,6 +341,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		MaxQuestions: cfg.MaxQuestions,
 		TrustProxy:   cfg.TrustProxy,
 		Log:          log,
+		Banks:        banks,
+		BankStore:    bankStore,
+		MaxBankBytes: cfg.BankSize,
+		BankRate:     cfg.BankRate,
+		HostKey:      cfg.HostKey,
 	})
 
 	ln, err := net.Listen("tcp", cfg.Addr)
@@ -326,7 +361,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
-	log.Info().Str("addr", ln.Addr().String()).Str("bus", busName(cfg.RedisURL)).Msg("listening")
+	log.Info().Str("addr", ln.Addr().String()).Str("bus", busName(cfg.RedisURL)).Int("banks", len(banks)).
+		Bool("host_key", cfg.HostKey != "").Msg("listening")
 	fmt.Fprintf(stdout, "listening on %s\n", ln.Addr())
 
 	select {

@@ -33,7 +33,7 @@ func startServer(t *testing.T, args ...string) (string, func() error) {
 	done := make(chan error, 1)
 	go func() {
 		err := run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0", "--log-level", "error", "--drain", "5s"}, args...),
-			env(nil), pw, io.Discard)
+			serveEnv, pw, io.Discard)
 		pw.CloseWithError(errors.New("run returned"))
 		done <- err
 	}()

@@ -16,6 +16,8 @@ import (
 	"github.com/quizroom/quizroom/game"
 	"github.com/quizroom/quizroom/internal/redistest"
 	"github.com/quizroom/quizroom/lobby"
+	"github.com/quizroom/quizroom/transport/httpapi"
+	"github.com/quizroom/quizroom/transport/redisbanks"
 	"github.com/quizroom/quizroom/transport/redisbus"
 	"github.com/quizroom/quizroom/transport/ws"
 )
@@ -37,6 +39,7 @@ type instance struct {
 	http  *http.Server
 	ln    *trackingListener
 	url   string
+	base  string // http://host:port of the HTTP API
 	stop  context.CancelFunc
 	wg    sync.WaitGroup
 	once  sync.Once
@@ -95,9 +98,12 @@ func (c *cluster) startInstance(name string) *instance {
 	ln := &trackingListener{Listener: raw, conns: map[net.Conn]struct{}{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/ws", func(w http.ResponseWriter, r *http.Request) { wss.ServeHTTP(w, r, r.RemoteAddr, log) })
+	// The HTTP API, with uploaded banks in the cluster's Redis.
+	mux.Handle("/", httpapi.New(l, wss, nil, httpapi.NewMetrics(), httpapi.Config{Log: log,
+		BankStore: redisbanks.New(rdb, redisbanks.Options{})}))
 	in := &instance{name: name, rdb: rdb, fault: fb, lobby: l, ws: wss, ln: ln, gaps: gaps,
 		http: &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second},
-		url:  "ws://" + raw.Addr().String() + "/ws"}
+		url:  "ws://" + raw.Addr().String() + "/ws", base: "http://" + raw.Addr().String()}
 	ctx, cancel := context.WithCancel(context.Background())
 	in.stop = cancel
 	in.wg.Add(2)

@@ -39,6 +39,20 @@ const (
 	CodeMethodNotAllowed Code = "method_not_allowed"
 )
 
+// HTTP refusals of uploaded banks and of the host key. The bank codes are
+// those of package game/bank, under the same names.
+const (
+	CodeEmptyInput      Code = "empty_input"       // HTTP: the bank or notes body is empty
+	CodeBinaryInput     Code = "binary_input"      // HTTP: the body is not UTF-8 text
+	CodeTooLarge        Code = "too_large"         // HTTP: the body is over the bank size limit
+	CodeNoQuestions     Code = "no_questions"      // HTTP: notes with no recognizable question
+	CodeMissingAnswer   Code = "missing_answer"    // HTTP: notes with a question that has no answer
+	CodeUnknownVersion  Code = "unknown_version"   // HTTP: a bank JSON of another format version
+	CodeInvalidBank     Code = "invalid_bank"      // HTTP: a bank JSON that breaks a rule of the format
+	CodeHostKeyRequired Code = "host_key_required" // HTTP: this server needs its host key for that
+	CodeBadHostKey      Code = "bad_host_key"      // HTTP: the host key given is not this server's
+)
+
 // Engine refusals, passed through from package game with the same names.
 const (
 	CodeAlreadyAnswered Code = "already_answered"

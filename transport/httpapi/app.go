@@ -47,6 +47,17 @@ type Config struct {
 	// TrustProxy reads the client address from X-Forwarded-For / X-Real-IP.
 	TrustProxy bool
 	Log        zerolog.Logger
+
+	// BankStore keeps uploaded banks; nil refuses uploads.
+	BankStore BankStore
+	// MaxBankBytes bounds an uploaded bank or notes (default and at most 2 MiB).
+	MaxBankBytes int
+	// BankRate is bank uploads and question previews per minute per client
+	// address (default 30).
+	BankRate float64
+	// HostKey, when set, is needed to create games, upload or read banks
+	// and read results (header X-Host-Key).
+	HostKey string
 }
 
 // App is the HTTP handler of one server.
@@ -59,6 +70,11 @@ type App struct {
 	echo    *echo.Echo
 	log     zerolog.Logger
 
+	hostKeyHash    []byte // sha256 of Config.HostKey; nil without one
+	bankLimiter    *ws.AddrLimiter
+	parsed         parsedBanks
+	serverBankInfo map[string]bankInfo
+
 	etags sync.Map // static path -> etag
 }
 
@@ -70,7 +86,22 @@ func New(l *lobby.Lobby, wss *ws.Server, joins *ws.AddrLimiter, m *Metrics, cfg 
 	if cfg.MaxQuestions <= 0 {
 		cfg.MaxQuestions = 100
 	}
-	a := &App{cfg: cfg, lobby: l, ws: wss, joins: joins, metrics: m, log: cfg.Log}
+	if cfg.MaxBankBytes <= 0 || cfg.MaxBankBytes > bank.MaxInputSize {
+		cfg.MaxBankBytes = DefaultMaxBankBytes
+	}
+	if cfg.BankRate <= 0 {
+		cfg.BankRate = DefaultBankRate
+	}
+	a := &App{cfg: cfg, lobby: l, ws: wss, joins: joins, metrics: m, log: cfg.Log,
+		bankLimiter:    ws.NewAddrLimiter(cfg.BankRate/60, max(1, int(cfg.BankRate)), 1e9, 1e9),
+		serverBankInfo: map[string]bankInfo{}}
+	if cfg.HostKey != "" {
+		sum := sha256.Sum256([]byte(cfg.HostKey))
+		a.hostKeyHash = sum[:]
+	}
+	for name, b := range cfg.Banks {
+		a.serverBankInfo[name] = infoOf(name, b)
+	}
 	m.track(l)
 	e := echo.New()
 	e.HideBanner = true
@@ -89,12 +120,16 @@ func New(l *lobby.Lobby, wss *ws.Server, joins *ws.AddrLimiter, m *Metrics, cfg 
 	e.GET("/ws", a.websocket)
 
 	api := e.Group("/api")
-	api.POST("/games", a.createGame)
+	api.POST("/games", a.createGame, a.hostKeyRequired)
 	api.GET("/banks", a.banks)
+	api.POST("/banks", a.uploadBank, a.hostKeyRequired)
+	api.GET("/banks/:id", a.getBank, a.hostKeyRequired)
+	api.POST("/banks/:id/questions", a.bankQuestions, a.hostKeyRequired)
+	api.POST("/banks/:id/export", a.exportBank, a.hostKeyRequired)
 	api.GET("/games/:pin", a.gameInfo)
 	api.GET("/games/:pin/qr.png", a.qr)
-	api.GET("/games/:pin/results.json", a.resultsJSON)
-	api.GET("/games/:pin/results.csv", a.resultsCSV)
+	api.GET("/games/:pin/results.json", a.resultsJSON, a.hostKeyRequired)
+	api.GET("/games/:pin/results.csv", a.resultsCSV, a.hostKeyRequired)
 
 	e.GET("/static/*", a.static)
 	e.HEAD("/static/*", a.static)
@@ -156,8 +191,9 @@ func (a *App) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 
 type errorBody struct {
 	Error struct {
-		Code    wire.Code `json:"code"`
-		Message string    `json:"message"`
+		Code     wire.Code      `json:"code"`
+		Message  string         `json:"message"`
+		Problems []bank.Problem `json:"problems,omitempty"`
 	} `json:"error"`
 }
 
@@ -165,8 +201,12 @@ func statusOf(code wire.Code) int {
 	switch code {
 	case wire.CodeUnknownGame, wire.CodeNotFound, wire.CodeUnknownBank:
 		return http.StatusNotFound
-	case wire.CodeBadHostToken:
+	case wire.CodeBadHostToken, wire.CodeBadHostKey:
 		return http.StatusForbidden
+	case wire.CodeHostKeyRequired:
+		return http.StatusUnauthorized
+	case wire.CodeTooLarge:
+		return http.StatusRequestEntityTooLarge
 	case wire.CodeJoinRateLimited, wire.CodeRateLimited:
 		return http.StatusTooManyRequests
 	case wire.CodeTooManyGames, wire.CodeUnavailable:
@@ -189,7 +229,11 @@ func (a *App) errorHandler(err error, c echo.Context) {
 	status := 0
 	var he *echo.HTTPError
 	var werr *wire.Error
+	var perr *problemsError
 	switch {
+	case errors.As(err, &perr):
+		body.Error.Code, body.Error.Message, body.Error.Problems = perr.err.Code, perr.err.Message, perr.problems
+		status = statusOf(perr.err.Code)
 	case errors.As(err, &werr):
 		body.Error.Code, body.Error.Message = werr.Code, werr.Message
 		status = statusOf(werr.Code)
@@ -268,6 +312,10 @@ type CreateRequest struct {
 	LateJoin        *bool       `json:"late_join"`
 	MaxPlayers      int         `json:"max_players"`
 	Seed            *int64      `json:"seed"`
+	// Questions, when set, are the game's questions as the host edited
+	// them (from POST /api/banks/:id/questions); Bank, Count, Categories
+	// and Kinds are then not used.
+	Questions []game.Question `json:"questions"`
 }
 
 // CreateResponse is the 201 body of POST /api/games.
@@ -280,27 +328,12 @@ type CreateResponse struct {
 	Questions int    `json:"questions"`
 }
 
-const maxBody = 64 << 10
-
 func (a *App) createGame(c echo.Context) error {
 	var req CreateRequest
-	body := http.MaxBytesReader(c.Response(), c.Request().Body, maxBody)
+	body := http.MaxBytesReader(c.Response(), c.Request().Body, maxCreateBody)
 	dec := jsonDecoder(body)
 	if err := dec.Decode(&req); err != nil {
 		return invalid("body: %v", err)
-	}
-	if req.Bank == "" {
-		req.Bank = "default"
-	}
-	b, ok := a.cfg.Banks[req.Bank]
-	if !ok {
-		return wire.Errorf(wire.CodeUnknownBank, "no bank named %q (GET /api/banks lists them)", req.Bank)
-	}
-	if req.Count == 0 {
-		req.Count = 10
-	}
-	if req.Count < 1 || req.Count > a.cfg.MaxQuestions {
-		return invalid("count: 1 to %d", a.cfg.MaxQuestions)
 	}
 	if req.Seconds == 0 {
 		req.Seconds = 20
@@ -322,13 +355,9 @@ func (a *App) createGame(c echo.Context) error {
 	if req.Seed != nil {
 		seed = *req.Seed
 	}
-	qs, err := bank.Generate(b, bank.GenerateOptions{Count: req.Count, Categories: req.Categories, Kinds: req.Kinds, Seed: seed})
+	qs, err := a.questionsFor(c.Request().Context(), &req, seed)
 	if err != nil {
-		code := wire.CodeInvalidRequest
-		if bank.CodeOf(err) == bank.CodeNotEnoughItems {
-			code = wire.CodeNotEnoughItems
-		}
-		return wire.Errorf(code, "%v", err)
+		return err
 	}
 	s := game.Settings{
 		Mode: req.Mode, SpeedWeight: 1, QuestionTime: time.Duration(req.Seconds) * time.Second,
@@ -377,25 +406,6 @@ func (a *App) baseURL(c echo.Context) string {
 
 func (a *App) joinURL(c echo.Context, pin string) string {
 	return a.baseURL(c) + "/join/" + url.PathEscape(pin)
-}
-
-type bankInfo struct {
-	Name       string          `json:"name"`
-	Title      string          `json:"title"`
-	Items      int             `json:"items"`
-	Categories []bank.Category `json:"categories"`
-	Kinds      []game.Kind     `json:"kinds"`
-}
-
-func (a *App) banks(c echo.Context) error {
-	out := struct {
-		Banks []bankInfo `json:"banks"`
-	}{Banks: []bankInfo{}}
-	for name, b := range a.cfg.Banks {
-		out.Banks = append(out.Banks, bankInfo{Name: name, Title: b.Title, Items: len(b.Items), Categories: b.Categories(),
-			Kinds: b.Kinds()})
-	}
-	return c.JSON(http.StatusOK, out)
 }
 
 // pinParam reads :pin under the per-address limit that makes PIN guessing slow.

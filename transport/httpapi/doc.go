@@ -6,6 +6,12 @@
 // Error codes come from the lobby and the wire package; HTTP statuses are
 // chosen here and nowhere else.
 //
+// Banks: server banks come in Config.Banks; uploaded ones go to a BankStore,
+// an interface defined here (banks.go) and implemented by transport/membanks
+// and transport/redisbanks. A host key (Config.HostKey) guards what only a
+// host may do.
+//
 // Concurrency: an App is safe for concurrent use once built; handlers share
-// only the lobby, the ws server and the metrics, which are themselves safe.
+// the lobby, the ws server, the metrics, the bank store and the per-address
+// limiters, which are themselves safe, and the parsed-bank cache (a mutex).
 package httpapi

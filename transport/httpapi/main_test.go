@@ -15,6 +15,7 @@ import (
 	"github.com/quizroom/quizroom/lobby"
 	"github.com/quizroom/quizroom/lobby/membus"
 	"github.com/quizroom/quizroom/transport/httpapi"
+	"github.com/quizroom/quizroom/transport/membanks"
 	"github.com/quizroom/quizroom/transport/ws"
 )
 
@@ -31,6 +32,7 @@ type options struct {
 	lobby lobby.Config
 	ws    ws.Config
 	joins *ws.AddrLimiter
+	api   httpapi.Config
 	bus   lobby.Bus       // nil: a fresh membus
 	log   *zerolog.Logger // nil: none (warnings to the test log with -v)
 }
@@ -56,7 +58,11 @@ func start(t *testing.T, opts options) *server {
 	}
 	opts.ws.Joins = opts.joins
 	wss := ws.NewServer(l, opts.ws)
-	app := httpapi.New(l, wss, opts.joins, m, httpapi.Config{Log: log})
+	opts.api.Log = log
+	if opts.api.BankStore == nil {
+		opts.api.BankStore = membanks.New(membanks.Options{})
+	}
+	app := httpapi.New(l, wss, opts.joins, m, opts.api)
 	hs := httptest.NewServer(app)
 	s := &server{URL: hs.URL, Lobby: l, WS: wss, http: hs}
 	t.Cleanup(func() { s.stop(t) })

@@ -1,6 +1,8 @@
 // The host page: game setup, then the shared screen with host controls.
 import { Conn } from "./conn.js";
 import { Stage } from "./stage.js";
+import { mountOwnQuestions } from "./ownbank.js";
+import { hostApi, storedHostKey } from "./hostkey.js";
 import {
   $, el, clear, show, announce, api, errorText, storageGet, storageSet,
 } from "./ui.js";
@@ -14,6 +16,7 @@ let total = 0;
 let currentQ = -1;
 let paused = false;
 let locked = false;
+let own = null;
 
 const controls = $("#controls");
 const buttons = {
@@ -29,6 +32,14 @@ async function setup() {
   const form = $("#setup-form");
   form.addEventListener("submit", create);
   $("#bank").addEventListener("change", paintCategories);
+  own = mountOwnQuestions($("#own-questions-mount"), () => ({
+    count: Number($("#count").value) || 10,
+    kinds: [...form.querySelectorAll("input[name=kinds]:checked")].map((i) => i.value),
+  }), (active) => {
+    // The host's own list replaces the bank and its categories.
+    $("#bank").disabled = active;
+    $("#categories-field").hidden = active || $("#categories").childElementCount === 0;
+  });
   try {
     const data = await api("GET", "/api/banks");
     banks = Array.isArray(data) ? data : (data && data.banks) || [];
@@ -73,17 +84,21 @@ async function create(ev) {
   const kinds = checked("kinds");
   const count = Number($("#count").value);
   const seconds = Number($("#seconds").value);
-  if (kinds.length === 0) return fail("Tick at least one question kind.", $("#kinds input"));
+  if (own.problem()) return fail(own.problem());
+  const mine = own.questions();
+  if (kinds.length === 0 && !mine) return fail("Tick at least one question kind.", $("#kinds input"));
   if (!Number.isInteger(count) || count < 1 || count > 100) return fail("Questions: enter a number from 1 to 100.", $("#count"));
   if (!Number.isInteger(seconds) || seconds < 5 || seconds > 300) return fail("Seconds per question: enter a number from 5 to 300.", $("#seconds"));
   const btn = $("#create");
   btn.disabled = true;
   btn.textContent = "Creating…";
   try {
-    const created = await api("POST", "/api/games", {
+    const body = {
       bank: $("#bank").value, categories: checked("categories"), kinds, count, seconds, mode: $("#mode").value,
       auto_advance: $("#auto-advance").checked,
-    });
+    };
+    if (mine) Object.assign(body, { bank: own.bankId(), questions: mine, categories: [], kinds: [] });
+    const created = await hostApi("POST", "/api/games", body);
     game = { pin: created.pin, host_token: created.host_token, join_url: created.join_url, qr: created.qr, auto_advance: $("#auto-advance").checked };
     storageSet(sessionStorage, HOST_KEY, game);
     connect();
@@ -234,7 +249,9 @@ function confirmEnd() {
 }
 
 function results() {
-  const href = `/api/games/${encodeURIComponent(game.pin)}/results.csv?host_token=${encodeURIComponent(game.host_token)}`;
+  const key = storedHostKey();
+  const href = `/api/games/${encodeURIComponent(game.pin)}/results.csv?host_token=${encodeURIComponent(game.host_token)}` +
+    (key ? `&host_key=${encodeURIComponent(key)}` : "");
   return el("div", { class: "after-actions" },
     el("a", { class: "btn btn-primary", id: "download-csv", href, download: `quizroom-${game.pin}.csv`, text: "Download results (CSV)" }),
     el("button", {
