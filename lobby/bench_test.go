@@ -1,10 +1,14 @@
 package lobby_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"runtime"
+	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/quizroom/quizroom/game"
 	"github.com/quizroom/quizroom/lobby"
@@ -81,4 +85,96 @@ func BenchmarkQuestionFanOut(b *testing.B) {
 			}
 		})
 	}
+}
+
+// ackConn counts answer_acks across a room and signals when a round's are in.
+type ackConn struct {
+	acks   *atomic.Int64
+	target *atomic.Int64
+	done   chan struct{}
+	asked  atomic.Int64 // question frames seen
+}
+
+func (c *ackConn) Send(f lobby.Frame) bool {
+	if f.Question >= 0 {
+		c.asked.Add(1)
+		return true
+	}
+	if bytes.HasPrefix(f.Data, []byte(`{"type":"answer_ack"`)) {
+		if !bytes.Contains(f.Data, []byte(`"accepted":true`)) {
+			panic("answer refused: " + string(f.Data))
+		}
+		if c.acks.Add(1) == c.target.Load() {
+			c.done <- struct{}{}
+		}
+	}
+	return true
+}
+func (c *ackConn) Close(lobby.CloseReason) {}
+
+// BenchmarkAnswerBurst measures a burst of one answer from every player of
+// a 10,000-player room, from Submit (the connection's reader) to every ack
+// queued on its connection: input log -> actor (scoring) -> one output ->
+// view -> N conns. Reported per answer.
+func BenchmarkAnswerBurst(b *testing.B) {
+	const n = 10000
+	ctx := context.Background()
+	l := lobby.New(membus.New(membus.Options{}), lobby.Config{MaxPlayers: n})
+	defer l.Close()
+	qs := make([]game.Question, 200)
+	for i := range qs {
+		qs[i] = game.Question{ID: fmt.Sprint(i), Kind: game.KindSingle, Prompt: "Which one?", Options: []string{"a", "b", "c", "d"}, Correct: []int{1}}
+	}
+	created, err := l.CreateGame(ctx, lobby.GameSpec{Questions: qs, Settings: game.Settings{MaxPlayers: n}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	host, err := l.Attach(ctx, lobby.Hello{Type: wire.TypeHost, PIN: created.PIN, HostToken: created.HostToken}, &fakeConn{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var acks, target atomic.Int64
+	done := make(chan struct{}, 1)
+	members := make([]*lobby.Member, n)
+	conns := make([]*ackConn, n)
+	for i := range conns {
+		conns[i] = &ackConn{acks: &acks, target: &target, done: done}
+		if members[i], err = l.Attach(ctx, lobby.Hello{Type: wire.TypeJoin, PIN: created.PIN, Nickname: fmt.Sprint("p", i)}, conns[i]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	const readers = 64
+	b.ResetTimer()
+	for i := 0; i < b.N && i < len(qs)-1; i++ {
+		b.StopTimer()
+		cmds := []string{wire.TypeNext} // every player answered: the reveal is on
+		if i == 0 {
+			cmds = []string{wire.TypeStart}
+		}
+		for _, cmd := range cmds {
+			if err := host.Submit(ctx, lobby.Message{Type: cmd}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		for conns[n-1].asked.Load() < int64(i+1) {
+			runtime.Gosched()
+		}
+		target.Store(int64(i+1) * n)
+		b.StartTimer()
+		var wg sync.WaitGroup
+		for r := range readers {
+			wg.Go(func() {
+				for k := r; k < n; k += readers {
+					if err := members[k].Submit(ctx, lobby.Message{Type: wire.TypeAnswer, Q: i, Answer: game.Answer{Choices: []int{1}},
+						Received: time.Now(), ResponseTime: time.Second}); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
+		<-done
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/answer")
 }

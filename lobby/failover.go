@@ -314,7 +314,7 @@ func (r *room) replayBacklog(ctx context.Context) {
 		}
 		for _, raw := range ins {
 			var in input
-			if err := json.Unmarshal(raw.Data, &in); err != nil {
+			if in, err = decodeInput(raw.Data); err != nil {
 				r.lastInput = raw.ID
 				r.log.Error().Err(err).Str("input", raw.ID).Msg("undecodable input skipped")
 				continue

@@ -28,8 +28,10 @@ type Config struct {
 	MaxGames int
 	// MaxPlayers is the default player cap of a game (default 5000).
 	MaxPlayers int
-	// InputQueue bounds the inputs waiting for one room (default 4096); an
-	// input past it is refused with room_busy.
+	// InputQueue bounds the inputs other than answers waiting for one room
+	// (default 4096); such an input past it is refused with room_busy.
+	// Answers are not counted: they are bounded by the players, one slot
+	// per connection (see Member.Submit), and never refused for load.
 	InputQueue int
 	// IdleTimeout ends a room with no input for this long (default 2h).
 	IdleTimeout time.Duration
@@ -348,7 +350,16 @@ type Member struct {
 	player game.PlayerID
 	closed atomic.Bool
 	idx    int // position in the view's hosts or players; guarded by the view's mu
+	// answering counts the connection's answers submitted and not yet
+	// acknowledged (see Submit).
+	answering atomic.Int32
 }
+
+// maxAnswersInFlight is the answer intake's slot per connection: a player
+// answers the open question and waits for the ack, so one answer is in
+// flight, two when one was sent just as the next question opened. A client
+// sending more without reading its acks is refused, not the room's players.
+const maxAnswersInFlight = 2
 
 // Role is wire.RoleHost, RolePlayer or RoleDisplay.
 func (m *Member) Role() string { return m.role }
@@ -412,7 +423,30 @@ func (m *Member) Submit(ctx context.Context, msg Message) error {
 	}
 	in := input{Op: msg.Type, Re: msg.Re, Player: m.player, Role: m.role, Q: msg.Q, Answer: msg.Answer,
 		RT: msg.ResponseTime, Recv: msg.Received, Seconds: msg.Seconds, Target: game.PlayerID(msg.Target)}
-	return m.v.submit(ctx, m.ref, in)
+	if msg.Type != wire.TypeAnswer {
+		return m.v.submit(ctx, m.ref, in)
+	}
+	// Answers bypass the room's input bound: there is at most one per
+	// player per open question, so the bound is the connection's slot.
+	if m.answering.Add(1) > maxAnswersInFlight {
+		m.answering.Add(-1)
+		return wire.Errorf(wire.CodeRoomBusy, "your previous answer is still on its way; try again")
+	}
+	if err := m.v.submitAnswer(ctx, m.ref, in); err != nil {
+		m.answered()
+		return err
+	}
+	return nil
+}
+
+// answered frees the answer slot of one acknowledged (or failed) answer.
+func (m *Member) answered() {
+	for {
+		n := m.answering.Load()
+		if n <= 0 || m.answering.CompareAndSwap(n, n-1) {
+			return
+		}
+	}
 }
 
 // Message is a message from an attached connection, validated and

@@ -220,3 +220,29 @@ func appendJSONString(buf []byte, s string) []byte {
 	buf = append(buf, s...)
 	return append(buf, '"')
 }
+
+// encodeAck encodes an answer_ack. An accepted one (the bulk of a burst of
+// answers) is written by hand, byte for byte what wire.Marshal writes
+// (TestAckMatchesEncodingJSON); a refusal goes through wire.Marshal.
+func encodeAck(a wire.AnswerAck) []byte {
+	if !a.Accepted || a.Code != "" || a.Message != "" || !plainRaw(a.Re) {
+		return wire.Marshal(a)
+	}
+	buf := make([]byte, 0, 96+len(a.Re))
+	buf = append(buf, `{"type":`...)
+	buf = appendJSONString(buf, a.Type)
+	if len(a.Re) > 0 {
+		buf = append(buf, `,"re":`...)
+		buf = append(buf, a.Re...)
+	}
+	buf = append(buf, `,"seq":`...)
+	buf = strconv.AppendUint(buf, a.Seq, 10)
+	buf = append(buf, `,"q":`...)
+	buf = strconv.AppendInt(buf, int64(a.Q), 10)
+	buf = append(buf, `,"accepted":true`...)
+	if a.ResponseMs != nil {
+		buf = append(buf, `,"response_ms":`...)
+		buf = strconv.AppendInt(buf, *a.ResponseMs, 10)
+	}
+	return append(buf, '}')
+}

@@ -244,15 +244,12 @@ func (r *room) run(ctx context.Context) {
 				r.log.Warn().Err(err).Msg("snapshot failed")
 			}
 		case in := <-r.inputs:
+			// The whole intake in one step: every input waiting now
+			// (a burst of answers, thousands of them) is applied, then
+			// acknowledged and broadcast as one output.
 			r.apply(in)
-		drain:
-			for range 511 {
-				select {
-				case in := <-r.inputs:
-					r.apply(in)
-				default:
-					break drain
-				}
+			for range len(r.inputs) {
+				r.apply(<-r.inputs)
 			}
 			r.flush(ctx)
 		case q := <-r.queries:
@@ -351,7 +348,7 @@ func (r *room) pump(ctx context.Context, after string) {
 		for _, raw := range ins {
 			after = raw.ID
 			var in input
-			if err := json.Unmarshal(raw.Data, &in); err != nil {
+			if in, err = decodeInput(raw.Data); err != nil {
 				r.log.Error().Err(err).Str("input", raw.ID).Msg("undecodable input skipped")
 				continue
 			}
@@ -509,7 +506,7 @@ func (r *room) answer(in input, now time.Time) {
 			}
 		}
 	}
-	r.add(outItem{To: toRef, Origin: in.Origin, Ref: in.Ref, D: wire.Marshal(ack), Recv: in.Recv})
+	r.add(outItem{To: toRef, Origin: in.Origin, Ref: in.Ref, D: encodeAck(ack), Recv: in.Recv})
 	r.handle(evs)
 }
 
@@ -582,9 +579,11 @@ func (r *room) flush(ctx context.Context) {
 	}
 	r.stampQuestion()
 	items := r.items
-	// The items go to the local view as they are (see view.stash): a fresh
-	// slice for the next batch.
-	r.items = make([]outItem, 0, cap(items))
+	// The items go to the local view as they are (see view.stash): the next
+	// batch grows a slice of its own. Not one of the last batch's capacity:
+	// after a burst of answers that was thousands of items allocated and
+	// cleared on every flush (14% of the server's CPU at 10,000 players).
+	r.items = nil
 	data := encodeOutput(outMsg{Items: items, W: r.wireSeq, L: r.lastInput})
 	r.outSeq++
 	r.l.mu.Lock()

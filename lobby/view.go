@@ -272,7 +272,7 @@ func (v *view) submit(ctx context.Context, ref uint64, in input) error {
 		}
 		in.Counted = true
 	}
-	data, err := json.Marshal(in)
+	data, err := encodeInput(in)
 	if err == nil {
 		_, err = v.l.bus.AppendInput(ctx, v.pin, data)
 	}
@@ -280,6 +280,32 @@ func (v *view) submit(ctx context.Context, ref uint64, in input) error {
 		if r != nil {
 			r.pending.Add(-1)
 		}
+		return wire.Unavailable("cannot reach the room", err)
+	}
+	return nil
+}
+
+// submitAnswer appends an answer to the room's input log, the room's intake:
+// durable as the Bus (Redis: appended once, and acknowledged only after the
+// room read it back from the log), ordered with every other input, and not
+// counted against the room's input bound (Member.Submit bounds answers by
+// the players). The actor drains everything the log holds in one step.
+func (v *view) submitAnswer(ctx context.Context, ref uint64, in input) error {
+	in.Origin, in.Ref, in.At = v.l.cfg.Instance, ref, in.Recv // applied as of when it was read
+	if in.At.IsZero() {
+		in.At = time.Now()
+	}
+	v.l.mu.Lock()
+	r := v.l.rooms[v.pin]
+	v.l.mu.Unlock()
+	if r != nil && r.over.Load() {
+		return wire.Errorf(wire.CodeGameEnded, "game %s is over", v.pin)
+	}
+	data, err := encodeInput(in)
+	if err == nil {
+		_, err = v.l.bus.AppendInput(ctx, v.pin, data)
+	}
+	if err != nil {
 		return wire.Unavailable("cannot reach the room", err)
 	}
 	return nil
@@ -309,6 +335,10 @@ func (v *view) dispatch() {
 			ctx, cancel := context.WithTimeout(v.l.ctx, 2*time.Second)
 			_ = v.submit(ctx, 0, input{Op: opResync})
 			cancel()
+			// The lost outputs may have held answer acks: free every
+			// answer slot rather than hold a player's answers back for
+			// good (the resync tells each page whether its answer counted).
+			v.freeAnswerSlots()
 		}
 		if out.Seq > last {
 			last = out.Seq
@@ -335,6 +365,15 @@ func (v *view) dispatch() {
 			// here, which must not be asked for twice.
 			v.resubmitWaiting()
 		}
+	}
+}
+
+// freeAnswerSlots frees the answer slot of every connection here.
+func (v *view) freeAnswerSlots() {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	for _, m := range v.players {
+		m.answering.Store(0)
 	}
 }
 
@@ -419,6 +458,7 @@ func (v *view) deliver(it *outItem) {
 		if len(it.D) > 0 {
 			m.conn.Send(Frame{Data: it.D, Question: frameQ})
 			if !it.Recv.IsZero() {
+				m.answered() // an answer's ack: its slot is free
 				v.l.obs.AnswerAcked(time.Since(it.Recv))
 			}
 		}

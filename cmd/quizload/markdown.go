@@ -90,9 +90,15 @@ func verdict(r report.Record, all []report.Record) string {
 		check(r.AckMs.P99 <= 10, fmt.Sprintf("ack p99 %.1f ms > 10", r.AckMs.P99))
 		check(r.Errors == 0, fmt.Sprintf("%d errors", r.Errors))
 	case "room-10k":
+		check(r.Errors == 0, fmt.Sprintf("%d errors", r.Errors))
 		floorOK(1.2)
-		check(r.AckMs.P99 <= 100, fmt.Sprintf("ack p99 %.1f ms > 100", r.AckMs.P99))
-		check(r.ServerRSSKiBPerPlayer <= 16, fmt.Sprintf("%.1f KiB RSS per player > 16", r.ServerRSSKiBPerPlayer))
+		if r.FloorAckMs.N > 0 {
+			check(r.AckMs.P99 <= 1.5*r.FloorAckMs.P99, fmt.Sprintf("ack p99 %.1f ms > 1.5x the floor's %.1f", r.AckMs.P99, r.FloorAckMs.P99))
+		}
+		if r.FloorRSSKiBPerPlayer > 0 {
+			check(r.ServerRSSKiBPerPlayer <= 1.3*r.FloorRSSKiBPerPlayer,
+				fmt.Sprintf("%.1f KiB RSS per player > 1.3x the floor's %.1f", r.ServerRSSKiBPerPlayer, r.FloorRSSKiBPerPlayer))
+		}
 	case "many-rooms":
 		check(r.FanoutMs.P99 <= 25, fmt.Sprintf("fan-out p99 %.1f ms > 25", r.FanoutMs.P99))
 		check(r.Errors == 0, fmt.Sprintf("%d errors", r.Errors))

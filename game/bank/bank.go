@@ -85,6 +85,11 @@ type Item struct {
 	// NotTypeable marks a term nobody would type from its description
 	// ("Cache layers"): it is never asked as a typed question.
 	NotTypeable bool `json:"not_typeable,omitempty"`
+	// Accept are further answers a typed question takes that are not names
+	// of the term, so they are never masked or kept out of a stem: what a
+	// player naturally types for the description ("Redis" for a
+	// distributed cache, "worker pool" for a thread pool).
+	Accept []string `json:"accept,omitempty"`
 	// Questions are hand-written questions about the item, for what the
 	// notes ask as a comparison, a how-to or an application.
 	Questions []Authored `json:"questions,omitempty"`
@@ -171,7 +176,7 @@ func DefaultJSON() []byte { return slices.Clone(defaultJSON) }
 var (
 	idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
 	itemKeys  = []string{"id", "question", "answer", "term", "aliases", "category", "concept", "definition",
-		"facts", "myths", "confusables", "related", "not_typeable", "questions"}
+		"facts", "myths", "confusables", "related", "not_typeable", "accept", "questions"}
 	bankKeys = []string{"version", "title", "description", "items"}
 )
 
@@ -298,6 +303,9 @@ func (b *Bank) Validate() []Problem {
 		}
 	}
 	for i, it := range b.Items {
+		for j, a := range it.Accept {
+			checkText(add, fmt.Sprintf("items[%d] (%s).accept[%d]", i, it.ID, j), a, MaxTermLen, true)
+		}
 		for j, c := range it.Confusables {
 			if _, ok := ids[c]; !ok || c == it.ID {
 				add(fmt.Sprintf("items[%d] (%s).confusables[%d]", i, it.ID, j), "%q is not the id of another item", c)

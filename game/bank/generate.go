@@ -105,7 +105,8 @@ func GenerateChecked(b *Bank, opts GenerateOptions) ([]game.Question, []Problem,
 	// evenly rather than by chance.
 	deck := slices.Clone(kinds)
 	next := len(deck)
-	for _, idx := range pool {
+	tried := make([]bool, len(pool))
+	for {
 		if len(out) == opts.Count {
 			break
 		}
@@ -113,6 +114,29 @@ func GenerateChecked(b *Bank, opts GenerateOptions) ([]game.Question, []Problem,
 			g.rng.Shuffle(len(deck), func(i, j int) { deck[i], deck[j] = deck[j], deck[i] })
 			next = 0
 		}
+		// The slot goes to the first item not yet tried whose turn for this
+		// seed names the slot's kind, else to the first item not yet tried.
+		// An item's turn names a kind every other seed, the next kind each
+		// time (see turn): games played one after another draw mostly
+		// different items, and show an item they share as a different kind.
+		at := -1
+		for i, idx := range pool {
+			if tried[i] {
+				continue
+			}
+			if at < 0 {
+				at = i
+			}
+			if k, ok := g.turn(idx, len(kinds)); ok && kinds[k] == deck[next] {
+				at = i
+				break
+			}
+		}
+		if at < 0 {
+			break
+		}
+		tried[at] = true
+		idx := pool[at]
 		order := []game.Kind{deck[next]}
 		for _, k := range kinds {
 			if k != deck[next] {
@@ -140,6 +164,7 @@ func GenerateChecked(b *Bank, opts GenerateOptions) ([]game.Question, []Problem,
 type generator struct {
 	b     *Bank
 	rng   *rand.Rand
+	seed  uint64
 	facts []fact
 	// strict: the bank passes Lint, so a question breaking a rule is never
 	// made.
@@ -147,6 +172,10 @@ type generator struct {
 	// usedText marks the items whose description already appeared in a
 	// question of this game: it may not appear in another.
 	usedText map[int]bool
+	// usedStatements holds the normalized facts and myths already shown in
+	// this game, as a true/false stem or a multi-select option: a statement
+	// is never shown twice, in either kind.
+	usedStatements map[string]bool
 }
 
 // fact is what the generator knows of one item. Facts are derived once per
@@ -163,6 +192,9 @@ type fact struct {
 	// sentence is the defining sentence with the item's names masked: the
 	// prompt when there is no phrase.
 	sentence string
+	// near holds the ids of the item's neighbours: items that name it as a
+	// confusable, and the confusables of its confusables.
+	near map[string]bool
 }
 
 // factCache holds a bank's facts, built on first use.
@@ -198,6 +230,20 @@ func (b *Bank) facts() ([]fact, bool) {
 			f.phrase = descriptionPhrase(def, m, words, it.Definition != "")
 			facts = append(facts, f)
 		}
+		for i, it := range b.Items {
+			near := map[string]bool{}
+			for _, o := range b.Items {
+				if slices.Contains(o.Confusables, it.ID) {
+					near[o.ID] = true
+				}
+				if slices.Contains(it.Confusables, o.ID) {
+					for _, c := range o.Confusables {
+						near[c] = true
+					}
+				}
+			}
+			facts[i].near = near
+		}
 		b.derived.facts = facts
 		b.derived.linted = len(b.Validate()) == 0 && len(b.Lint()) == 0
 	})
@@ -206,7 +252,7 @@ func (b *Bank) facts() ([]fact, bool) {
 
 func newGenerator(b *Bank, seed int64) *generator {
 	facts, strict := b.facts()
-	return &generator{b: b, rng: rand.New(rand.NewPCG(uint64(seed), 0x9e3779b97f4a7c15)), facts: facts, strict: strict, usedText: map[int]bool{}}
+	return &generator{b: b, seed: uint64(seed), rng: rand.New(rand.NewPCG(uint64(seed), 0x9e3779b97f4a7c15)), facts: facts, strict: strict, usedText: map[int]bool{}, usedStatements: map[string]bool{}}
 }
 
 // definition picks the defining sentence of an item: its Definition, else
@@ -255,10 +301,12 @@ func informative(text string) int {
 
 // candidate is a question being made, with what it uses of the bank.
 type candidate struct {
-	q        game.Question
-	variant  string
-	texts    []int // items whose description the question shows
-	problems []string
+	q       game.Question
+	variant string
+	texts   []int // items whose description the question shows
+	// statements are the facts and myths the question shows.
+	statements []string
+	problems   []string
 }
 
 // item makes the question for item idx, trying the kinds in order and
@@ -290,6 +338,9 @@ func (g *generator) item(idx int, kinds []game.Kind) (candidate, bool) {
 func (g *generator) commit(c candidate) {
 	for _, j := range c.texts {
 		g.usedText[j] = true
+	}
+	for _, s := range c.statements {
+		g.usedStatements[normalize(s)] = true
 	}
 }
 
@@ -345,6 +396,42 @@ func authoredCount(it Item, multi bool) int {
 		}
 	}
 	return n
+}
+
+// turn is the kind (of n) item idx is preferred for in this game, and
+// whether it is preferred at all: half the items each seed, the other half
+// the next, each time for the next kind. Over 2n seeds in a row an item is
+// preferred n times, once for each kind.
+func (g *generator) turn(idx, n int) (int, bool) {
+	u := g.seed + uint64(idx)
+	return int(u / 2 % uint64(n)), u%2 == 0
+}
+
+// rotate picks one of n statements or questions of item idx: the next one
+// each time turn prefers the item for the same kind again.
+func (g *generator) rotate(idx, n int) int {
+	return int((g.seed/uint64(2*len(SupportedKinds)) + uint64(idx)) % uint64(n))
+}
+
+// multiShapes lists the (facts, myths) a multi-select question of an item
+// with nf facts and nm myths may show: four options where the item has
+// enough statements, three otherwise, so the number of correct options runs
+// from one to all of them and tells a player nothing.
+func multiShapes(nf, nm int) [][2]int {
+	var shapes [][2]int
+	for k := 1; k <= 4; k++ {
+		switch {
+		case k <= nf && 4-k <= nm:
+			shapes = append(shapes, [2]int{k, 4 - k})
+		case k <= nf && 3-k <= nm && 3-k >= 0:
+			shapes = append(shapes, [2]int{k, 3 - k})
+		}
+	}
+	// With three facts, "all of them" is a shape of its own.
+	if nf == 3 && nm >= 1 {
+		shapes = append(shapes, [2]int{3, 0})
+	}
+	return shapes
 }
 
 func (g *generator) shuffle(s []string) {
@@ -421,7 +508,7 @@ func (g *generator) make(idx int, kind game.Kind, variant string) (candidate, bo
 		if len(picks) == 0 {
 			return c, false
 		}
-		a := picks[g.rng.IntN(len(picks))]
+		a := picks[g.rotate(idx, len(picks))]
 		c.q.Prompt = a.Stem
 		c.q.Options, c.q.Correct = g.shuffleOptions(a.Options, a.Correct)
 		if a.Explanation != "" {
@@ -431,14 +518,17 @@ func (g *generator) make(idx int, kind game.Kind, variant string) (candidate, bo
 		if len(it.Facts) == 0 {
 			return c, false
 		}
-		c.q.Prompt = "True or false? " + it.Facts[g.rng.IntN(len(it.Facts))]
+		f := it.Facts[g.rotate(idx, len(it.Facts))]
+		c.q.Prompt = "True or false? " + f
 		c.q.Options, c.q.Correct = []string{"True", "False"}, []int{0}
+		c.statements = []string{f}
 	case VariantMyth:
 		if len(it.Myths) == 0 {
 			return c, false
 		}
-		m := it.Myths[g.rng.IntN(len(it.Myths))]
+		m := it.Myths[g.rotate(idx, len(it.Myths))]
 		c.q.Prompt = "True or false? " + m.Text
+		c.statements = []string{m.Text}
 		c.q.Options, c.q.Correct = []string{"True", "False"}, []int{1}
 		c.q.Explanation = "False. " + sentence(m.Why) + g.namedDescriptions(idx, m.Why) + "\n\n" + it.Answer
 	case VariantMeans + "+", VariantMeans:
@@ -484,35 +574,59 @@ func (g *generator) make(idx int, kind game.Kind, variant string) (candidate, bo
 		if blank {
 			c.q.Prompt = "Type the missing term: " + sentence(desc)
 		}
-		c.q.Accept = slices.Clone(self.names)
+		c.q.Accept = append(slices.Clone(self.names), it.Accept...)
 		c.texts = []int{idx}
 	case VariantFacts:
-		nf := min(len(it.Facts), 2+g.rng.IntN(2))
-		nm := min(len(it.Myths), 4-nf)
-		if nf < 1 || nm < 1 || nf+nm < 3 {
+		shapes := multiShapes(len(it.Facts), len(it.Myths))
+		if len(shapes) == 0 {
 			return c, false
 		}
-		facts := slices.Clone(it.Facts)
-		g.shuffle(facts)
-		myths := slices.Clone(it.Myths)
-		g.rng.Shuffle(len(myths), func(i, j int) { myths[i], myths[j] = myths[j], myths[i] })
-		opts := append([]string{}, facts[:nf]...)
-		why := make([]string, 0, nm)
-		for _, m := range myths[:nm] {
-			opts = append(opts, m.Text)
-			why = append(why, "Not true: “"+m.Text+"” "+sentence(m.Why))
+		// A shape at random; when its statements happen to leave a cue
+		// (only the right ones open alike), another draw, then another shape.
+		g.rng.Shuffle(len(shapes), func(i, j int) { shapes[i], shapes[j] = shapes[j], shapes[i] })
+		// "All of them" half as often as the other shapes: a set of only
+		// true statements reads as easy, however much it takes to be sure.
+		if shapes[0][1] == 0 && g.rng.IntN(2) == 0 {
+			shapes = append(shapes[1:], shapes[0])
 		}
-		correct := make([]int, nf)
-		for i := range correct {
-			correct[i] = i
+		c.q.Prompt = it.Term + ": which of these statements are true? Select all that apply."
+		for _, shape := range shapes {
+			for try := 0; try < 4; try++ {
+				g.multiFacts(&c, it, shape[0], shape[1])
+				if len(giveaways(c.q)) == 0 {
+					return c, true
+				}
+			}
 		}
-		c.q.Prompt = "Which of these statements are true?"
-		c.q.Options, c.q.Correct = g.shuffleOptions(opts, correct)
-		c.q.Explanation = strings.Join(why, "\n") + "\n\n" + it.Answer
 	default:
 		return c, false
 	}
 	return c, true
+}
+
+// multiFacts fills c with nf of the item's facts and nm of its myths,
+// drawn at random and shuffled, with an explanation of every myth shown.
+func (g *generator) multiFacts(c *candidate, it Item, nf, nm int) {
+	facts := slices.Clone(it.Facts)
+	g.shuffle(facts)
+	myths := slices.Clone(it.Myths)
+	g.rng.Shuffle(len(myths), func(i, j int) { myths[i], myths[j] = myths[j], myths[i] })
+	opts := append([]string{}, facts[:nf]...)
+	why := make([]string, 0, nm)
+	for _, m := range myths[:nm] {
+		opts = append(opts, m.Text)
+		why = append(why, "Not true: “"+m.Text+"” "+sentence(m.Why))
+	}
+	correct := make([]int, nf)
+	for i := range correct {
+		correct[i] = i
+	}
+	c.q.Options, c.q.Correct = g.shuffleOptions(opts, correct)
+	c.statements = opts
+	c.q.Explanation = it.Answer
+	if len(why) > 0 {
+		c.q.Explanation = strings.Join(why, "\n") + "\n\n" + it.Answer
+	}
 }
 
 // namedDescriptions describes the other items a myth's "why" names ("That
@@ -596,30 +710,38 @@ func (g *generator) shuffleOptions(options []string, correct []int) ([]string, [
 }
 
 // candidates lists the items that may stand against item idx: never the
-// same concept or the same term (or alias); its confusables first, then
-// the same category, then the rest, each group in random order.
+// same concept or the same term (or alias). Its confusables come first,
+// then its neighbours (items that name it as a confusable, and the
+// confusables of its confusables), then the rest of its category, each
+// group in random order: what a half-knowing player would really pick.
+// Items of other categories are filler nobody picks ("Amdahl's law" for a
+// CDN question); they are offered only for a bank that fails Lint, where
+// something is better than no question.
 func (g *generator) candidates(idx int) []int {
 	self := g.facts[idx]
 	it := g.b.Items[idx]
-	var conf, same, other []int
+	var first, second, same, other []int
 	for j, f := range g.facts {
+		o := g.b.Items[j]
 		if j == idx || f.concept == self.concept || sharesKey(f.keys, self.keys) ||
-			slices.Contains(it.Related, g.b.Items[j].ID) || slices.Contains(g.b.Items[j].Related, it.ID) {
+			slices.Contains(it.Related, o.ID) || slices.Contains(o.Related, it.ID) {
 			continue
 		}
 		switch {
-		case slices.Contains(it.Confusables, g.b.Items[j].ID):
-			conf = append(conf, j)
-		case g.b.Items[j].Category == it.Category:
+		case slices.Contains(it.Confusables, o.ID):
+			first = append(first, j)
+		case self.near[o.ID]:
+			second = append(second, j)
+		case o.Category == it.Category:
 			same = append(same, j)
-		default:
+		case !g.strict:
 			other = append(other, j)
 		}
 	}
-	for _, s := range [][]int{conf, same, other} {
+	for _, s := range [][]int{first, second, same, other} {
 		g.rng.Shuffle(len(s), func(a, b int) { s[a], s[b] = s[b], s[a] })
 	}
-	return append(append(conf, same...), other...)
+	return slices.Concat(first, second, same, other)
 }
 
 func sharesKey(a, b []string) bool {

@@ -34,6 +34,7 @@ type OverlayItem struct {
 	Confusables []string   `json:"confusables,omitempty"`
 	Related     []string   `json:"related,omitempty"`
 	NotTypeable bool       `json:"not_typeable,omitempty"`
+	Accept      []string   `json:"accept,omitempty"`
 	Questions   []Authored `json:"questions,omitempty"`
 }
 
@@ -93,6 +94,7 @@ func Build(notes, overlay []byte) (*Bank, *Report, error) {
 		oi := o.Items[i]
 		it.Term, it.Category, it.Concept, it.Definition = oi.Term, oi.Category, oi.Concept, oi.Definition
 		it.Facts, it.Myths, it.Confusables, it.Related, it.NotTypeable, it.Questions = oi.Facts, oi.Myths, oi.Confusables, oi.Related, oi.NotTypeable, oi.Questions
+		it.Accept = oi.Accept
 		if oi.Explanation != "" {
 			it.Answer = oi.Explanation
 		}

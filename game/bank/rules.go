@@ -151,6 +151,11 @@ func (g *generator) check(idx int, c candidate) []string {
 			add("the description of %s already appeared in this game", g.b.Items[j].ID)
 		}
 	}
+	for _, st := range c.statements {
+		if g.usedStatements[normalize(st)] {
+			add("the statement %q already appeared in this game", st)
+		}
+	}
 	if q.Kind == game.KindTyped && it.NotTypeable {
 		add("%q is marked not typeable", it.Term)
 	}
@@ -189,6 +194,10 @@ func (g *generator) check(idx int, c candidate) []string {
 // they (or only the others) share a distinctive opening.
 func giveaways(q game.Question) []string {
 	var ps []string
+	if len(q.Correct) == len(q.Options) {
+		// Every option is right: no cue can point at the key.
+		return nil
+	}
 	stem := contentWords(q.Prompt)
 	var sharing []int
 	for i, o := range q.Options {
@@ -304,7 +313,100 @@ func (b *Bank) Lint() []Problem {
 			}
 		}
 	}
+	seen := map[string]string{}
+	for i, it := range b.Items {
+		statements := append(slices.Clone(it.Facts), mythTexts(it.Myths)...)
+		for j := range statements {
+			for k := j + 1; k < len(statements); k++ {
+				if nearDuplicate(statements[j], statements[k]) {
+					ps = append(ps, Problem{Path: fmt.Sprintf("items[%d] (%s)", i, it.ID), Message: fmt.Sprintf("%q and %q say nearly the same: one multi-select could show both", statements[j], statements[k])})
+				}
+			}
+		}
+		for _, st := range statements {
+			n := normalize(st)
+			if other, ok := seen[n]; ok && other != it.ID {
+				ps = append(ps, Problem{Path: fmt.Sprintf("items[%d] (%s)", i, it.ID), Message: fmt.Sprintf("the statement %q is also one of %s's", st, other)})
+			}
+			seen[n] = it.ID
+		}
+	}
+	return append(ps, b.wordingBalance()...)
+}
+
+// Word classes that test-wise players read as cues: statements with an
+// absolute ("only", "never") are taken for false, hedged ones ("often",
+// "can") for true. A bank whose wording predicts truth is answered without
+// knowing the subject.
+var (
+	reAbsolute = regexp.MustCompile(`(?i)\b(only|never|always|every|all|must|none|cannot|can't|whole|entire|guarantees?)\b`)
+	reHedged   = regexp.MustCompile(`(?i)\b(often|usually|can|may|might|typically|commonly|some|sometimes|most|many|helps?|mainly|mostly|tends?|could)\b`)
+)
+
+// Wording balance limits: below minCued statements of a class the share is
+// noise; outside [minTrueShare, 1-minTrueShare] a player who answers by the
+// word alone wins clearly more than half the time.
+const (
+	minCued      = 10
+	minTrueShare = 0.35
+)
+
+// wordingBalance reports a word class (absolute, hedged) whose presence
+// predicts whether a statement is true. With true and false statements
+// shown equally often, the chance that a statement carrying the class is
+// true is rf/(rf+rm), rf and rm the class's rate among facts and myths.
+func (b *Bank) wordingBalance() []Problem {
+	var facts, myths []string
+	for _, it := range b.Items {
+		facts = append(facts, it.Facts...)
+		myths = append(myths, mythTexts(it.Myths)...)
+	}
+	if len(facts) == 0 || len(myths) == 0 {
+		return nil
+	}
+	var ps []Problem
+	for _, c := range []struct {
+		name string
+		re   *regexp.Regexp
+	}{{"absolute (only, never, always, every, must)", reAbsolute}, {"hedged (often, usually, can, may)", reHedged}} {
+		nf, nm := countMatches(c.re, facts), countMatches(c.re, myths)
+		if nf+nm < minCued {
+			continue
+		}
+		rf, rm := float64(nf)/float64(len(facts)), float64(nm)/float64(len(myths))
+		share := rf / (rf + rm)
+		if share < minTrueShare || share > 1-minTrueShare {
+			ps = append(ps, Problem{Path: "items", Message: fmt.Sprintf(
+				"%s wording predicts the answer: %d of %d facts and %d of %d myths use it, so such a statement is true %.0f%% of the time; rephrase some facts or myths",
+				c.name, nf, len(facts), nm, len(myths), 100*share)})
+		}
+	}
 	return ps
+}
+
+// nearDuplicate reports two statements whose content words are at least
+// three quarters the same ("A WebSocket starts as an HTTP request that is
+// upgraded" and "A WebSocket connection starts as ...").
+func nearDuplicate(a, b string) bool {
+	wa, wb := contentWords(a), contentWords(b)
+	both := 0
+	for w := range wa {
+		if wb[w] {
+			both++
+		}
+	}
+	union := len(wa) + len(wb) - both
+	return union > 0 && both*4 >= union*3
+}
+
+func countMatches(re *regexp.Regexp, texts []string) int {
+	n := 0
+	for _, t := range texts {
+		if re.MatchString(t) {
+			n++
+		}
+	}
+	return n
 }
 
 func mythTexts(ms []Myth) []string {

@@ -1,6 +1,7 @@
 package bank
 
 import (
+	"fmt"
 	"reflect"
 	"regexp"
 	"slices"
@@ -149,7 +150,10 @@ func (rc *ruleChecker) check(q game.Question) {
 	}
 	switch q.Kind {
 	case game.KindSingle, game.KindMulti:
-		if len(q.Options) < 3 || len(q.Options) > 6 || len(q.Correct) == 0 || len(q.Correct) >= len(q.Options) {
+		// A multi-select may have every option right ("select all that
+		// apply"); a single choice needs a wrong one.
+		if len(q.Options) < 3 || len(q.Options) > 6 || len(q.Correct) == 0 || len(q.Correct) > len(q.Options) ||
+			(q.Kind == game.KindSingle && len(q.Correct) == len(q.Options)) {
 			t.Fatalf("%s: %d options, correct %v", q.ID, len(q.Options), q.Correct)
 		}
 		if q.Kind == game.KindSingle && len(q.Correct) != 1 {
@@ -202,8 +206,8 @@ func (rc *ruleChecker) check(q game.Question) {
 			t.Errorf("%s: statement from nowhere: %q", q.ID, q.Prompt)
 		}
 	case game.KindTyped:
-		if len(q.Options) != 0 || !reflect.DeepEqual(q.Accept, names) {
-			t.Errorf("%s: accept %v, want %v", q.ID, q.Accept, names)
+		if want := append(slices.Clone(names), it.Accept...); len(q.Options) != 0 || !reflect.DeepEqual(q.Accept, want) {
+			t.Errorf("%s: accept %v, want %v", q.ID, q.Accept, want)
 		}
 		if it.NotTypeable {
 			t.Errorf("%s: %q is marked not typeable", q.ID, it.Term)
@@ -224,7 +228,7 @@ func (rc *ruleChecker) checkGiveaways(q game.Question) {
 			sharing = append(sharing, i)
 		}
 	}
-	onlyKeys := len(sharing) > 0 && len(sharing) < len(q.Options)
+	onlyKeys := len(sharing) > 0 && len(sharing) < len(q.Options) && len(q.Correct) < len(q.Options)
 	for _, i := range sharing {
 		onlyKeys = onlyKeys && slices.Contains(q.Correct, i)
 	}
@@ -385,4 +389,60 @@ func TestMythExplainsBothTerms(t *testing.T) {
 		return
 	}
 	t.Fatal("the XSS myth of SQL injection never came up")
+}
+
+// A bank whose myths all say "only" and whose facts all say "often" is
+// answered by the wording alone: Lint says so, naming both classes.
+func TestLintReportsWordingThatPredictsTruth(t *testing.T) {
+	var b Bank
+	for i := range 12 {
+		b.Items = append(b.Items, Item{ID: fmt.Sprintf("w-%d", i), Term: fmt.Sprintf("Term %d", i),
+			Facts: []string{fmt.Sprintf("Thing %d is often used.", i), fmt.Sprintf("Thing %d has a name.", i)},
+			Myths: []Myth{{Text: fmt.Sprintf("Thing %d only runs on Sundays.", i), Why: "No."}}})
+	}
+	ps := b.wordingBalance()
+	if len(ps) != 2 || !strings.Contains(ps[0].Message, "absolute") || !strings.Contains(ps[1].Message, "hedged") {
+		t.Fatalf("want the absolute and the hedged class reported, got %v", ps)
+	}
+	if !strings.Contains(ps[0].Message, "true 0% of the time") || !strings.Contains(ps[1].Message, "true 100% of the time") {
+		t.Errorf("shares: %v", ps)
+	}
+	if ps := Default().wordingBalance(); len(ps) > 0 {
+		t.Errorf("the default bank: %v", ps)
+	}
+}
+
+// The same statement in two items could be shown twice in one game, once
+// as a true/false and once as an option: Lint refuses it.
+func TestLintReportsRepeatedStatements(t *testing.T) {
+	b := Bank{Items: []Item{
+		{ID: "a", Term: "Alpha", Facts: []string{"Both are fast."}},
+		{ID: "b", Term: "Beta", Myths: []Myth{{Text: "Both are  fast", Why: "No."}}},
+	}}
+	found := false
+	for _, p := range b.Lint() {
+		found = found || strings.Contains(p.Message, "is also one of a's")
+	}
+	if !found {
+		t.Errorf("repeated statement not reported: %v", b.Lint())
+	}
+}
+
+// Two statements of one item that say nearly the same would make a
+// multi-select with the same fact twice: Lint refuses them.
+func TestLintReportsNearDuplicateStatements(t *testing.T) {
+	b := Bank{Items: []Item{{ID: "ws", Term: "WebSocket", Facts: []string{
+		"A WebSocket starts as an HTTP request that is upgraded.",
+		"A WebSocket connection starts as an HTTP request that is upgraded.",
+		"A WebSocket lets the server push messages.",
+	}}}}
+	n := 0
+	for _, p := range b.Lint() {
+		if strings.Contains(p.Message, "say nearly the same") {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("want the one near-duplicate pair reported, got %d: %v", n, b.Lint())
+	}
 }

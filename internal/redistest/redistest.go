@@ -130,9 +130,22 @@ func (s *Server) Stop() {
 	if s.cmd == nil {
 		return
 	}
+	// SIGKILL ends a stopped (SIGSTOP) process too.
 	_ = syscall.Kill(s.cmd.Process.Pid, syscall.SIGKILL)
 	<-s.done
 	s.cmd = nil
+}
+
+// Signal sends sig to the running process by its pid: SIGSTOP freezes the
+// server (clients' connections stay open and unanswered, as with a stalled
+// host), SIGCONT thaws it. It fails when the server is not running.
+func (s *Server) Signal(sig syscall.Signal) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cmd == nil {
+		return errors.New("redistest: server not running")
+	}
+	return syscall.Kill(s.cmd.Process.Pid, sig)
 }
 
 // Restart starts the server again on the same port after Stop. The data is

@@ -61,6 +61,11 @@ type Options struct {
 	// otherwise SaveSnapshot returns lobby.ErrLeaseLost. Set it to the
 	// instance name the lobby takes leases under (lobby.Config.Instance).
 	Holder string
+	// AckReplicas, when above 0, makes ConfirmTerm wait (WAIT) until that
+	// many replicas have the writes, so an acknowledged answer survives a
+	// failover to a replica. AckTimeout bounds the wait (default 500ms).
+	AckReplicas int
+	AckTimeout  time.Duration
 }
 
 const (
@@ -330,7 +335,7 @@ func (b *Bus) LoadSnapshot(ctx context.Context, room string) (lobby.Snapshot, er
 // ExpireRoom implements lobby.Retention.
 func (b *Bus) ExpireRoom(ctx context.Context, room string, ttl time.Duration) error {
 	k := b.keys(room)
-	all := []string{k.pin, k.owner, k.in, k.state, k.last}
+	all := []string{k.pin, k.owner, k.in, k.state, k.last, k.term}
 	if ttl <= 0 {
 		return wrap("expire room", b.rdb.Del(ctx, all...).Err())
 	}

@@ -11,6 +11,8 @@
 //	qr:{PIN}:out    output channel (SPUBLISH/SSUBSCRIBE when the server has
 //	                sharded pub/sub, PUBLISH/SUBSCRIBE otherwise)
 //	qr:{PIN}:last   the last output published, for subscribers that reconnect
+//	qr:{PIN}:term   ownership term (a hash: term, game), only grows; fences
+//	                outputs, acks and owner-made inputs (fence.go)
 //
 // The prefix "qr" is configurable (Options.Prefix) so that tests sharing one
 // server stay apart.

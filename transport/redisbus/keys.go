@@ -3,7 +3,7 @@ package redisbus
 // keys names every key of one room. The braces make the PIN the Cluster hash
 // tag, so all of a room's keys share one slot.
 type keys struct {
-	pin, owner, in, state, out, last string
+	pin, owner, in, state, out, last, term string
 }
 
 func (b *Bus) keys(room string) keys {
@@ -15,5 +15,6 @@ func (b *Bus) keys(room string) keys {
 		state: base + "state",
 		out:   base + "out",
 		last:  base + "last",
+		term:  base + "term",
 	}
 }

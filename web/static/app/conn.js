@@ -7,6 +7,12 @@ const PROTOCOL = "quizroom.v1";
 const PING_EVERY_MS = 5000;
 const PONG_TIMEOUT_MS = 12000;
 const MAX_BACKOFF_MS = 5000;
+// Refusals the server marks as retryable (docs/protocol.md): the message is
+// sent again after a short backoff, and the page hears of it only if every
+// try is refused.
+const RETRYABLE = new Set(["room_busy", "rate_limited", "unavailable"]);
+const MAX_RETRIES = 6;
+const MAX_INFLIGHT = 32;
 
 export class Conn {
   // hello() returns the first message for each (re)connection.
@@ -25,6 +31,8 @@ export class Conn {
     this.timer = null;
     this.pinger = null;
     this.nextId = 1;
+    // Messages sent on this socket and not yet answered, by id, for retries.
+    this.inflight = new Map();
     window.addEventListener("online", () => this.kick());
     document.addEventListener("visibilitychange", () => {
       if (document.visibilityState === "visible") this.kick();
@@ -81,6 +89,7 @@ export class Conn {
       return;
     }
     this.ws = ws;
+    this.inflight.clear(); // a new connection: the page resends what matters
     this.handlers.onStatus(this.attempt === 0 ? "connecting" : "reconnecting");
     ws.onopen = () => {
       this.lastPongAt = Date.now();
@@ -134,10 +143,33 @@ export class Conn {
     if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return false;
     if (msg.id === undefined && msg.type !== "ping") msg.id = "c" + this.nextId++;
     this.ws.send(JSON.stringify(msg));
+    if (msg.id !== undefined) {
+      this.inflight.set(msg.id, { msg, tries: 0, ws: this.ws });
+      if (this.inflight.size > MAX_INFLIGHT) this.inflight.delete(this.inflight.keys().next().value);
+    }
     return msg.id ?? true;
   }
 
+  // retried reports whether msg is a retryable refusal of a message sent
+  // here, which then goes again after a backoff.
+  retried(msg) {
+    if (msg.re === undefined || !this.inflight.has(msg.re)) return false;
+    const sent = this.inflight.get(msg.re);
+    if (msg.type !== "error" || !RETRYABLE.has(msg.code) || sent.tries >= MAX_RETRIES) {
+      this.inflight.delete(msg.re);
+      return false;
+    }
+    sent.tries++;
+    const base = Math.min(MAX_BACKOFF_MS, 100 * 2 ** sent.tries);
+    setTimeout(() => {
+      if (this.ws !== sent.ws || sent.ws.readyState !== WebSocket.OPEN) return;
+      sent.ws.send(JSON.stringify(sent.msg));
+    }, base / 2 + Math.random() * base / 2);
+    return true;
+  }
+
   receive(msg) {
+    if (this.retried(msg)) return;
     switch (msg.type) {
       case "pong": {
         const now = Date.now();

@@ -112,14 +112,30 @@ func WriteTable(w io.Writer, recs []Record) error {
 			fmt.Sprintf("%.1f/%.1f/%.1f", r.FanoutMs.P50, r.FanoutMs.P99, r.FanoutMs.Max),
 			orDash(r.FloorFanoutMs.N > 0, fmt.Sprintf("%.1f", r.FloorFanoutMs.P99)),
 			orDash(r.FanoutP99VsFloor > 0, fmt.Sprintf("%.2f", r.FanoutP99VsFloor)),
-			orDash(r.AckMs.N > 0, fmt.Sprintf("%.1f/%.1f", r.AckMs.P50, r.AckMs.P99)),
+			orDash(r.AckMs.N > 0, fmt.Sprintf("%.1f/%.1f", r.AckMs.P50, r.AckMs.P99)+ackVsFloor(r)),
 			fairness(r),
 			r.Errors,
-			orDash(r.ServerRSSKiBPerPlayer > 0, fmt.Sprintf("%.1f", r.ServerRSSKiBPerPlayer)),
+			orDash(r.ServerRSSKiBPerPlayer > 0, fmt.Sprintf("%.1f", r.ServerRSSKiBPerPlayer)+rssVsFloor(r)),
 			r.ServerCPUSeconds,
 			clientCell(r))
 	}
 	return tw.Flush()
+}
+
+// ackVsFloor is " (1.23x floor)" when the floor's acks were measured.
+func ackVsFloor(r Record) string {
+	if r.FloorAckMs.N == 0 || r.FloorAckMs.P99 <= 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (%.2fx)", r.AckMs.P99/r.FloorAckMs.P99)
+}
+
+// rssVsFloor is " (1.23x)" when the floor's RSS was measured.
+func rssVsFloor(r Record) string {
+	if r.FloorRSSKiBPerPlayer <= 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (%.2fx)", r.ServerRSSKiBPerPlayer/r.FloorRSSKiBPerPlayer)
 }
 
 func fairness(r Record) string {

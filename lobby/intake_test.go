@@ -1,0 +1,105 @@
+package lobby_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/quizroom/quizroom/game"
+	"github.com/quizroom/quizroom/lobby"
+	"github.com/quizroom/quizroom/lobby/wire"
+)
+
+// A burst of answers far larger than the room's input queue, all arriving
+// while the actor is busy: every one is taken in and accepted, none is
+// refused with room_busy. Other inputs stay bounded.
+func TestAnswerBurstLargerThanTheInputQueueIsNeverShed(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const queue, players = 16, 300
+		l, host, hc, first, firstConn := setup(t, lobby.Config{InputQueue: queue},
+			game.Settings{QuestionTime: time.Minute, MaxPlayers: players + 1})
+		defer l.Close()
+		pin := hostPIN(t, hc)
+		ctx := context.Background()
+		members, conns := []*lobby.Member{first}, []*fakeConn{firstConn}
+		for i := range players { // one at a time: joins are bounded by the queue
+			c := &fakeConn{}
+			m, err := l.Attach(ctx, lobby.Hello{Type: wire.TypeJoin, PIN: pin, Nickname: fmt.Sprint("p", i)}, c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			members, conns = append(members, m), append(conns, c)
+		}
+		if err := host.Submit(ctx, lobby.Message{Type: wire.TypeStart}); err != nil {
+			t.Fatal(err)
+		}
+		synctest.Wait()
+
+		release := lobby.HoldActor(l, pin)
+		defer release()
+		var wg sync.WaitGroup
+		for _, m := range members {
+			wg.Go(func() {
+				if err := m.Submit(ctx, lobby.Message{Type: wire.TypeAnswer, Q: 0, Answer: game.Answer{Choices: []int{1}},
+					Received: time.Now(), ResponseTime: time.Second}); err != nil {
+					t.Errorf("answer refused: %v", err)
+				}
+			})
+		}
+		wg.Wait()
+		// With the actor still busy, a flood of other inputs past the
+		// queue is refused with room_busy: that bound stays.
+		refused := 0
+		for range queue + 1 {
+			if err := host.Submit(ctx, lobby.Message{Type: wire.TypeSync}); wire.CodeOf(err) == wire.CodeRoomBusy {
+				refused++
+			}
+		}
+		if refused == 0 {
+			t.Errorf("%d syncs behind a busy actor were all taken in; the input bound is gone", queue+1)
+		}
+		release()
+		synctest.Wait()
+
+		for i, c := range conns {
+			acks := framesOf[wire.AnswerAck](t, c, wire.TypeAnswerAck)
+			if len(acks) != 1 || !acks[0].Accepted {
+				t.Fatalf("player %d of %d: acks %+v, want one accepted", i, len(conns), acks)
+			}
+		}
+	})
+}
+
+// A connection that sends answers without waiting for their acks is held
+// to its slot; once acknowledged, it may answer again.
+func TestAnswerSlotBoundsOneConnection(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		l, host, hc, p, pc := setup(t, lobby.Config{}, game.Settings{QuestionTime: time.Minute})
+		defer l.Close()
+		ctx := context.Background()
+		if err := host.Submit(ctx, lobby.Message{Type: wire.TypeStart}); err != nil {
+			t.Fatal(err)
+		}
+		synctest.Wait()
+		release := lobby.HoldActor(l, hostPIN(t, hc))
+		answer := lobby.Message{Type: wire.TypeAnswer, Q: 0, Answer: game.Answer{Choices: []int{1}}, Received: time.Now()}
+		var codes []wire.Code
+		for range lobby.MaxAnswersInFlight + 1 {
+			codes = append(codes, wire.CodeOf(p.Submit(ctx, answer)))
+		}
+		release()
+		synctest.Wait()
+		if codes[lobby.MaxAnswersInFlight] != wire.CodeRoomBusy {
+			t.Fatalf("answers past the slot: codes %v, want the last refused with room_busy", codes)
+		}
+		if n := len(framesOf[wire.AnswerAck](t, pc, wire.TypeAnswerAck)); n != lobby.MaxAnswersInFlight {
+			t.Fatalf("%d acks, want %d", n, lobby.MaxAnswersInFlight)
+		}
+		if err := p.Submit(ctx, answer); err != nil {
+			t.Fatalf("answer once the acks arrived: %v", err)
+		}
+	})
+}
