@@ -43,6 +43,7 @@ type Hello struct {
 	Nickname    string
 	ResumeToken string
 	Re          json.RawMessage // the client's message id, echoed in the reply
+	Team        int             // join in team mode: the team picked (0: none)
 }
 
 // closedReporter is implemented by connections that know they are closed

@@ -25,7 +25,7 @@ func encodeInput(in input) ([]byte, error) {
 // encoding/json writes.
 func isPlainAnswer(in input) bool {
 	return in.Op == wire.TypeAnswer && !in.Counted && in.Nickname == "" && in.Token == "" &&
-		in.Seconds == 0 && in.Target == "" && plainTime(in.At) && plainTime(in.Recv) && plainRaw(in.Re)
+		in.Seconds == 0 && in.Target == "" && in.Team == 0 && plainTime(in.At) && plainTime(in.Recv) && plainRaw(in.Re)
 }
 
 func plainTime(t time.Time) bool { return t.Year() >= 0 && t.Year() <= 9999 }

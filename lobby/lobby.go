@@ -216,37 +216,52 @@ func (l *Lobby) CreateGame(ctx context.Context, spec GameSpec) (Created, error) 
 	if err != nil {
 		return Created{}, engineError(err)
 	}
-	pin, err := l.reservePIN(ctx)
+	if s.SelfPaced {
+		// issue 15: a challenge opens at once, for its ChallengeTime.
+		if _, err := g.Start(time.Now()); err != nil {
+			return Created{}, engineError(err)
+		}
+	}
+	token := "h_" + randomToken()
+	pin, err := l.openRoom(ctx, g, roomMeta{HostTokenHash: hashToken(token), Tokens: map[string]game.PlayerID{}})
 	if err != nil {
 		return Created{}, err
 	}
-	token := "h_" + randomToken()
-	r := newRoom(l, pin, g, roomMeta{HostTokenHash: hashToken(token), Tokens: map[string]game.PlayerID{}})
+	return Created{PIN: pin, HostToken: token}, nil
+}
+
+// openRoom reserves a PIN for g and runs its room here.
+func (l *Lobby) openRoom(ctx context.Context, g *game.Game, meta roomMeta) (string, error) {
+	pin, err := l.reservePIN(ctx, roomPINTTL(g))
+	if err != nil {
+		return "", err
+	}
+	r := newRoom(l, pin, g, meta)
 	if ok, err := l.bus.AcquireLease(ctx, pin, l.cfg.Instance, l.cfg.LeaseTTL); err != nil || !ok {
 		_ = l.bus.ReleasePIN(ctx, pin)
 		if err == nil {
 			err = errors.New("held by another instance")
 		}
-		return Created{}, wire.Unavailable("cannot take the new room's lease", err)
+		return "", wire.Unavailable("cannot take the new room's lease", err)
 	}
 	if err := r.saveSnapshot(ctx); err != nil {
 		_ = l.bus.ReleasePIN(ctx, pin)
-		return Created{}, wire.Unavailable("cannot store the game", err)
+		return "", wire.Unavailable("cannot store the game", err)
 	}
 	if err := l.startRoom(r); err != nil {
 		_ = l.bus.ReleasePIN(ctx, pin)
-		return Created{}, err
+		return "", err
 	}
-	l.log.Info().Str("pin", pin).Int("questions", g.Total()).Msg("game created")
-	return Created{PIN: pin, HostToken: token}, nil
+	l.log.Info().Str("pin", pin).Int("questions", g.Total()).Bool("self_paced", g.Settings().SelfPaced).Msg("game created")
+	return pin, nil
 }
 
-func (l *Lobby) reservePIN(ctx context.Context) (string, error) {
+func (l *Lobby) reservePIN(ctx context.Context, ttl time.Duration) (string, error) {
 	for range 50 {
 		var b [4]byte
 		_, _ = rand.Read(b[:])
 		pin := fmt.Sprintf("%06d", binary.BigEndian.Uint32(b[:])%1_000_000)
-		ok, err := l.bus.ReservePIN(ctx, pin, pinTTL)
+		ok, err := l.bus.ReservePIN(ctx, pin, ttl)
 		if err != nil {
 			return "", wire.Unavailable("cannot reserve a PIN", err)
 		}
@@ -287,6 +302,11 @@ type GameInfo struct {
 	Locked   bool   `json:"locked"`
 	Players  int    `json:"players"`
 	Total    int    `json:"questions"`
+	// Team mode: the teams and how players land in them; a challenge: its deadline.
+	Teams               []wire.Team `json:"teams,omitempty"`
+	TeamAssign          string      `json:"team_assign,omitempty"`
+	SelfPaced           bool        `json:"self_paced,omitempty"`
+	ChallengeDeadlineMs int64       `json:"challenge_deadline_ms,omitempty"`
 }
 
 // Info describes the game pin, from its latest snapshot.
@@ -297,7 +317,9 @@ func (l *Lobby) Info(ctx context.Context, pin string) (GameInfo, error) {
 	}
 	ph := g.Phase()
 	joinable := !g.Locked() && (ph == game.PhaseLobby || (g.Settings().LateJoin && (ph == game.PhaseQuestion || ph == game.PhaseReveal || ph == game.PhaseLeaderboard)))
-	return GameInfo{PIN: pin, Phase: string(ph), Joinable: joinable, Locked: g.Locked(), Players: len(g.Players()), Total: g.Total()}, nil
+	info := GameInfo{PIN: pin, Phase: string(ph), Joinable: joinable, Locked: g.Locked(), Players: len(g.Players()), Total: g.Total()}
+	infoModes(&info, g) // issue 15 (lobby/challenge.go)
+	return info, nil
 }
 
 // Results returns the results of pin to its host.
@@ -380,7 +402,7 @@ func (l *Lobby) Attach(ctx context.Context, hello Hello, conn Conn) (*Member, er
 		return nil, err
 	}
 	ref := l.refs.Add(1)
-	in := input{Op: hello.Type, Re: hello.Re, Nickname: hello.Nickname}
+	in := input{Op: hello.Type, Re: hello.Re, Nickname: hello.Nickname, Team: hello.Team}
 	switch hello.Type {
 	case wire.TypeHost:
 		in.Token = hello.HostToken
@@ -422,7 +444,7 @@ func (m *Member) Submit(ctx context.Context, msg Message) error {
 		return wire.Unavailable("the connection left the room", nil)
 	}
 	in := input{Op: msg.Type, Re: msg.Re, Player: m.player, Role: m.role, Q: msg.Q, Answer: msg.Answer,
-		RT: msg.ResponseTime, Recv: msg.Received, Seconds: msg.Seconds, Target: game.PlayerID(msg.Target)}
+		RT: msg.ResponseTime, Recv: msg.Received, Seconds: msg.Seconds, Target: game.PlayerID(msg.Target), Team: msg.Team}
 	if msg.Type != wire.TypeAnswer {
 		return m.v.submit(ctx, m.ref, in)
 	}
@@ -462,6 +484,7 @@ type Message struct {
 	ResponseTime time.Duration
 	Seconds      int
 	Target       string
+	Team         int // join, move_team, choose_team
 }
 
 // Detach tells the room the connection is gone (a player is then shown as

@@ -35,6 +35,7 @@ type input struct {
 
 	Seconds int           `json:"s,omitempty"`
 	Target  game.PlayerID `json:"t,omitempty"`
+	Team    int           `json:"team,omitempty"` // join, move_team, choose_team
 }
 
 // Internal input ops beyond the wire message types.

@@ -37,7 +37,7 @@ func standings(ss []game.Standing) []wire.Standing {
 	out := make([]wire.Standing, len(ss))
 	for i, s := range ss {
 		out[i] = wire.Standing{Rank: s.Rank, PlayerID: string(s.Player), Nickname: s.Nickname, Score: s.Score,
-			Correct: s.Correct, PrevRank: s.PrevRank, ResponseMs: s.ResponseMs}
+			Correct: s.Correct, PrevRank: s.PrevRank, ResponseMs: s.ResponseMs, Team: s.Team}
 	}
 	return out
 }
@@ -103,8 +103,8 @@ func youResult(res game.PlayerResult) wire.YouResult {
 		Streak: res.Streak, Score: res.Score, Rank: res.Rank, ResponseMs: res.ResponseTime.Milliseconds()}
 }
 
-func playerInfo(id game.PlayerID, nick string, connected bool) wire.Player {
-	return wire.Player{ID: string(id), Nickname: nick, Connected: connected}
+func playerInfo(id game.PlayerID, nick string, connected bool, team int) wire.Player {
+	return wire.Player{ID: string(id), Nickname: nick, Connected: connected, Team: team}
 }
 
 // handle turns engine events into output items.
@@ -115,7 +115,7 @@ func (r *room) handle(evs []game.Event) {
 		case game.PlayerJoined:
 			r.playerCount = e.Players
 			// Announced in flush, coalesced (see hostNotes).
-			r.pendingJoins = append(r.pendingJoins, playerInfo(e.Player, e.Nickname, true))
+			r.pendingJoins = append(r.pendingJoins, playerInfo(e.Player, e.Nickname, true, e.Team))
 			r.players.Store(int64(e.Players))
 		case game.PlayerLeft:
 			r.playerCount = e.Players
@@ -168,7 +168,8 @@ func (r *room) handle(evs []game.Event) {
 			q := r.g.Question(e.Index)
 			rev := wire.Reveal{Type: wire.TypeReveal, Q: e.Index, Kind: string(e.Kind), Reason: e.Reason,
 				Correct: nonNil(e.Correct), Accept: e.Accept, Distribution: nonNil(e.Distribution), Answered: e.Answered,
-				CorrectCount: e.CorrectCount, Players: e.Players, Skipped: e.Skipped, Explanation: e.Explanation, Term: q.Term}
+				CorrectCount: e.CorrectCount, Players: e.Players, Skipped: e.Skipped, Explanation: e.Explanation, Term: q.Term,
+				Teams: teamResultRows(e.Teams)} // issue 15
 			you := make(map[game.PlayerID]json.RawMessage, len(e.Results))
 			for id, res := range e.Results {
 				you[id] = appendYouResult(nil, youResult(res))
@@ -177,13 +178,13 @@ func (r *room) handle(evs []game.Event) {
 			r.lastReveal = &rev
 			r.snapshotDue = true
 		case game.LeaderboardShown:
-			board := wire.Leaderboard{Type: wire.TypeLeaderboard, Q: e.Index, Top: standings(e.Top)}
+			board := wire.Leaderboard{Type: wire.TypeLeaderboard, Q: e.Index, Top: standings(e.Top), Teams: teamStandingRows(e.Teams)}
 			r.broadcast(toAll, func(seq uint64) any { board.Seq = seq; return board }, youRanks(e.All), 0)
 			r.lastBoard = &board
 			r.snapshotDue = true
 		case game.PodiumShown:
 			top := e.Standings[:min(len(e.Standings), podiumSize)]
-			pod := wire.Podium{Type: wire.TypePodium, Top: standings(top), Players: len(e.Standings)}
+			pod := wire.Podium{Type: wire.TypePodium, Top: standings(top), Players: len(e.Standings), Teams: teamStandingRows(e.Teams)}
 			r.broadcast(toAll, func(seq uint64) any { pod.Seq = seq; return pod }, youRanks(e.Standings), 0)
 			r.lastPodium = &pod
 			r.reviewAndStats()
@@ -199,6 +200,8 @@ func (r *room) handle(evs []game.Event) {
 				return wire.LockChanged{Type: wire.TypeLocked, Seq: seq, Locked: e.Locked}
 			}, nil, 0)
 			r.snapshotDue = true
+		default:
+			r.handleModes(ev, now) // issue 15: teams and challenges (lobby/render_modes.go)
 		}
 	}
 }
@@ -237,8 +240,29 @@ func correctText(q game.Question) string {
 // per-question accuracy.
 func (r *room) reviewAndStats() {
 	res := r.g.Results()
+	r.add(outItem{To: toPlayers, Per: r.reviewsOf(res, nil)})
+	stats := wire.Stats{Type: wire.TypeStats, Seq: r.wireSeq, Questions: []wire.QuestionStat{}}
+	for _, q := range res.Questions {
+		if !q.Closed {
+			continue
+		}
+		stats.Questions = append(stats.Questions, wire.QuestionStat{Q: q.Index, Term: q.Question.Term, Prompt: q.Question.Prompt,
+			Accuracy: q.Accuracy, Answered: q.Answered, Players: q.Players})
+	}
+	r.add(outItem{To: toHosts, D: wire.Marshal(stats)})
+}
+
+// reviews is the review frame of every player keep accepts (nil: all).
+func (r *room) reviews(keep func(game.PlayerID) bool) map[game.PlayerID]json.RawMessage {
+	return r.reviewsOf(r.g.Results(), keep)
+}
+
+func (r *room) reviewsOf(res game.Results, keep func(game.PlayerID) bool) map[game.PlayerID]json.RawMessage {
 	per := make(map[game.PlayerID]json.RawMessage, len(res.Players))
 	for _, p := range res.Players {
+		if keep != nil && !keep(p.Player) {
+			continue
+		}
 		byIndex := map[int]game.ReviewItem{}
 		for _, a := range p.Answers {
 			byIndex[a.Index] = a
@@ -255,16 +279,7 @@ func (r *room) reviewAndStats() {
 		}
 		per[p.Player] = wire.Marshal(wire.Review{Type: wire.TypeReview, Seq: r.wireSeq, Missed: missed})
 	}
-	r.add(outItem{To: toPlayers, Per: per})
-	stats := wire.Stats{Type: wire.TypeStats, Seq: r.wireSeq, Questions: []wire.QuestionStat{}}
-	for _, q := range res.Questions {
-		if !q.Closed {
-			continue
-		}
-		stats.Questions = append(stats.Questions, wire.QuestionStat{Q: q.Index, Term: q.Question.Term, Prompt: q.Question.Prompt,
-			Accuracy: q.Accuracy, Answered: q.Answered, Players: q.Players})
-	}
-	r.add(outItem{To: toHosts, D: wire.Marshal(stats)})
+	return per
 }
 
 // state is where the game stands, for role (and player pid).
@@ -290,12 +305,13 @@ func (r *room) state(role string, pid game.PlayerID, now time.Time) *wire.State 
 	case game.PhasePodium, game.PhaseEnded:
 		st.Podium = r.lastPodium
 	}
+	r.modeState(st, role, pid, now) // issue 15: teams, challenge (lobby/render_modes.go)
 	if role != wire.RolePlayer {
 		if g.Phase() == game.PhaseLobby || role == wire.RoleHost {
 			st.Players = []wire.Player{}
 			for _, p := range g.Players() {
 				if !p.Left {
-					st.Players = append(st.Players, playerInfo(p.ID, p.Nickname, p.Connected))
+					st.Players = append(st.Players, playerInfo(p.ID, p.Nickname, p.Connected, p.Team))
 				}
 			}
 		}
@@ -306,6 +322,7 @@ func (r *room) state(role string, pid game.PlayerID, now time.Time) *wire.State 
 		return st
 	}
 	r.personalize(st, ps)
+	r.personalizeModes(st, ps, now) // issue 15
 	return st
 }
 
@@ -363,6 +380,7 @@ func (r *room) resyncAll(now time.Time) {
 	for _, ps := range players {
 		st := *shared
 		r.personalize(&st, ps)
+		r.personalizeModes(&st, ps, now) // issue 15
 		you[ps.ID] = wire.Marshal(st)
 	}
 	// Players get their whole personal state (Per); host and display the shared one.

@@ -98,6 +98,7 @@ type room struct {
 	published    string    // the old owner published the outputs of inputs up to this one (see continueSequences)
 	handingOver  bool      // release is taking the final snapshot of a planned hand-over
 	handedOver   bool      // restored from such a snapshot
+	modes        modes     // issue 15: team mode and challenges (lobby/render_modes.go)
 }
 
 func newRoom(l *Lobby, pin string, g *game.Game, meta roomMeta) *room {
@@ -272,7 +273,8 @@ func (r *room) run(ctx context.Context) {
 					r.log.Warn().Err(err).Msg("snapshot failed")
 				}
 			}
-			if time.Since(r.lastActivity) > r.l.cfg.IdleTimeout {
+			// issue 15: an open challenge waits for players until its deadline.
+			if time.Since(r.lastActivity) > r.l.cfg.IdleTimeout && r.g.Phase() != game.PhaseChallenge {
 				r.log.Info().Msg("room idle: ending the game")
 				evs, _ := r.g.End(time.Now())
 				r.handle(evs)
@@ -407,7 +409,7 @@ func (r *room) apply(in input) {
 		if r.repeatedJoin(in) {
 			return
 		}
-		evs, err := r.g.Join(in.Player, in.Nickname, now)
+		evs, err := r.g.JoinTeam(in.Player, in.Nickname, in.Team, now) // issue 15: team picked on join
 		if err != nil {
 			r.replyError(in, err)
 			return
@@ -474,6 +476,9 @@ func (r *room) apply(in input) {
 			r.command(in, now)
 			return
 		}
+		if r.playerCommand(in, now) { // issue 15: choose_team, play_next, practice (lobby/play.go)
+			return
+		}
 		r.log.Error().Str("op", in.Op).Msg("unknown input op")
 	}
 }
@@ -484,7 +489,8 @@ const maxCompensation = time.Second
 
 func (r *room) answer(in input, now time.Time) {
 	rt := in.RT
-	if floor := in.Recv.Sub(r.g.OpenedAt()) - maxCompensation; rt < floor {
+	// issue 15: a self-paced player's question opened on their own clock.
+	if floor := in.Recv.Sub(r.g.OpenedAtFor(in.Player)) - maxCompensation; rt < floor {
 		rt = floor
 	}
 	// Scored in whole milliseconds, the unit players see (answer_ack.response_ms).
@@ -530,6 +536,8 @@ func (r *room) command(in input, now time.Time) {
 		evs, err = r.g.Extend(time.Duration(in.Seconds)*time.Second, now)
 	case wire.TypeLock, wire.TypeUnlock:
 		evs, err = r.g.SetLocked(in.Op == wire.TypeLock, now)
+	case wire.TypeMoveTeam, wire.TypeBalanceTeams: // issue 15 (lobby/teams.go)
+		evs, err = r.teamCommand(in, now)
 	case wire.TypeKick:
 		evs, err = r.g.Kick(in.Target, now)
 		if err == nil {
@@ -546,6 +554,9 @@ func (r *room) command(in input, now time.Time) {
 }
 
 func (r *room) shownQuestion(pid game.PlayerID) int {
+	if r.g.Phase() == game.PhaseChallenge { // issue 15: the player's own question
+		return r.soloShown(pid)
+	}
 	if r.g.Phase() != game.PhaseQuestion {
 		return 0
 	}
@@ -660,6 +671,10 @@ func (r *room) hostNotes(now time.Time, force bool) {
 		r.announceJoins()
 		r.lastNote = now
 	}
+	if due && r.modes.progressDirty() { // issue 15: the challenge's live view
+		r.progressNote()
+		r.lastNote = now
+	}
 	if r.countDirty && due {
 		if r.lastCount != nil && (force || r.g.Phase() == game.PhaseQuestion) {
 			// Host and display only: players do not need the count.
@@ -686,7 +701,7 @@ func (r *room) announceJoins() {
 
 // noteDue is when held-back host notes are due, or zero.
 func (r *room) noteDue() time.Time {
-	if len(r.pendingJoins) == 0 && !r.countDirty {
+	if len(r.pendingJoins) == 0 && !r.countDirty && !r.modes.progressDirty() {
 		return time.Time{}
 	}
 	return r.lastNote.Add(hostNoteEvery)

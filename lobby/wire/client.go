@@ -42,6 +42,7 @@ const (
 var HostCommands = map[string]bool{
 	TypeStart: true, TypeNext: true, TypeSkip: true, TypePause: true, TypeResumeGame: true,
 	TypeEnd: true, TypeExtend: true, TypeKick: true, TypeLock: true, TypeUnlock: true,
+	TypeMoveTeam: true, TypeBalanceTeams: true,
 }
 
 // FirstMessages are the types that may open a connection.
@@ -66,6 +67,7 @@ type Client struct {
 	PlayerID string  `json:"player_id,omitempty"`
 
 	Seconds *int `json:"seconds,omitempty"`
+	Team    *int `json:"team,omitempty"`
 }
 
 var pinPattern = regexp.MustCompile(`^[0-9]{6}$`)
@@ -175,6 +177,9 @@ func (m *Client) validate() error {
 		if m.Nickname == "" {
 			return missing("nickname")
 		}
+		if m.Team != nil {
+			return checkTeam(*m.Team)
+		}
 	case TypeResume:
 		if err := checkPIN(m.PIN); err != nil {
 			return err
@@ -185,7 +190,20 @@ func (m *Client) validate() error {
 	case TypeDisplay:
 		return checkPIN(m.PIN)
 	case TypePing, TypeSync, TypeStart, TypeNext, TypeSkip, TypePause, TypeResumeGame,
-		TypeEnd, TypeLock, TypeUnlock, TypeLeave:
+		TypeEnd, TypeLock, TypeUnlock, TypeLeave, TypeBalanceTeams, TypePlayNext:
+	case TypeMoveTeam:
+		if m.PlayerID == "" {
+			return missing("player_id")
+		}
+		if m.Team == nil {
+			return missing("team")
+		}
+		return checkTeam(*m.Team)
+	case TypeChooseTeam:
+		if m.Team == nil {
+			return missing("team")
+		}
+		return checkTeam(*m.Team)
 	case TypeAnswer:
 		if m.Q == nil {
 			return missing("q")
@@ -222,6 +240,13 @@ func (m *Client) validate() error {
 		}
 	default:
 		return Errorf(CodeUnknownType, "unknown message type %q", truncate(m.Type, 32))
+	}
+	return nil
+}
+
+func checkTeam(team int) error {
+	if team < 1 || team > MaxTeamNumber {
+		return Errorf(CodeInvalidField, "field \"team\": a team number, 1 to %d", MaxTeamNumber)
 	}
 	return nil
 }

@@ -71,6 +71,15 @@ const (
 	CodeNoPlayers       Code = "no_players"
 	CodeInvalidArgument Code = "invalid_argument"
 	CodeInvalidSettings Code = "invalid_settings"
+	CodeTeamsOff        Code = "teams_off"
+	CodeUnknownTeam     Code = "unknown_team"
+	CodeTeamChoiceOff   Code = "team_choice_off"
+	CodeTeamsLocked     Code = "teams_locked"
+	CodeChallengeClosed Code = "challenge_closed"
+	CodeQuestionOpen    Code = "question_open"
+	CodeFinished        Code = "finished"
+	CodeNotFinished     Code = "not_finished"
+	CodeNothingMissed   Code = "nothing_missed"
 )
 
 // Error is a refusal with a stable code.

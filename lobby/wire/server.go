@@ -42,6 +42,7 @@ type Player struct {
 	Nickname  string `json:"nickname"`
 	Connected bool   `json:"connected"`
 	Score     int    `json:"score,omitempty"`
+	Team      int    `json:"team,omitempty"` // team mode: 1-based team number
 }
 
 // Welcome answers the first message.
@@ -193,6 +194,7 @@ type Reveal struct {
 	Skipped      bool       `json:"skipped"`
 	Explanation  string     `json:"explanation,omitempty"`
 	Term         string     `json:"term,omitempty"`
+	Teams        []TeamRow  `json:"teams,omitempty"` // team mode: every team, in team-number order
 	You          *YouResult `json:"you,omitempty"`
 }
 
@@ -205,6 +207,7 @@ type Standing struct {
 	Correct    int    `json:"correct"`
 	PrevRank   int    `json:"prev_rank,omitempty"`
 	ResponseMs int64  `json:"response_ms,omitempty"`
+	Team       int    `json:"team,omitempty"` // team mode: the player's team
 }
 
 // Ahead is the player just above you.
@@ -222,11 +225,12 @@ type YouRank struct {
 
 // Leaderboard shows the top after a reveal.
 type Leaderboard struct {
-	Type string     `json:"type"`
-	Seq  uint64     `json:"seq"`
-	Q    int        `json:"q"`
-	Top  []Standing `json:"top"`
-	You  *YouRank   `json:"you,omitempty"`
+	Type  string     `json:"type"`
+	Seq   uint64     `json:"seq"`
+	Q     int        `json:"q"`
+	Top   []Standing `json:"top"`
+	Teams []TeamRow  `json:"teams,omitempty"` // team mode: every team, best first
+	You   *YouRank   `json:"you,omitempty"`
 }
 
 // Podium shows the final standings.
@@ -235,6 +239,7 @@ type Podium struct {
 	Seq     uint64     `json:"seq"`
 	Top     []Standing `json:"top"`
 	Players int        `json:"players"`
+	Teams   []TeamRow  `json:"teams,omitempty"` // team mode: every team, best first
 	You     *YouRank   `json:"you,omitempty"`
 }
 
@@ -330,6 +335,15 @@ type State struct {
 	Leaderboard *Leaderboard    `json:"leaderboard,omitempty"`
 	Podium      *Podium         `json:"podium,omitempty"`
 	EndReason   string          `json:"end_reason,omitempty"`
+	// Team mode: the teams and how players land in them (choose or balance).
+	Teams      []Team `json:"teams,omitempty"`
+	TeamAssign string `json:"team_assign,omitempty"`
+	// Self-paced challenge: its deadline, and whether it has closed.
+	SelfPaced           bool      `json:"self_paced,omitempty"`
+	Practice            bool      `json:"practice,omitempty"`
+	ChallengeDeadlineMs int64     `json:"challenge_deadline_ms,omitempty"`
+	ChallengeClosed     bool      `json:"challenge_closed,omitempty"`
+	Progress            *Progress `json:"progress,omitempty"` // host, challenge: the live view
 
 	// Player only.
 	Answered   *bool       `json:"answered,omitempty"`
@@ -338,6 +352,11 @@ type State struct {
 	Streak     *int        `json:"streak,omitempty"`
 	Rank       *int        `json:"rank,omitempty"`
 	Nickname   string      `json:"nickname,omitempty"`
+	Team       int         `json:"team,omitempty"`
+	// Self-paced: questions played, and the player's finished message once
+	// they have played every one.
+	Played   *int      `json:"played,omitempty"`
+	Finished *Finished `json:"finished,omitempty"`
 }
 
 // Marshal encodes v; server messages never fail to encode, so an error is a

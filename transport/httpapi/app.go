@@ -135,6 +135,7 @@ func New(l *lobby.Lobby, wss *ws.Server, joins *ws.AddrLimiter, m *Metrics, cfg 
 	api.GET("/games/:pin/qr.png", a.qr)
 	api.GET("/games/:pin/results.json", a.resultsJSON, a.hostKeyRequired)
 	api.GET("/games/:pin/results.csv", a.resultsCSV, a.hostKeyRequired)
+	api.POST("/games/:pin/practice", a.practice)
 
 	e.GET("/static/*", a.static)
 	e.HEAD("/static/*", a.static)
@@ -206,7 +207,7 @@ func statusOf(code wire.Code) int {
 	switch code {
 	case wire.CodeUnknownGame, wire.CodeNotFound, wire.CodeUnknownBank:
 		return http.StatusNotFound
-	case wire.CodeBadHostToken, wire.CodeBadHostKey:
+	case wire.CodeBadHostToken, wire.CodeBadHostKey, wire.CodeBadResumeToken:
 		return http.StatusForbidden
 	case wire.CodeHostKeyRequired:
 		return http.StatusUnauthorized
@@ -216,7 +217,7 @@ func statusOf(code wire.Code) int {
 		return http.StatusTooManyRequests
 	case wire.CodeTooManyGames, wire.CodeUnavailable:
 		return http.StatusServiceUnavailable
-	case wire.CodeResultsNotReady:
+	case wire.CodeResultsNotReady, wire.CodeNotFinished:
 		return http.StatusConflict
 	case wire.CodeMethodNotAllowed:
 		return http.StatusMethodNotAllowed
@@ -321,6 +322,13 @@ type CreateRequest struct {
 	// them (from POST /api/banks/:id/questions); Bank, Count, Categories
 	// and Kinds are then not used.
 	Questions []game.Question `json:"questions"`
+	// Issue 15: team mode and self-paced challenges (transport/httpapi/modes.go).
+	Teams      int      `json:"teams"`       // 2 to 10 teams named by colour, or
+	TeamNames  []string `json:"team_names"`  // the teams' names (2 to 10)
+	TeamAssign string   `json:"team_assign"` // choose (default) or balance
+	// ChallengeMinutes makes the game a self-paced challenge open this
+	// many minutes (1 to 43,200, 30 days) from now.
+	ChallengeMinutes int `json:"challenge_minutes"`
 }
 
 // CreateResponse is the 201 body of POST /api/games.
@@ -382,6 +390,9 @@ func (a *App) createGame(c echo.Context) error {
 	}
 	if req.LateJoin != nil {
 		s.LateJoin = *req.LateJoin
+	}
+	if err := modeSettings(&req, &s); err != nil {
+		return err
 	}
 	created, err := a.lobby.CreateGame(c.Request().Context(), lobby.GameSpec{Questions: qs, Settings: s})
 	if err != nil {
@@ -525,6 +536,9 @@ type ResultsJSON struct {
 	EndReason string           `json:"end_reason,omitempty"`
 	Questions []QuestionResult `json:"questions"`
 	Players   []PlayerResult   `json:"players"`
+	Teams     []TeamResult     `json:"teams,omitempty"` // team mode, best first
+	// A challenge: its deadline.
+	ChallengeDeadlineMs int64 `json:"challenge_deadline_ms,omitempty"`
 }
 
 // QuestionResult is one question in results.json.
@@ -550,6 +564,9 @@ type PlayerResult struct {
 	Correct    int            `json:"correct"`
 	ResponseMs int64          `json:"response_ms"`
 	Left       bool           `json:"left"`
+	Team       int            `json:"team,omitempty"`
+	TeamName   string         `json:"team_name,omitempty"`
+	Finished   *bool          `json:"finished,omitempty"` // a challenge: played every question
 	Answers    []AnswerResult `json:"answers"`
 }
 
@@ -577,12 +594,20 @@ func resultsBody(pin string, res game.Results) ResultsJSON {
 	}
 	for _, p := range res.Players {
 		pr := PlayerResult{Rank: p.Rank, PlayerID: string(p.Player), Nickname: p.Nickname, Score: p.Score, Correct: p.Correct,
-			ResponseMs: p.ResponseMs, Left: p.Left, Answers: []AnswerResult{}}
+			ResponseMs: p.ResponseMs, Left: p.Left, Team: p.Team, TeamName: p.TeamName, Answers: []AnswerResult{}}
+		if p.Solo != nil {
+			f := p.Solo.Finished
+			pr.Finished = &f
+		}
 		for _, a := range p.Answers {
 			pr.Answers = append(pr.Answers, AnswerResult{Q: a.Index, Answered: a.Answered, Choices: a.Choices, Text: a.Text,
 				Correct: a.Correct, Points: a.Points, StreakBonus: a.StreakBonus, ResponseMs: a.ResponseTime.Milliseconds()})
 		}
 		out.Players = append(out.Players, pr)
+	}
+	out.Teams = teamResults(res)
+	if !res.ChallengeDeadline.IsZero() {
+		out.ChallengeDeadlineMs = res.ChallengeDeadline.UnixMilli()
 	}
 	return out
 }
@@ -611,11 +636,21 @@ func (a *App) resultsCSV(c echo.Context) error {
 	}
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
-	_ = w.Write([]string{"rank", "player_id", "nickname", "score", "correct", "response_ms", "left"})
-	for _, p := range res.Players {
-		_ = w.Write([]string{strconv.Itoa(p.Rank), string(p.Player), csvSafe(p.Nickname), strconv.Itoa(p.Score),
-			strconv.Itoa(p.Correct), strconv.FormatInt(p.ResponseMs, 10), strconv.FormatBool(p.Left)})
+	header := []string{"rank", "player_id", "nickname", "score", "correct", "response_ms", "left"}
+	teams := res.Settings.TeamMode()
+	if teams {
+		header = append(header, "team") // issue 15
 	}
+	_ = w.Write(header)
+	for _, p := range res.Players {
+		row := []string{strconv.Itoa(p.Rank), string(p.Player), csvSafe(p.Nickname), strconv.Itoa(p.Score),
+			strconv.Itoa(p.Correct), strconv.FormatInt(p.ResponseMs, 10), strconv.FormatBool(p.Left)}
+		if teams {
+			row = append(row, csvSafe(p.TeamName))
+		}
+		_ = w.Write(row)
+	}
+	writeTeamTotals(w, res)
 	w.Flush()
 	h := c.Response().Header()
 	h.Set("Cache-Control", "no-store")

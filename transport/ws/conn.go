@@ -552,7 +552,7 @@ func (c *conn) attach(ctx context.Context, msg wire.Client) bool {
 	}
 	m, err := c.s.lobby.Attach(ctx, lobby.Hello{
 		Type: msg.Type, PIN: msg.PIN, HostToken: msg.HostToken, Nickname: msg.Nickname,
-		ResumeToken: msg.ResumeToken, Re: msg.ID,
+		ResumeToken: msg.ResumeToken, Re: msg.ID, Team: valueOr(msg.Team),
 	}, c)
 	RecordLookup(c.s.cfg.Joins, c.addr, msg.PIN, err)
 	if err != nil {
@@ -575,14 +575,14 @@ func (c *conn) handle(ctx context.Context, msg wire.Client, received time.Time) 
 	case wire.HostCommands[msg.Type] && m.Role() != wire.RoleHost:
 		c.sendError(msg.ID, wire.Errorf(wire.CodeNotHost, "%s is a host command; this connection is a %s", msg.Type, m.Role()))
 		return
-	case (msg.Type == wire.TypeAnswer || msg.Type == wire.TypeLeave) && m.Role() != wire.RolePlayer:
+	case wire.PlayerCommands[msg.Type] && m.Role() != wire.RolePlayer:
 		c.sendError(msg.ID, wire.Errorf(wire.CodeNotPlayer, "%s is for players; this connection is a %s", msg.Type, m.Role()))
 		return
 	case msg.Type == wire.TypeAnswer && msg.PlayerID != "" && msg.PlayerID != m.PlayerID():
 		c.sendError(msg.ID, wire.Errorf(wire.CodeNotYourPlayer, "you can only answer for yourself"))
 		return
 	}
-	lm := lobby.Message{Type: msg.Type, Re: msg.ID, Seconds: valueOr(msg.Seconds), Target: msg.PlayerID}
+	lm := lobby.Message{Type: msg.Type, Re: msg.ID, Seconds: valueOr(msg.Seconds), Target: msg.PlayerID, Team: valueOr(msg.Team)}
 	if msg.Type == wire.TypeAnswer {
 		lm.Q = *msg.Q
 		lm.Received = received
