@@ -80,12 +80,17 @@ var serverTypes = map[string]func() any{
 	wire.TypeState:            func() any { return new(wire.State) },
 	wire.TypeError:            func() any { return new(wire.ErrorMsg) },
 	wire.TypeReconnect:        func() any { return new(wire.Reconnect) },
+	wire.TypeTeamChanged:      func() any { return new(wire.TeamChanged) },
+	wire.TypeChallenge:        func() any { return new(wire.Challenge) },
+	wire.TypeProgress:         func() any { return new(wire.Progress) },
+	wire.TypeChallengeFinal:   func() any { return new(wire.Finished) },
 }
 
 var clientTypes = []string{
 	wire.TypeHost, wire.TypeJoin, wire.TypeResume, wire.TypeDisplay, wire.TypePing, wire.TypeAnswer,
 	wire.TypeSync, wire.TypeStart, wire.TypeNext, wire.TypeSkip, wire.TypePause, wire.TypeResumeGame,
 	wire.TypeEnd, wire.TypeExtend, wire.TypeKick, wire.TypeLock, wire.TypeUnlock, wire.TypeLeave,
+	wire.TypeMoveTeam, wire.TypeBalanceTeams, wire.TypeChooseTeam, wire.TypePlayNext,
 }
 
 func decodeStrict(data string, v any) error {
