@@ -8,7 +8,8 @@ import {
 } from "./ui.js";
 
 const HOST_KEY = "quizroom.host";
-let game = storageGet(sessionStorage, HOST_KEY);
+// A challenge runs for days: it is remembered across browser restarts too.
+let game = storageGet(sessionStorage, HOST_KEY) || storageGet(localStorage, HOST_KEY);
 let conn = null;
 let stage = null;
 let banks = [];
@@ -32,6 +33,15 @@ async function setup() {
   const form = $("#setup-form");
   form.addEventListener("submit", create);
   $("#bank").addEventListener("change", paintCategories);
+  const paintModes = () => {
+    const challenge = form.querySelector("input[name=game_kind]:checked").value === "challenge";
+    $("#challenge-fields").hidden = !challenge;
+    $("#auto-advance-field").hidden = challenge;
+    $("#team-fields").hidden = !$("#team-mode").checked;
+    $("#create").textContent = challenge ? "Create challenge" : "Create game";
+  };
+  for (const r of form.querySelectorAll("input[name=game_kind]")) r.addEventListener("change", paintModes);
+  $("#team-mode").addEventListener("change", paintModes);
   own = mountOwnQuestions($("#own-questions-mount"), () => ({
     count: Number($("#count").value) || 10,
     kinds: [...form.querySelectorAll("input[name=kinds]:checked")].map((i) => i.value),
@@ -90,27 +100,48 @@ async function create(ev) {
   if (kinds.length === 0 && !mine) return fail("Tick at least one question kind.", $("#kinds input"));
   if (!Number.isInteger(count) || count < 1 || count > 100) return fail("Questions: enter a number from 1 to 100.", $("#count"));
   if (!Number.isInteger(seconds) || seconds < 5 || seconds > 300) return fail("Seconds per question: enter a number from 5 to 300.", $("#seconds"));
+  const challenge = form.querySelector("input[name=game_kind]:checked").value === "challenge";
+  const modes = {};
+  if (challenge) {
+    const n = Number($("#deadline-n").value);
+    const minutes = n * Number($("#deadline-unit").value);
+    if (!Number.isInteger(n) || n < 1 || minutes > 43200) return fail("Open for: from 1 minute to 30 days.", $("#deadline-n"));
+    modes.challenge_minutes = minutes;
+  }
+  if ($("#team-mode").checked) {
+    const names = $("#team-names").value.split(/\n|,/).map((x) => x.trim()).filter(Boolean);
+    const teams = Number($("#team-count").value);
+    if (names.length > 0) {
+      if (names.length < 2 || names.length > 10) return fail("Team names: give 2 to 10 names, one per line.", $("#team-names"));
+      modes.team_names = names;
+    } else {
+      if (!Number.isInteger(teams) || teams < 2 || teams > 10) return fail("Number of teams: 2 to 10.", $("#team-count"));
+      modes.teams = teams;
+    }
+    modes.team_assign = $("#team-assign").value;
+  }
   const btn = $("#create");
   btn.disabled = true;
   btn.textContent = "Creating…";
   try {
     const body = {
       bank: $("#bank").value, categories: checked("categories"), kinds, count, seconds, mode: $("#mode").value,
-      auto_advance: $("#auto-advance").checked,
+      auto_advance: !challenge && $("#auto-advance").checked, ...modes,
     };
     if (mine) Object.assign(body, { bank: own.bankId(), questions: mine, categories: [], kinds: [] });
     const created = await hostApi("POST", "/api/games", body);
     game = {
       pin: created.pin, host_token: created.host_token, join_url: created.join_url, qr: created.qr,
-      join_local_only: !!created.join_local_only, auto_advance: $("#auto-advance").checked,
+      join_local_only: !!created.join_local_only, auto_advance: !challenge && $("#auto-advance").checked, challenge,
     };
     storageSet(sessionStorage, HOST_KEY, game);
+    storageSet(localStorage, HOST_KEY, challenge ? game : null);
     connect();
   } catch (err) {
     fail(errorText(err.code, err.message));
   } finally {
     btn.disabled = false;
-    btn.textContent = "Create game";
+    btn.textContent = challenge ? "Create challenge" : "Create game";
   }
 
   function fail(text, focus) {
@@ -128,7 +159,11 @@ function connect() {
     onClose: (ev) => ev.code === 4000 || (ev.code === 1000 && /game over/.test(ev.reason || "")),
   });
   stage = new Stage(conn, $("#stage"), {
-    host: { kick: (id) => conn.send({ type: "kick", player_id: id }) },
+    host: {
+      kick: (id) => conn.send({ type: "kick", player_id: id }),
+      move: (id, team) => conn.send({ type: "move_team", player_id: id, team }),
+      balance: () => conn.send({ type: "balance_teams" }),
+    },
     onPhase: paintControls,
     afterPodium: results,
   });
@@ -145,6 +180,7 @@ function receive(msg) {
     if (["unknown_game", "bad_host_token", "game_ended"].includes(msg.code) && stage.phase === "") {
       conn.stop();
       storageSet(sessionStorage, HOST_KEY, null);
+      storageSet(localStorage, HOST_KEY, null);
       $("#fatal-text").textContent = msg.code === "bad_host_token"
         ? errorText(msg.code, msg.message) : `Game ${game.pin} no longer exists.`;
       show("fatal");
@@ -183,7 +219,15 @@ function status(s) {
 }
 
 function paintControls(phase) {
-  controls.hidden = !["lobby", "question", "reveal", "leaderboard"].includes(phase);
+  controls.hidden = !["lobby", "question", "reveal", "leaderboard", "challenge"].includes(phase);
+  if (phase === "challenge") {
+    // A challenge runs by itself: the host can only close it early.
+    for (const b of Object.values(buttons)) b.hidden = b !== buttons.end;
+    buttons.end.firstChild.textContent = endArmed ? "Press again to close " : "Close challenge now ";
+    return;
+  }
+  buttons.end.hidden = false;
+  buttons.next.hidden = false;
   const inQuestion = phase === "question";
   buttons.lock.hidden = phase !== "lobby";
   buttons.lock.firstChild.textContent = locked ? "Unlock joining " : "Lock joining ";
@@ -263,6 +307,11 @@ function results() {
     el("a", { class: "btn btn-primary", id: "download-csv", href, download: `quizroom-${game.pin}.csv`, text: "Download results (CSV)" }),
     el("button", {
       type: "button", class: "btn", id: "new-game", text: "Host a new game",
-      onclick: () => { storageSet(sessionStorage, HOST_KEY, null); conn.stop(); location.assign("/host"); },
+      onclick: () => {
+        storageSet(sessionStorage, HOST_KEY, null);
+        storageSet(localStorage, HOST_KEY, null);
+        conn.stop();
+        location.assign("/host");
+      },
     }));
 }

@@ -1,9 +1,10 @@
 // The landing page: PIN, then nickname, then on to the player controller.
-import { $, show, announce, api, errorText, nicknameProblem, storageGet, storageSet } from "./ui.js";
+import { $, el, clear, show, announce, api, errorText, nicknameProblem, storageGet, storageSet } from "./ui.js";
 
 const JOIN_KEY = "quizroom.join";
 const SEAT_KEY = "quizroom.player";
 let pin = "";
+let info = null;
 
 const fromPath = location.pathname.match(/^\/join\/([^/]+)\/?$/);
 const seat = storageGet(sessionStorage, SEAT_KEY);
@@ -22,9 +23,27 @@ $("#nick-form").addEventListener("submit", (ev) => {
   const err = $("#nick-error");
   const problem = nicknameProblem(nickname);
   if (problem) { err.textContent = problem; $("#nick-input").focus(); return; }
+  if (info && info.teams && info.team_assign !== "balance") return pickTeam(nickname);
   storageSet(sessionStorage, JOIN_KEY, { pin, nickname });
   location.assign("/play");
 });
+
+// pickTeam offers the game's teams (team mode, players choose).
+function pickTeam(nickname) {
+  const box = clear($("#team-pick"));
+  for (const t of info.teams) {
+    box.append(el("button", {
+      type: "button", class: `team-${t.team}`, "data-team": t.team,
+      onclick: () => {
+        storageSet(sessionStorage, JOIN_KEY, { pin, nickname, team: t.team });
+        location.assign("/play");
+      },
+    }, el("span", { text: t.name }), el("span", { text: `${t.members} ${t.members === 1 ? "player" : "players"}` })));
+  }
+  show("step-team");
+  announce("Pick your team.");
+  box.querySelector("button").focus();
+}
 
 if (fromPath) {
   checkPin(decodeURIComponent(fromPath[1]));
@@ -47,8 +66,9 @@ async function checkPin(raw) {
   const btn = $("#pin-submit");
   btn.disabled = true;
   try {
-    const info = await api("GET", `/api/games/${value}`);
+    info = await api("GET", `/api/games/${value}`);
     if (info && info.joinable === false) {
+      if (info.self_paced) throw { code: "challenge_closed" };
       if (info.phase === "ended" || info.phase === "podium") throw { code: "game_ended" };
       if (info.locked) throw { code: "game_locked" };
       throw { code: "late_join_closed" };

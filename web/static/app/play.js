@@ -2,7 +2,7 @@
 import { Conn, Countdown } from "./conn.js";
 import {
   $, el, clear, show, announce, optionFace, optionClass, optionLabel, KIND_NAMES,
-  formatScore, ordinal, errorText, storageGet, storageSet, focusView, nicknameProblem,
+  formatScore, ordinal, errorText, storageGet, storageSet, focusView, nicknameProblem, teamChip, api,
 } from "./ui.js";
 
 const JOIN_KEY = "quizroom.join";
@@ -25,6 +25,17 @@ let myId = seat ? seat.player_id : "";
 let score = 0;
 let lastReveal = null;
 let review = null;
+// Team mode and self-paced challenges (issue 15).
+let myTeam = 0;
+let teams = [];
+let teamAssign = "";
+let selfPaced = false;
+let practice = false;
+let played = 0;
+let totalQ = 0;
+let deadlineMs = 0;
+let challengeClosed = false;
+let lastSeat = null; // the seat of the game just over, for "Practise what you missed"
 
 const conn = new Conn(hello, { onMessage: receive, onStatus: status, onClose: closed });
 const countdown = new Countdown(conn, $("#q-timer"), $("#q-timebar"));
@@ -44,6 +55,9 @@ document.addEventListener("keydown", onKey);
 $("#leave-btn").addEventListener("click", () => $("#leave-dialog").showModal());
 $("#leave-cancel").addEventListener("click", () => $("#leave-dialog").close());
 $("#leave-confirm").addEventListener("click", leave);
+$("#c-start").addEventListener("click", playNext);
+$("#r-next").addEventListener("click", playNext);
+$("#practice-btn").addEventListener("click", startPractice);
 
 // present shows a view and, when it was not already on screen (or refocus
 // says the content is new), moves focus to its heading.
@@ -76,7 +90,9 @@ if (!seat && !join) {
 function hello() {
   awaitingWelcome = true;
   if (seat && seat.resume_token) return { type: "resume", id: HELLO_ID, pin: seat.pin, resume_token: seat.resume_token };
-  return { type: "join", id: HELLO_ID, pin: join.pin, nickname: join.nickname };
+  const msg = { type: "join", id: HELLO_ID, pin: join.pin, nickname: join.nickname };
+  if (join.team) msg.team = join.team;
+  return msg;
 }
 
 function status(s) {
@@ -144,7 +160,24 @@ function receive(msg) {
     case "review":
       review = msg.missed || [];
       return paintReview();
+    case "team_changed":
+      teams = msg.teams || teams;
+      if (msg.player_id === myId) {
+        myTeam = msg.to;
+        announce(msg.by === "player" ? `You are now in team ${teamName(myTeam)}.` : `The host moved you to team ${teamName(myTeam)}.`);
+      }
+      paintTeam();
+      return;
+    case "challenge":
+      deadlineMs = msg.deadline_ms || deadlineMs;
+      challengeClosed = !!msg.closed;
+      if (phase === "challenge") showChallenge();
+      if (phase === "reveal") $("#r-next").hidden = !canPlayNext();
+      if (challengeClosed) announce("The challenge has closed.");
+      return;
+    case "finished": return showFinished(msg);
     case "ended":
+      lastSeat = seat || lastSeat;
       if (phase !== "final") ended("Game over", msg.reason === "finished" ? "Thanks for playing!" : "The host ended the game.");
       forget();
       return;
@@ -167,7 +200,22 @@ function welcome(msg) {
 
 function applyState(st) {
   if (st.score !== undefined) setScore(st.score);
+  modeState(st);
   switch (st.phase) {
+    case "challenge":
+      if (st.question) {
+        let deadline = st.question.deadline_ms;
+        if (st.remaining_ms !== undefined) deadline = (st.server_ms || conn.serverNow()) + st.remaining_ms;
+        if (!st.answered) answered = false;
+        showQuestion(st.question, deadline, null, null);
+      } else if (st.finished) {
+        showFinished(st.finished);
+      } else if (st.last_reveal) {
+        showReveal(st.last_reveal);
+      } else {
+        showChallenge();
+      }
+      return;
     case "question": {
       const q = { ...(st.question || {}) };
       if (st.q !== undefined) q.q = st.q;
@@ -196,6 +244,7 @@ function applyState(st) {
     default:
       phase = "lobby";
       if (st.count !== undefined) $("#lobby-count").textContent = String(st.count);
+      paintTeam();
       present("v-lobby");
       announce("You're in. Waiting for the host to start.");
   }
@@ -362,7 +411,8 @@ function received(text, title = "Answer received") {
   for (const b of document.querySelectorAll("#q-answer button, #q-answer input")) b.disabled = true;
   $("#q-answer").classList.add("locked");
   $("#received-text").textContent = title;
-  $("#received-sub").textContent = text ? `You answered: ${text}. Waiting for the others…` : "Waiting for the others…";
+  const wait = selfPaced ? "" : " Waiting for the others…";
+  $("#received-sub").textContent = text ? `You answered: ${text}.${wait}` : wait.trim();
   $("#q-received").hidden = false;
 }
 
@@ -439,6 +489,10 @@ function showReveal(r) {
     (r.correct || []).map((i) => `${optionLabel(i)}: ${(q.options || [])[i] ?? ""}`).join(", ");
   $("#r-answer").textContent = poll ? "Polls have no right answer." : correctText;
   $("#r-explanation").textContent = r.explanation || "";
+  teamLine($("#r-team"), r.teams, (t) => `+${formatScore(t.points)} for the team · ${formatScore(t.score)} points · ${ordinal(t.rank)}`);
+  if (selfPaced) played = Math.max(played, r.q + 1);
+  $("#r-next").hidden = !canPlayNext();
+  $("#r-next").textContent = played === 0 ? "Start" : "Next question";
   present("v-result");
   const yours = mine ? `You answered ${mine}. ` : "";
   announce(`${verdict}. ${yours}${poll || r.skipped ? "" : `${pts} points. `}${poll ? "" : `Correct answer: ${correctText}.`}`);
@@ -455,6 +509,7 @@ function showStanding(lb) {
     ? `${formatScore(ahead.score - (you.score ?? score))} points behind ${ahead.nickname}`
     : you.rank === 1 ? "You're in the lead!" : "";
   $("#s-ahead").textContent = text;
+  teamLine($("#s-team"), lb.teams, (t) => `${ordinal(t.rank)} with ${formatScore(t.score)} points`);
   present("v-standing");
   announce(`You are ${you.rank ? ordinal(you.rank) : "unranked"} with ${you.score ?? score} points. ${text}`);
 }
@@ -468,12 +523,16 @@ function showFinal(p) {
   $("#f-icon").textContent = you.rank && you.rank <= 3 ? String(you.rank) : "★";
   const n = p.players;
   $("#f-score").textContent = `${formatScore(you.score ?? score)} points${n ? ` · ${n} ${n === 1 ? "player" : "players"}` : ""}`;
+  $("#f-label").textContent = "Final place";
+  $("#f-note").hidden = true;
+  teamLine($("#f-team"), p.teams, (t) => `${ordinal(t.rank)} of ${p.teams.length} teams with ${formatScore(t.score)} points`);
   present("v-final");
   paintReview();
   announce(`Game over. You finished ${you.rank ? ordinal(you.rank) : ""} with ${you.score ?? score} points.`);
 }
 
 function paintReview() {
+  $("#practice-box").hidden = practice || !review || review.length === 0;
   if (phase !== "final" || review === null) return;
   const list = clear($("#review-list"));
   $("#review-none").textContent = review.length === 0 ? "You got every question right. Nothing to review!" :
@@ -500,3 +559,139 @@ function onKey(ev) {
   }
 }
 
+
+// ---- team mode and self-paced challenges (issue 15) ----
+
+function modeState(st) {
+  if (st.teams) { teams = st.teams; teamAssign = st.team_assign || ""; }
+  if (st.team !== undefined) myTeam = st.team;
+  selfPaced = !!st.self_paced;
+  practice = !!st.practice;
+  if (st.total !== undefined) totalQ = st.total;
+  if (st.played !== undefined) played = st.played;
+  if (st.challenge_deadline_ms) deadlineMs = st.challenge_deadline_ms;
+  challengeClosed = !!st.challenge_closed;
+  paintTeam();
+}
+
+function teamName(n) {
+  const t = teams.find((x) => x.team === n);
+  return t ? t.name : `Team ${n}`;
+}
+
+// paintTeam shows the player's team in the top bar and, in the lobby, lets
+// them switch when the host lets players choose.
+function paintTeam() {
+  const top = clear($("#me-team"));
+  if (myTeam) top.append(teamChip(myTeam, teamName(myTeam)));
+  $("#lobby-team").hidden = !myTeam;
+  if (!myTeam) return;
+  clear($("#lobby-team-chip")).append(teamChip(myTeam, teamName(myTeam)));
+  const canSwitch = teamAssign === "choose" && (phase === "lobby" || (phase === "challenge" && played === 0));
+  $("#lobby-switch").hidden = !canSwitch;
+  const box = clear($("#team-switch"));
+  for (const t of teams) {
+    box.append(el("button", {
+      type: "button", class: `team-${t.team}`, "data-team": t.team, "aria-pressed": String(t.team === myTeam),
+      onclick: () => t.team !== myTeam && conn.send({ type: "choose_team", team: t.team }),
+    }, el("span", { text: t.name }), el("span", { text: `${t.members} ${t.members === 1 ? "player" : "players"}` })));
+  }
+  $("#c-team").hidden = !myTeam;
+  clear($("#c-team")).append("Your team: ", teamChip(myTeam, teamName(myTeam)));
+}
+
+// teamLine writes the player's team row of rows (reveal, leaderboard, podium).
+function teamLine(node, rows, text) {
+  const t = myTeam && (rows || []).find((x) => x.team === myTeam);
+  node.hidden = !t;
+  if (!t) return;
+  clear(node).append(teamChip(t.team, t.name), " " + text(t));
+}
+
+function canPlayNext() {
+  return selfPaced && played < totalQ && !challengeClosed;
+}
+
+function playNext() {
+  if (!conn.send({ type: "play_next" })) announce("Not connected. Try again in a moment.", true);
+}
+
+function showChallenge() {
+  phase = "challenge";
+  countdown.stop();
+  const n = totalQ;
+  $("#c-title").textContent = practice ? "Practice round" : "Self-paced challenge";
+  $("#c-text").textContent = practice
+    ? `${n} ${n === 1 ? "question" : "questions"} you missed, with the explanations. Take your time: each one has its own timer.`
+    : `${n} ${n === 1 ? "question" : "questions"}, played at your own pace. Each question has its own timer, and answering fast scores more, as in a live game.`;
+  $("#c-deadline").textContent = challengeClosed ? "This challenge has closed."
+    : deadlineMs && !practice ? `Open until ${new Date(deadlineMs).toLocaleString([], { dateStyle: "medium", timeStyle: "short" })}` : "";
+  $("#c-start").textContent = played === 0 ? "Start" : `Continue: question ${played + 1} of ${n}`;
+  $("#c-start").hidden = !canPlayNext();
+  paintTeam();
+  present("v-challenge");
+  announce(`${$("#c-title").textContent}. ${$("#c-text").textContent}`);
+}
+
+// showFinished: a self-paced player has played every question.
+function showFinished(msg) {
+  phase = "final";
+  countdown.stop();
+  if (msg.score !== undefined) setScore(msg.score);
+  played = totalQ;
+  if (practice) {
+    $("#f-label").textContent = "Practice done";
+    $("#f-rank").textContent = `${msg.correct} of ${msg.total}`;
+    $("#f-score").textContent = "right this time";
+    $("#f-icon").textContent = "✓";
+    $("#f-note").hidden = true;
+  } else {
+    $("#f-label").textContent = "Your place so far";
+    $("#f-rank").textContent = msg.rank ? ordinal(msg.rank) : "–";
+    $("#f-icon").textContent = msg.rank && msg.rank <= 3 ? String(msg.rank) : "★";
+    $("#f-score").textContent = `${formatScore(msg.score)} points · ${msg.correct} of ${msg.total} right`;
+    $("#f-note").hidden = false;
+    $("#f-note").textContent = deadlineMs
+      ? `Others can play until ${new Date(deadlineMs).toLocaleString([], { dateStyle: "medium", timeStyle: "short" })}, so your place may still change.`
+      : "Others are still playing, so your place may still change.";
+  }
+  $("#f-team").hidden = true;
+  if (practice) $("#review-none").textContent = "";
+  present("v-final");
+  paintReview();
+  announce(practice ? `Practice done: ${msg.correct} of ${msg.total} right.`
+    : `You finished with ${msg.score} points: ${msg.rank ? ordinal(msg.rank) : ""} so far.`);
+}
+
+// startPractice opens a practice round of the questions this player missed
+// and moves the page into it (a room of one, entered by resuming).
+async function startPractice() {
+  const from = seat || lastSeat;
+  if (!from || !from.resume_token) return;
+  const btn = $("#practice-btn");
+  btn.disabled = true;
+  $("#practice-error").textContent = "";
+  try {
+    const round = await api("POST", `/api/games/${encodeURIComponent(from.pin)}/practice`, { resume_token: from.resume_token });
+    conn.stop();
+    seat = { pin: round.pin, resume_token: round.resume_token, player_id: "", nickname: from.nickname };
+    storageSet(sessionStorage, SEAT_KEY, seat);
+    storageSet(localStorage, SEAT_KEY, seat);
+    question = null;
+    review = null;
+    phase = "";
+    myTeam = 0;
+    teams = [];
+    played = 0;
+    $("#review-list").replaceChildren();
+    $("#review-none").textContent = "";
+    paintTeam();
+    setScore(0);
+    show("v-connecting");
+    conn.start();
+  } catch (e) {
+    $("#practice-error").textContent = errorText(e.code, e.message);
+  } finally {
+    btn.disabled = false;
+  }
+}

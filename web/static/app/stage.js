@@ -5,6 +5,7 @@ import {
   el, clear, announce, optionFace, optionClass, optionLabel, KIND_NAMES,
   formatScore, ordinal,
 } from "./ui.js";
+import { teamBoard, teamRows, applyProgress, challengeView } from "./stage_modes.js";
 
 export class Stage {
   // root: the element the stage draws into. opts.host: callbacks for host-only
@@ -29,6 +30,13 @@ export class Stage {
     this.countdown = null;
     this.stats = null;
     this.podium = null;
+    // Team mode and challenges (issue 15).
+    this.teams = null;
+    this.teamAssign = "";
+    this.selfPaced = false;
+    this.deadlineMs = 0;
+    this.challengeClosed = false;
+    this.progress = null;
   }
 
   setPhase(phase) {
@@ -118,6 +126,23 @@ export class Stage {
         this.stats = msg;
         if (this.phase === "podium" || this.phase === "ended") this.renderPodium();
         break;
+      case "team_changed": {
+        const p = this.players.get(msg.player_id);
+        if (p) p.team = msg.to;
+        if (msg.teams) this.teams = msg.teams;
+        if (this.phase === "lobby") this.renderLobby();
+        announce(`${msg.nickname} is now in team ${(this.teams || []).find((t) => t.team === msg.to)?.name || msg.to}.`);
+        break;
+      }
+      case "challenge":
+        this.deadlineMs = msg.deadline_ms || this.deadlineMs;
+        this.challengeClosed = !!msg.closed;
+        if (this.phase === "challenge") this.renderChallenge();
+        break;
+      case "progress":
+        applyProgress(this, msg);
+        if (this.phase === "challenge") this.renderChallenge();
+        break;
       case "ended":
         this.endReason = msg.reason || "";
         if (this.phase !== "podium") {
@@ -135,7 +160,15 @@ export class Stage {
     if (state.players) this.players = new Map(state.players.map((p) => [p.id, p]));
     if (state.locked !== undefined) this.locked = !!state.locked;
     this.paused = !!state.paused;
+    if (state.teams) { this.teams = state.teams; this.teamAssign = state.team_assign || ""; }
+    this.selfPaced = !!state.self_paced;
+    if (state.challenge_deadline_ms) this.deadlineMs = state.challenge_deadline_ms;
+    this.challengeClosed = !!state.challenge_closed;
+    if (state.progress) { this.progress = null; applyProgress(this, state.progress); }
     switch (state.phase) {
+      case "challenge":
+        this.renderChallenge();
+        break;
       case "question": {
         const q = state.question || {};
         this.paused = !!state.paused;
@@ -184,11 +217,14 @@ export class Stage {
       this.opts.afterPodium ? this.opts.afterPodium() : null));
   }
 
+  renderChallenge() {
+    this.setPhase("challenge");
+    clear(this.root).append(challengeView(this, this.joinCard()));
+  }
+
   renderLobby() {
     this.setPhase("lobby");
     const host = this.opts.host;
-    const pinText = this.pin.replace(/^(\d{3})(\d{3})$/, "$1 $2");
-    const joinUrl = this.joinUrl || `${location.origin}/join/${this.pin}`;
     const list = el("ul", { class: "players", id: "player-list" });
     for (const p of this.players.values()) {
       list.append(el("li", { class: p.connected === false ? "player away" : "player", "data-id": p.id },
@@ -201,8 +237,20 @@ export class Stage {
         }) : null));
     }
     const n = this.players.size;
+    const roster = this.teams && this.teams.length ? teamBoard(this, host) : list;
     clear(this.root).append(el("div", { class: "lobby" },
-      el("div", { class: "join-card card" },
+      this.joinCard(),
+      el("div", { class: "players-card card" },
+        el("h2", {},
+          el("span", { class: "count", id: "player-count", text: String(n) }),
+          n === 1 ? " player" : " players"),
+        n === 0 && !(this.teams && this.teams.length) ? el("p", { class: "muted", text: "Waiting for players to join…" }) : roster)));
+  }
+
+  joinCard() {
+    const pinText = this.pin.replace(/^(\d{3})(\d{3})$/, "$1 $2");
+    const joinUrl = this.joinUrl || `${location.origin}/join/${this.pin}`;
+    return el("div", { class: "join-card card" },
         el("p", { class: "join-how" }, "Join at ", el("strong", { class: "join-url", text: joinUrl.replace(/^https?:\/\//, "") })),
         el("p", { class: "pin-label", id: "pin-label", text: "Game PIN" }),
         el("p", { class: "pin", id: "pin", "aria-describedby": "pin-label", text: pinText }),
@@ -213,12 +261,7 @@ export class Stage {
           el("code", { text: "--public-url http://ADDRESS:PORT" }),
           ", using an address phones on your network can reach, or listen on the network with ",
           el("code", { text: "--addr :8080" }), ".") : null,
-        this.locked ? el("p", { class: "tag tag-warn", text: "Joining is locked" }) : null),
-      el("div", { class: "players-card card" },
-        el("h2", {},
-          el("span", { class: "count", id: "player-count", text: String(n) }),
-          n === 1 ? " player" : " players"),
-        n === 0 ? el("p", { class: "muted", text: "Waiting for players to join…" }) : list)));
+        this.locked ? el("p", { class: "tag tag-warn", text: "Joining is locked" }) : null);
   }
 
   renderQuestion(q, deadlineMs, pausedLeft) {
@@ -323,6 +366,7 @@ export class Stage {
       prompt,
       r.skipped ? el("p", { class: "tag tag-warn", text: "Skipped: no points for this one" }) : null,
       body,
+      r.kind !== "poll" ? teamRows(r.teams, { reveal: true, title: "Teams after this question" }) : null,
       el("div", { class: "reveal-foot" },
         el("p", { class: "answered", id: "reveal-summary" },
           rightCount !== undefined && r.kind !== "poll"
@@ -344,10 +388,12 @@ export class Stage {
       el("span", { class: "lb-nick", text: p.nickname }),
       rankChange(p),
       el("span", { class: "lb-score", text: formatScore(p.score) })));
-    clear(this.root).append(el("div", { class: "leaderboard card" },
+    const board = el("div", { class: "leaderboard card" },
       el("h2", { text: "Leaderboard" }),
       el("div", { class: "center" }, this.pausedTag()),
-      rows.length ? el("ol", { class: "lb", id: "leaderboard" }, rows) : el("p", { class: "muted", text: "No scores yet" })));
+      rows.length ? el("ol", { class: "lb", id: "leaderboard" }, rows) : el("p", { class: "muted", text: "No scores yet" }));
+    const teams = teamRows(lb.teams, { title: "Teams" });
+    clear(this.root).append(teams ? el("div", { class: "leaderboard-teams" }, board, teams) : board);
     const top = (lb.top || [])[0];
     announce(top ? `Leaderboard. First: ${top.nickname} with ${top.score} points.` : "Leaderboard");
   }
@@ -380,6 +426,8 @@ export class Stage {
         el("span", { class: "lb-nick", text: t.nickname }),
         el("span", { class: "lb-score", text: formatScore(t.score) })))) : null);
     const side = el("div", { class: "podium-side" });
+    const teams = teamRows(p && p.teams, { title: "Teams" });
+    if (teams) side.append(teams);
     if (this.stats && (this.stats.questions || []).length) side.append(accuracyTable(this.stats));
     if (this.opts.afterPodium) side.append(this.opts.afterPodium());
     clear(this.root).append(el("div", { class: "podium-view" }, main, side.childElementCount ? side : null));
