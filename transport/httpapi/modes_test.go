@@ -137,3 +137,29 @@ func TestChallengeAndPracticeOverTheWire(t *testing.T) {
 	pc.Wait(wire.TypeReveal)
 	pc.Wait(wire.TypeEnded)
 }
+
+// Practice after a live game: the questions the player did not answer or
+// got wrong, each once.
+func TestPracticeAfterALiveGameOverTheWire(t *testing.T) {
+	s := start(t, options{})
+	g := s.newGame(t, simpleQuestions(3), game.Settings{Mode: game.ModeAccuracy})
+	a := s.join(t, g.pin, "ana")
+	g.host.Send(map[string]any{"type": "start"})
+	a.Wait(wire.TypeQuestion)
+	g.host.Send(map[string]any{"type": "next"}) // q0 closed unanswered
+	a.Wait(wire.TypeReveal)
+	g.host.Send(map[string]any{"type": "next"})
+	a.Wait(wire.TypeQuestion)
+	a.Send(map[string]any{"type": "answer", "q": 1, "choice": 1}) // wrong
+	a.Wait(wire.TypeReveal)
+	g.host.Send(map[string]any{"type": "next"})
+	a.Wait(wire.TypeQuestion)
+	a.Send(map[string]any{"type": "answer", "q": 2, "choice": 0}) // right
+	a.Wait(wire.TypeReveal)
+	g.host.Send(map[string]any{"type": "next"})
+	a.Wait(wire.TypePodium)
+	resp, body := postJSON(t, s.URL+"/api/games/"+g.pin+"/practice", map[string]any{"resume_token": a.token})
+	if resp.StatusCode != http.StatusCreated || body["questions"].(float64) != 2 {
+		t.Fatalf("practice: %d %v", resp.StatusCode, body)
+	}
+}

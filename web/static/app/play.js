@@ -35,6 +35,7 @@ let played = 0;
 let totalQ = 0;
 let deadlineMs = 0;
 let challengeClosed = false;
+let pendingFinished = null; // "finished" held back while the last reveal shows
 let lastSeat = null; // the seat of the game just over, for "Practise what you missed"
 
 const conn = new Conn(hello, { onMessage: receive, onStatus: status, onClose: closed });
@@ -119,7 +120,7 @@ function closed(ev) {
     return true;
   }
   if (ev.code === 1000 && /game over|left/i.test(reason)) {
-    if (phase !== "ended" && phase !== "final") ended("Game over", "This game is over.");
+    if (phase !== "ended" && phase !== "final" && !pendingFinished) ended("Game over", "This game is over.");
     return true;
   }
   return phase === "stopped" || phase === "ended";
@@ -172,13 +173,16 @@ function receive(msg) {
       deadlineMs = msg.deadline_ms || deadlineMs;
       challengeClosed = !!msg.closed;
       if (phase === "challenge") showChallenge();
-      if (phase === "reveal") $("#r-next").hidden = !canPlayNext();
+      if (phase === "reveal") paintNext();
       if (challengeClosed) announce("The challenge has closed.");
       return;
-    case "finished": return showFinished(msg);
+    case "finished":
+      // The last question's reveal stays until the player has read it.
+      if (phase === "reveal") { pendingFinished = msg; paintNext(); return; }
+      return showFinished(msg);
     case "ended":
       lastSeat = seat || lastSeat;
-      if (phase !== "final") ended("Game over", msg.reason === "finished" ? "Thanks for playing!" : "The host ended the game.");
+      if (phase !== "final" && !pendingFinished) ended("Game over", msg.reason === "finished" ? "Thanks for playing!" : "The host ended the game.");
       forget();
       return;
   }
@@ -491,8 +495,7 @@ function showReveal(r) {
   $("#r-explanation").textContent = r.explanation || "";
   teamLine($("#r-team"), r.teams, (t) => `+${formatScore(t.points)} for the team · ${formatScore(t.score)} points · ${ordinal(t.rank)}`);
   if (selfPaced) played = Math.max(played, r.q + 1);
-  $("#r-next").hidden = !canPlayNext();
-  $("#r-next").textContent = played === 0 ? "Start" : "Next question";
+  paintNext();
   present("v-result");
   const yours = mine ? `You answered ${mine}. ` : "";
   announce(`${verdict}. ${yours}${poll || r.skipped ? "" : `${pts} points. `}${poll ? "" : `Correct answer: ${correctText}.`}`);
@@ -612,7 +615,21 @@ function canPlayNext() {
   return selfPaced && played < totalQ && !challengeClosed;
 }
 
+// paintNext offers the next question under a self-paced reveal, or the
+// player's result after the last one.
+function paintNext() {
+  const btn = $("#r-next");
+  btn.hidden = !pendingFinished && !canPlayNext();
+  btn.textContent = pendingFinished ? (practice ? "See how you did" : "See your result") : "Next question";
+}
+
 function playNext() {
+  if (pendingFinished) {
+    const fin = pendingFinished;
+    pendingFinished = null;
+    showFinished(fin);
+    return;
+  }
   if (!conn.send({ type: "play_next" })) announce("Not connected. Try again in a moment.", true);
 }
 
@@ -635,6 +652,7 @@ function showChallenge() {
 
 // showFinished: a self-paced player has played every question.
 function showFinished(msg) {
+  pendingFinished = null;
   phase = "final";
   countdown.stop();
   if (msg.score !== undefined) setScore(msg.score);
