@@ -17,7 +17,7 @@ func playSolo(p *tab, n int, pick int) {
 	for range n {
 		p.waitFor("the start or next button", `(() => { const b = [...document.querySelectorAll("#c-start, #r-next")].find((b) => b.offsetParent !== null && !b.hidden); if (b) b.click(); return !!b; })()`)
 		p.waitFor("the question", `!document.querySelector("#v-question").hidden && document.querySelectorAll(".answer-btn").length > 0`)
-		p.click(fmt.Sprintf(`.answer-btn[data-index="%d"]`, pick))
+		p.click(fmt.Sprintf(`.answer-btn[data-index="%d"]`, pick%2)) // true/false questions have two options
 		p.waitVisible("#v-result")
 		p.waitFor("the explanation or the answer", `document.querySelector("#r-answer").textContent.length > 0`)
 	}
@@ -28,7 +28,7 @@ func (b *tab) waitLong(what, predicate string, limit time.Duration) {
 	b.t.Helper()
 	ctx, cancel := context.WithTimeout(b.ctx, limit)
 	defer cancel()
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](predicate, chromedp.WithPollingInterval(250*time.Millisecond))); err != nil {
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](predicate, chromedp.WithPollingInterval(250*time.Millisecond), chromedp.WithPollingTimeout(limit))); err != nil {
 		b.t.Fatalf("%s: waiting for %s: %v", b.name, what, err)
 	}
 }

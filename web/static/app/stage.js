@@ -5,7 +5,7 @@ import {
   el, clear, announce, optionFace, optionClass, optionLabel, KIND_NAMES,
   formatScore, ordinal,
 } from "./ui.js";
-import { teamBoard, teamRows, applyProgress, challengeView } from "./stage_modes.js";
+import { teamBoard, teamRows, applyProgress, challengeView, joinedProgress } from "./stage_modes.js";
 
 export class Stage {
   // root: the element the stage draws into. opts.host: callbacks for host-only
@@ -61,6 +61,10 @@ export class Stage {
         // Joins are coalesced: msg.players lists everyone since the last one.
         const joined = msg.players || [msg.player];
         for (const p of joined) this.players.set(p.id, p);
+        if (this.phase === "challenge") {
+          joinedProgress(this, joined);
+          this.renderChallenge();
+        }
         if (this.phase === "lobby") {
           this.renderLobby();
           const who = joined.length === 1 ? joined[0].nickname : `${joined.length} players`;
@@ -164,6 +168,7 @@ export class Stage {
     this.selfPaced = !!state.self_paced;
     if (state.challenge_deadline_ms) this.deadlineMs = state.challenge_deadline_ms;
     this.challengeClosed = !!state.challenge_closed;
+    if (state.total !== undefined) this.total = state.total;
     if (state.progress) { this.progress = null; applyProgress(this, state.progress); }
     switch (state.phase) {
       case "challenge":

@@ -73,6 +73,16 @@ export function applyProgress(stage, msg) {
   if (msg.teams) pr.teams = msg.teams;
 }
 
+// joinedProgress adds players who just joined a challenge to its live view.
+export function joinedProgress(stage, players) {
+  applyProgress(stage, {});
+  for (const p of players) {
+    if (!stage.progress.players.has(p.id)) {
+      stage.progress.players.set(p.id, { player_id: p.id, nickname: p.nickname, team: p.team || 0, played: 0, total: stage.total || 0, score: 0, finished: false });
+    }
+  }
+}
+
 // challengeView is the host's live view of a challenge: the join card, the
 // deadline, who has played what, and per-question accuracy.
 export function challengeView(stage, joinCard) {
