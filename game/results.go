@@ -74,20 +74,7 @@ func (g *Game) Results() Results {
 	}
 	g.ensureRanks()
 	for _, p := range g.ranked {
-		pr := PlayerReview{Standing: g.standing(p), Solo: g.soloProgress(p)}
-		for _, i := range g.reviewed(p) {
-			item := ReviewItem{Index: i, TeamCounted: g.countedFor(p, i)}
-			if a := p.answerTo(i); a != nil {
-				item = ReviewItem{Index: i, Answered: true, Choices: cloneOrNil(a.Choices), Text: a.Text,
-					Correct: a.Correct, Points: a.Points, StreakBonus: a.StreakBonus, ResponseTime: a.ResponseTime,
-					TeamCounted: item.TeamCounted}
-			}
-			pr.Answers = append(pr.Answers, item)
-			if g.scored(i) && !item.Correct {
-				pr.Missed = append(pr.Missed, i)
-			}
-		}
-		res.Players = append(res.Players, pr)
+		res.Players = append(res.Players, g.review(p))
 	}
 	if g.st.Settings.TeamMode() {
 		res.Teams = g.teamReviews()
@@ -126,4 +113,32 @@ func (g *Game) missed(p *player) []int {
 		}
 	}
 	return out
+}
+
+// Review is one player's row of Results, without building the others' (a
+// self-paced player's review when they finish).
+func (g *Game) Review(id PlayerID) (PlayerReview, bool) {
+	p, ok := g.byID[id]
+	if !ok {
+		return PlayerReview{}, false
+	}
+	g.ensureRanks()
+	return g.review(p), true
+}
+
+func (g *Game) review(p *player) PlayerReview {
+	pr := PlayerReview{Standing: g.standing(p), Solo: g.soloProgress(p)}
+	for _, i := range g.reviewed(p) {
+		item := ReviewItem{Index: i, TeamCounted: g.countedFor(p, i)}
+		if a := p.answerTo(i); a != nil {
+			item = ReviewItem{Index: i, Answered: true, Choices: cloneOrNil(a.Choices), Text: a.Text,
+				Correct: a.Correct, Points: a.Points, StreakBonus: a.StreakBonus, ResponseTime: a.ResponseTime,
+				TeamCounted: item.TeamCounted}
+		}
+		pr.Answers = append(pr.Answers, item)
+		if g.scored(i) && !item.Correct {
+			pr.Missed = append(pr.Missed, i)
+		}
+	}
+	return pr
 }

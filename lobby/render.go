@@ -252,34 +252,34 @@ func (r *room) reviewAndStats() {
 	r.add(outItem{To: toHosts, D: wire.Marshal(stats)})
 }
 
-// reviews is the review frame of every player keep accepts (nil: all).
-func (r *room) reviews(keep func(game.PlayerID) bool) map[game.PlayerID]json.RawMessage {
-	return r.reviewsOf(r.g.Results(), keep)
-}
-
 func (r *room) reviewsOf(res game.Results, keep func(game.PlayerID) bool) map[game.PlayerID]json.RawMessage {
 	per := make(map[game.PlayerID]json.RawMessage, len(res.Players))
 	for _, p := range res.Players {
 		if keep != nil && !keep(p.Player) {
 			continue
 		}
-		byIndex := map[int]game.ReviewItem{}
-		for _, a := range p.Answers {
-			byIndex[a.Index] = a
-		}
-		missed := []wire.Missed{}
-		for _, i := range p.Missed {
-			q := res.Questions[i].Question
-			a := byIndex[i]
-			yours := ""
-			if a.Answered {
-				yours = answerText(q, a.Choices, a.Text)
-			}
-			missed = append(missed, wire.Missed{Q: i, Prompt: q.Prompt, YourAnswer: yours, CorrectAnswer: correctText(q), Explanation: q.Explanation, Term: q.Term})
-		}
-		per[p.Player] = wire.Marshal(wire.Review{Type: wire.TypeReview, Seq: r.wireSeq, Missed: missed})
+		per[p.Player] = r.reviewOf(p, func(i int) game.Question { return res.Questions[i].Question })
 	}
 	return per
+}
+
+// reviewOf is one player's review frame.
+func (r *room) reviewOf(p game.PlayerReview, question func(int) game.Question) json.RawMessage {
+	byIndex := map[int]game.ReviewItem{}
+	for _, a := range p.Answers {
+		byIndex[a.Index] = a
+	}
+	missed := []wire.Missed{}
+	for _, i := range p.Missed {
+		q := question(i)
+		a := byIndex[i]
+		yours := ""
+		if a.Answered {
+			yours = answerText(q, a.Choices, a.Text)
+		}
+		missed = append(missed, wire.Missed{Q: i, Prompt: q.Prompt, YourAnswer: yours, CorrectAnswer: correctText(q), Explanation: q.Explanation, Term: q.Term})
+	}
+	return wire.Marshal(wire.Review{Type: wire.TypeReview, Seq: r.wireSeq, Missed: missed})
 }
 
 // state is where the game stands, for role (and player pid).

@@ -191,5 +191,9 @@ func (r *room) personalizeModes(st *wire.State, ps game.PlayerState, now time.Ti
 
 // reviewFrame is one player's review (what they missed) as a frame.
 func (r *room) reviewFrame(pid game.PlayerID) json.RawMessage {
-	return r.reviews(func(id game.PlayerID) bool { return id == pid })[pid]
+	p, ok := r.g.Review(pid)
+	if !ok {
+		return nil
+	}
+	return r.reviewOf(p, r.g.Question)
 }

@@ -132,7 +132,7 @@ func runScenarioCmd(ctx context.Context, args []string, stdout, stderr io.Writer
 		return err
 	}
 	sc, ok := findScenario(*name)
-	if !ok && *name != "ladder" {
+	if !ok && *name != "ladder" && *name != challengeScenario {
 		return usageError{fmt.Sprintf("unknown scenario %q", *name)}
 	}
 	if *players > 0 {
@@ -186,6 +186,9 @@ func runScenarioCmd(ctx context.Context, args []string, stdout, stderr io.Writer
 			return report.WriteJSON(f, report.Report{Machine: machine(), Command: "quizload " + strings.Join(args, " "), Ladder: l})
 		}
 		return nil
+	}
+	if *name == challengeScenario {
+		return runChallengeCmd(ctx, ses, urls, *players, *questions, stdout, stderr)
 	}
 	var t target
 	if len(urls) > 0 {
@@ -359,4 +362,31 @@ func runBenchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	return report.ReplaceSection(*out, benchMarkdown(rep, plotName, skipped, time.Since(started)))
+}
+
+// runChallengeCmd runs the challenge scenario: 1,000 players (or -players)
+// doing a 10-question self-paced challenge at once.
+func runChallengeCmd(ctx context.Context, ses *session, urls urlList, players, questions int, stdout, stderr io.Writer) error {
+	if players <= 0 {
+		players = 1000
+	}
+	if questions <= 0 {
+		questions = 10
+	}
+	var t target
+	var err error
+	if len(urls) > 0 {
+		t.urls = urls
+	} else if t, err = ses.start(ctx, 1); err != nil {
+		return err
+	}
+	run, err := runChallenge(ctx, t.urls[0], t.pids, players, questions, stderr)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, run.markdown())
+	if len(run.Errors) > 0 {
+		return fmt.Errorf("%d errors", len(run.Errors))
+	}
+	return nil
 }
