@@ -52,6 +52,7 @@ func TestChallengeThroughPages(t *testing.T) {
 	host.do("deadline in minutes", chromedp.SetValue(chromedp.CSS("#deadline-unit"), "1"))
 	host.waitText("#create", "Create challenge")
 	host.screenshot("host-setup-challenge")
+	audit(t, host, "host-setup-challenge")
 	host.click("#create")
 	created := time.Now()
 	host.waitVisible("#pin")
@@ -72,6 +73,7 @@ func TestChallengeThroughPages(t *testing.T) {
 		host.waitText("#progress", nick)
 	}
 	phones[0].screenshot("phone-challenge-start")
+	audit(t, phones[0], "phone-challenge-start")
 
 	// Ada plays everything at once; Bob and Cy start.
 	playSolo(phones[0], 3, 0)
@@ -82,12 +84,14 @@ func TestChallengeThroughPages(t *testing.T) {
 	host.waitFor("Ada's row finished", `[...document.querySelectorAll("#progress tr")].some((r) => r.innerText.includes("Ada") && r.innerText.includes("Finished") && r.innerText.includes("3 of 3"))`)
 	host.waitFor("accuracy of three questions", `document.querySelectorAll("#live-accuracy tbody tr").length === 3`)
 	phones[0].screenshot("phone-challenge-finished")
+	audit(t, phones[0], "phone-challenge-finished")
 
 	playSolo(phones[1], 1, 1)
 	host.waitFor("Bob's row at 1 of 3", `[...document.querySelectorAll("#progress tr")].some((r) => r.innerText.includes("Bob") && r.innerText.includes("1 of 3") && r.innerText.includes("Playing"))`)
 	playSolo(phones[2], 2, 2)
 	host.waitFor("Cy's row at 2 of 3", `[...document.querySelectorAll("#progress tr")].some((r) => r.innerText.includes("Cy") && r.innerText.includes("2 of 3"))`)
 	host.screenshot("host-challenge-live")
+	audit(t, host, "host-challenge-live")
 
 	// Bob finishes second, Cy third.
 	playSolo(phones[1], 2, 1)
@@ -128,6 +132,7 @@ func TestChallengeThroughPages(t *testing.T) {
 		}
 	}
 	host.screenshot("host-challenge-results")
+	audit(t, host, "host-challenge-results")
 	for _, b := range append([]*tab{host}, phones...) {
 		b.noProblems()
 	}
@@ -173,6 +178,7 @@ func TestPracticeAfterAGame(t *testing.T) {
 	ada.waitText("#review-list", missedPrompt)
 	ada.waitVisible("#practice-btn")
 	ada.screenshot("phone-final-practice")
+	audit(t, ada, "phone-final-practice")
 	missed := eval[int](ada, `document.querySelectorAll("#review-list li").length`)
 
 	ada.click("#practice-btn")
@@ -200,6 +206,7 @@ func TestPracticeAfterAGame(t *testing.T) {
 	ada.waitText("#f-label", "Practice done")
 	ada.waitText("#f-rank", fmt.Sprintf("of %d", missed))
 	ada.screenshot("phone-practice-done")
+	audit(t, ada, "phone-practice-done")
 	// The game's own results are untouched by practice.
 	host.waitVisible("#podium")
 	for _, b := range []*tab{host, ada} {

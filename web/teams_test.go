@@ -89,6 +89,7 @@ func TestTeamGameThroughPages(t *testing.T) {
 	host.click("#team-mode")
 	host.typeInto("#team-count", "3")
 	host.screenshot("host-setup-teams")
+	audit(t, host, "host-setup-teams")
 	host.click("#create")
 	host.waitVisible("#pin")
 	pin := strings.ReplaceAll(host.text("#pin"), " ", "")
@@ -111,6 +112,7 @@ func TestTeamGameThroughPages(t *testing.T) {
 		p.waitVisible("#team-pick")
 		if i == 0 {
 			p.screenshot("phone-team-pick")
+			audit(t, p, "phone-team-pick")
 		}
 		p.click(fmt.Sprintf(`#team-pick button[data-team="%d"]`, picks[i]))
 		p.waitText("#v-lobby", "You're in!")
@@ -140,7 +142,9 @@ func TestTeamGameThroughPages(t *testing.T) {
 	waitSizes("2,2,2")
 	phones[4].waitText("#me-team", "Red")
 	host.screenshot("host-lobby-teams")
+	audit(t, host, "host-lobby-teams")
 	phones[4].screenshot("phone-lobby-team")
+	audit(t, phones[4], "phone-lobby-team")
 	want := map[string]string{"Ada": "1", "Eve": "1", "Bob": "2", "Dee": "2", "Cy": "3", "Fay": "3"}
 	for nick, team := range want {
 		if got := teamOf(nick); got != team {
@@ -164,7 +168,9 @@ func TestTeamGameThroughPages(t *testing.T) {
 		}
 		if q == 0 {
 			host.screenshot("host-reveal-teams")
+			audit(t, host, "host-reveal-teams")
 			phones[0].screenshot("phone-reveal-team")
+			audit(t, phones[0], "phone-reveal-team")
 		}
 		host.click("#btn-next")
 		host.waitVisible("#leaderboard")
@@ -183,6 +189,7 @@ func TestTeamGameThroughPages(t *testing.T) {
 		p.waitText("#f-team", "teams with")
 	}
 	host.screenshot("host-podium-teams")
+	audit(t, host, "host-podium-teams")
 	phones[0].screenshot("phone-podium-team")
 
 	raw := eval[string](host, fmt.Sprintf(`fetch("/api/games/%s/results.json?host_token=" + encodeURIComponent(JSON.parse(sessionStorage.getItem("quizroom.host")).host_token)).then((r) => r.text())`, pin))
