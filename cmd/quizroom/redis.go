@@ -24,8 +24,6 @@ const (
 	ownerWatchPeriod = 500 * time.Millisecond
 )
 
-func init() { newRedisBus = openRedisBus }
-
 // openRedisBus connects the Redis bus. A Redis that is down at start is not
 // fatal: the instance starts, /readyz reports not ready and new games are
 // refused until Redis answers. A Redis that answers and refuses the URL's
