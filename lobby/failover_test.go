@@ -25,7 +25,7 @@ func TestCompareInputIDs(t *testing.T) {
 // A new owner publishes nothing for the inputs the old one had published
 // outputs for (an older snapshot replays them), and everything after.
 func TestAlreadyPublishedDropsReplayedItems(t *testing.T) {
-	r := &room{published: "100-3"}
+	r := &room{ownerState: ownerState{published: "100-3"}}
 	for _, c := range []struct {
 		id   string
 		want bool

@@ -1,88 +1,239 @@
 package lobby
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
+	"github.com/quizroom/quizroom/game"
 	"github.com/quizroom/quizroom/lobby/wire"
 )
 
-// WatchOwners keeps the rooms this instance follows (has connections to)
-// owned. Every interval it checks each such room that does not run here and,
-// when no instance holds its lease (the owner died and the lease lapsed, or it
-// shut down and released it), takes the room over through ensureOwner:
-// restore the snapshot, replay the inputs after it. So players already
-// connected here see the game go on without reconnecting.
-//
-// It returns when ctx ends. Run it once per Lobby on a shared Bus (Redis);
-// with the in-memory Bus there is no other instance to take over from.
-// Takeover latency is at most the lease TTL plus interval.
-func (l *Lobby) WatchOwners(ctx context.Context, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
+// roomSnapshot is the room's encoding in lobby.Snapshot.Data.
+type roomSnapshot struct {
+	Meta            roomMeta           `json:"meta"`
+	Game            json.RawMessage    `json:"game"`
+	WireSeq         uint64             `json:"wire_seq"`
+	PlayerCount     int                `json:"players"`
+	LastReveal      *wire.Reveal       `json:"last_reveal,omitempty"`
+	LastLeaderboard *wire.Leaderboard  `json:"last_leaderboard,omitempty"`
+	LastPodium      *wire.Podium       `json:"last_podium,omitempty"`
+	LastCount       *wire.AnswersCount `json:"last_count,omitempty"`
+	// HandedOver: the final snapshot of an owner that stopped the planned
+	// way; it published nothing after it (see continueSequences).
+	HandedOver bool `json:"handed_over,omitempty"`
+}
+
+func decodeRoomSnapshot(data []byte) (roomSnapshot, error) {
+	var rs roomSnapshot
+	if err := json.Unmarshal(data, &rs); err != nil {
+		return rs, fmt.Errorf("lobby: bad room snapshot: %w", err)
+	}
+	if rs.Meta.Tokens == nil {
+		rs.Meta.Tokens = map[string]game.PlayerID{}
+	}
+	return rs, nil
+}
+
+// restoreRoom rebuilds a room from its snapshot, for an instance taking it
+// over; run then replays the inputs after the snapshot.
+func restoreRoom(l *Lobby, pin string, snap Snapshot) (*room, error) {
+	rs, err := decodeRoomSnapshot(snap.Data)
+	if err != nil {
+		return nil, err
+	}
+	g, err := game.Restore(rs.Game)
+	if err != nil {
+		return nil, err
+	}
+	r := newRoom(l, pin, g, rs.Meta)
+	r.lastInput = snap.LastInput
+	if r.lastInput == "" {
+		r.lastInput = InputStart
+	}
+	// Outputs continue after the last one the old owner may have published;
+	// receivers see a gap and resync, which is what they should do.
+	r.outSeq = snap.Seq + 1
+	r.wireSeq = rs.WireSeq + 1
+	r.playerCount = rs.PlayerCount
+	r.players.Store(int64(rs.PlayerCount))
+	r.lastReveal, r.lastBoard, r.lastPodium, r.lastCount = rs.LastReveal, rs.LastLeaderboard, rs.LastPodium, rs.LastCount
+	r.handedOver = rs.HandedOver
+	return r, nil
+}
+
+// encodeSnapshot encodes the room as a roomSnapshot. The engine's snapshot
+// is already JSON and the token map only grows: splicing the one and caching
+// the other keeps encoding/json from re-validating and re-sorting tens of
+// thousands of entries on every phase change of a big game.
+func (r *room) encodeSnapshot() ([]byte, error) {
+	if r.metaJSON == nil || r.metaTokens != len(r.meta.Tokens) {
+		b, err := json.Marshal(r.meta)
+		if err != nil {
+			return nil, err
 		}
-		l.mu.Lock()
-		if l.closing {
-			l.mu.Unlock()
-			return
+		r.metaJSON, r.metaTokens = b, len(r.meta.Tokens)
+	}
+	rest, err := json.Marshal(roomSnapshot{
+		WireSeq: r.wireSeq, PlayerCount: r.playerCount, HandedOver: r.handingOver,
+		LastReveal: r.lastReveal, LastLeaderboard: r.lastBoard, LastPodium: r.lastPodium, LastCount: r.lastCount,
+	}) // {"meta":{...},"game":null,...}
+	if err != nil {
+		return nil, err
+	}
+	const emptyHead = `{"meta":{"host":"","tokens":null},"game":null`
+	if !bytes.HasPrefix(rest, []byte(emptyHead)) {
+		return nil, errors.New("lobby: roomSnapshot must start with meta and game")
+	}
+	g := r.g.Snapshot()
+	data := make([]byte, 0, len(r.metaJSON)+len(g)+len(rest)+16)
+	data = append(data, `{"meta":`...)
+	data = append(data, r.metaJSON...)
+	data = append(data, `,"game":`...)
+	data = append(data, g...)
+	return append(data, rest[len(emptyHead):]...), nil
+}
+
+func (r *room) saveSnapshot(ctx context.Context) error {
+	data, err := r.encodeSnapshot()
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := r.l.bus.SaveSnapshot(ctx, r.pin, Snapshot{Data: data, LastInput: r.lastInput, Seq: r.outSeq}); err != nil {
+		if errors.Is(err, ErrLeaseLost) {
+			r.leaseLost = true // run stops the actor: another instance owns the room
 		}
-		pins := make([]string, 0, len(l.views))
-		for pin := range l.views {
-			if _, local := l.rooms[pin]; !local {
-				pins = append(pins, pin)
-			}
-		}
-		l.mu.Unlock()
-		for _, pin := range pins {
-			c, cancel := context.WithTimeout(ctx, max(interval, time.Second))
-			err := l.ensureOwner(c, pin)
-			var werr *wire.Error
-			if errors.As(err, &werr) && werr.Code == wire.CodeGameEnded {
-				l.finishEndedView(c, pin)
-			} else if err != nil {
-				l.log.Debug().Err(err).Str("pin", pin).Msg("owner check failed")
-			}
-			cancel()
-		}
+		return err
+	}
+	if r.lastInput != InputStart {
+		_ = r.l.bus.TrimInputs(ctx, r.pin, r.lastInput)
+	}
+	return nil
+}
+
+// startPump starts the goroutine that feeds the input log to the actor and
+// returns the function that stops it and waits for it.
+func (r *room) startPump(ctx context.Context) (stop func()) {
+	pumpCtx, stopPump := context.WithCancel(ctx)
+	var pumpDone sync.WaitGroup
+	pumpDone.Go(func() { r.pump(pumpCtx, r.lastInput) })
+	return func() {
+		stopPump()
+		pumpDone.Wait()
 	}
 }
 
-// finishEndedView ends the view of a room whose game is over while the view
-// still runs: the room's last output (the end) was lost, and an ended room
-// publishes nothing more, not even a heartbeat, so no gap would ever show.
-// It delivers the last output again (it holds "ended") and closes the view.
-func (l *Lobby) finishEndedView(ctx context.Context, pin string) {
-	l.mu.Lock()
-	v := l.views[pin]
-	l.mu.Unlock()
-	if v == nil {
+// onRenewed is the actor's periodic work once its lease is renewed: the
+// heartbeat, the snapshot of what changed since the last one, the idle end.
+func (r *room) onRenewed(ctx context.Context) {
+	r.heartbeat(ctx)
+	// Joins and answers between phase changes reach the snapshot (game
+	// info, results, takeover) within a renewal period.
+	r.saveIfDirty(ctx, false)
+	if time.Since(r.lastActivity) > r.l.cfg.IdleTimeout {
+		r.log.Info().Msg("room idle: ending the game")
+		evs, _ := r.g.End(time.Now())
+		r.handle(evs)
+		r.flush(ctx)
+	}
+}
+
+// saveIfDirty saves a snapshot when something changed since the last one
+// (or always, when force).
+func (r *room) saveIfDirty(ctx context.Context, force bool) {
+	if !force && !r.dirty {
 		return
 	}
-	if lo, ok := l.bus.(LastOutputs); ok {
-		if out, found, err := lo.LastOutput(ctx, pin); err == nil && found {
-			var msg outMsg
-			if json.Unmarshal(out.Data, &msg) == nil {
-				for i := range msg.Items {
-					if msg.Items[i].End {
-						break
-					}
-					v.deliver(&msg.Items[i])
-				}
+	r.dirty = false
+	if err := r.saveSnapshot(ctx); err != nil {
+		r.log.Warn().Err(err).Msg("snapshot failed")
+	}
+}
+
+func (r *room) renew(ctx context.Context) bool {
+	c, cancel := context.WithTimeout(ctx, r.l.cfg.LeaseTTL/3)
+	defer cancel()
+	ok, err := r.l.bus.RenewLease(c, r.pin, r.l.cfg.Instance, r.l.cfg.LeaseTTL)
+	if err != nil {
+		// The store is unreachable: keep running; the lease may still hold.
+		r.log.Warn().Err(err).Msg("lease renewal failed")
+		return true
+	}
+	if !ok {
+		r.log.Warn().Msg("lease lost: another instance owns the room now")
+		return false
+	}
+	return true
+}
+
+func (r *room) release() {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	// The actor publishes nothing after this snapshot: the next owner may
+	// number its outputs straight on.
+	r.handingOver = true
+	_ = r.saveSnapshot(ctx)
+	_ = r.l.bus.ReleaseLease(ctx, r.pin, r.l.cfg.Instance)
+}
+
+// finish stores the final state and lets the room's data expire.
+func (r *room) finish(ctx context.Context) {
+	c, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := r.saveSnapshot(c); err != nil {
+		r.log.Warn().Err(err).Msg("final snapshot failed")
+		if r.leaseLost {
+			return // the room is another instance's: its keys are not ours to expire
+		}
+	}
+	_ = r.l.bus.ExpireRoom(c, r.pin, r.l.cfg.Retention)
+	_ = r.l.bus.ReleaseLease(c, r.pin, r.l.cfg.Instance)
+	r.log.Info().Msg("room ended")
+}
+
+// pump moves the input log into the actor's channel. Blocking on a full
+// channel is fine here: the bound that refuses inputs is counted on submit.
+func (r *room) pump(ctx context.Context, after string) {
+	for {
+		ins, err := r.l.bus.ReadInputs(ctx, r.pin, after, 256, 5*time.Second)
+		if err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			r.log.Warn().Err(err).Msg("reading inputs failed")
+			t := time.NewTimer(200 * time.Millisecond)
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return
+			case <-t.C:
+			}
+			continue
+		}
+		for _, raw := range ins {
+			after = raw.ID
+			var in input
+			if in, err = decodeInput(raw.Data); err != nil {
+				r.log.Error().Err(err).Str("input", raw.ID).Msg("undecodable input skipped")
+				continue
+			}
+			in.ID = raw.ID
+			select {
+			case r.inputs <- in:
+			case <-ctx.Done():
+				return
 			}
 		}
 	}
-	l.log.Info().Str("pin", pin).Msg("game over but its end was lost here: closing")
-	v.close(CloseGameOver)
 }
 
 // LastOutputs is implemented by a Bus that keeps each room's last published
@@ -218,53 +369,6 @@ const blindSeqJump = 1 << 20
 func heartbeatOutput(wireSeq uint64, lastInput string) []byte {
 	data, _ := json.Marshal(outMsg{Items: []outItem{}, W: wireSeq, L: lastInput})
 	return data
-}
-
-// resubmitWaiting sends again the joins, host and display attaches waiting
-// here for the room's answer: when outputs were lost, their welcome may have
-// been among them. A join is idempotent (room.repeatedJoin): the room
-// welcomes the same player again. Resumes are left to the client's retry.
-func (v *view) resubmitWaiting() {
-	v.mu.Lock()
-	again := make(map[uint64]input, len(v.waiting))
-	for ref, w := range v.waiting {
-		switch w.in.Op {
-		case wire.TypeJoin, wire.TypeHost, wire.TypeDisplay:
-			again[ref] = w.in
-		}
-	}
-	v.mu.Unlock()
-	if len(again) == 0 {
-		return
-	}
-	// Not on the dispatcher: it must keep delivering while these go out.
-	v.l.wg.Add(1)
-	go func() {
-		defer v.l.wg.Done()
-		for ref, in := range again {
-			ctx, cancel := context.WithTimeout(v.l.ctx, 2*time.Second)
-			_ = v.submit(ctx, ref, in)
-			cancel()
-		}
-	}()
-}
-
-// repeatedJoin answers a join the room already applied (the same player id
-// and resume token: the instance sent it again because the welcome was lost)
-// with the same player, instead of nickname_taken. It reports whether in was
-// such a repeat.
-func (r *room) repeatedJoin(in input) bool {
-	ps, ok := r.g.Player(in.Player)
-	if !ok || r.meta.Tokens[hashToken(in.Token)] != in.Player {
-		return false
-	}
-	if ps.Kicked {
-		r.replyError(in, wire.Errorf(wire.CodeKicked, "you were removed from this game"))
-		return true
-	}
-	r.bindings[in.Player] = binding{in.Origin, in.Ref}
-	r.welcome(in, wire.RolePlayer, in.Player, in.Token)
-	return true
 }
 
 // heartbeat publishes an empty output with the next sequence number. Pub/sub
