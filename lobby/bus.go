@@ -16,6 +16,19 @@ import (
 // concurrent use. A method that talks to a remote store returns an error when
 // the store is unreachable; callers treat that as "try again later", never as
 // "no such room".
+//
+// What the lobby relies on, and every implementation honours (bustest checks
+// each point):
+//   - Ordering: input ids are opaque to the lobby; the Bus orders them
+//     (InputLog.CompareInputs), the same order ReadInputs returns them in.
+//   - Fencing: a write that must come from the room's owner takes a Fence
+//     and is refused with ErrLeaseLost, writing nothing, when the fence is
+//     not current. Today snapshots are fenced by the lease holder; ownership
+//     terms (issue 17) extend Fence and fence outputs and acknowledgements
+//     the same way.
+//   - Last output: the Bus keeps each room's last published output
+//     (Broadcaster.LastOutput), so a new owner numbers its outputs past
+//     everything the old one published.
 type Bus interface {
 	PINs
 	Leases
@@ -25,6 +38,24 @@ type Bus interface {
 	Retention
 	Pinger
 }
+
+// Fence names the writer a fenced write is checked against, inside the
+// store and atomically with the write: the write happens only while Holder
+// holds the room's lease; otherwise it fails with ErrLeaseLost and changes
+// nothing. The zero Fence does not fence (tools, and tests seeding a room).
+type Fence struct {
+	// Holder is the lease holder the write must come from (Config.Instance).
+	Holder string
+}
+
+// Unfenced is the zero Fence: the write is not checked.
+var Unfenced = Fence{}
+
+// ErrLeaseLost is returned by a fenced write whose Fence is not current:
+// the writer's lease lapsed (a partition, a pause) and another instance may
+// run the room now. The room stops at once instead of overwriting the new
+// owner's state.
+var ErrLeaseLost = errors.New("lobby: the room's lease is held by another instance")
 
 // PINs reserves game PINs so that no two live games, on any instance, share one.
 type PINs interface {
@@ -79,6 +110,10 @@ type InputLog interface {
 	// TrimInputs drops inputs up to and including upTo (they are covered by a
 	// snapshot). Trimming is best effort: an implementation may keep more.
 	TrimInputs(ctx context.Context, room, upTo string) error
+	// CompareInputs orders two ids of the log (InputStart included) as the
+	// log orders them: negative when a comes first, 0 when equal, positive
+	// when b comes first.
+	CompareInputs(a, b string) int
 }
 
 // Output is one broadcast from a room's actor: Seq counts the room's outputs
@@ -101,6 +136,10 @@ type Broadcaster interface {
 	// Publish reaches the subscription. The channel is closed after Close or
 	// when ctx ends.
 	Subscribe(ctx context.Context, room string) (Subscription, error)
+	// LastOutput returns the last output published for room; ok is false
+	// when there is none (or it expired with the room). Unlike delivery, it
+	// is durable: a new owner reads it to number its outputs past it.
+	LastOutput(ctx context.Context, room string) (out Output, ok bool, err error)
 }
 
 // Subscription is one instance's feed of a room's outputs.
@@ -124,8 +163,8 @@ type Snapshot struct {
 
 // Snapshots store the latest snapshot of each room.
 type Snapshots interface {
-	// SaveSnapshot replaces room's snapshot.
-	SaveSnapshot(ctx context.Context, room string, s Snapshot) error
+	// SaveSnapshot replaces room's snapshot, fenced by f (see Fence).
+	SaveSnapshot(ctx context.Context, room string, f Fence, s Snapshot) error
 	// LoadSnapshot returns room's snapshot, or ErrNoSnapshot.
 	LoadSnapshot(ctx context.Context, room string) (Snapshot, error)
 }

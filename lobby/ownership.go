@@ -2,13 +2,10 @@ package lobby
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -101,6 +98,9 @@ func (r *room) encodeSnapshot() ([]byte, error) {
 	return append(data, rest[len(emptyHead):]...), nil
 }
 
+// fence is what the room's owner writes under: its lease.
+func (r *room) fence() Fence { return Fence{Holder: r.l.cfg.Instance} }
+
 func (r *room) saveSnapshot(ctx context.Context) error {
 	data, err := r.encodeSnapshot()
 	if err != nil {
@@ -108,7 +108,7 @@ func (r *room) saveSnapshot(ctx context.Context) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	if err := r.l.bus.SaveSnapshot(ctx, r.pin, Snapshot{Data: data, LastInput: r.lastInput, Seq: r.outSeq}); err != nil {
+	if err := r.l.bus.SaveSnapshot(ctx, r.pin, r.fence(), Snapshot{Data: data, LastInput: r.lastInput, Seq: r.outSeq}); err != nil {
 		if errors.Is(err, ErrLeaseLost) {
 			r.leaseLost = true // run stops the actor: another instance owns the room
 		}
@@ -236,16 +236,6 @@ func (r *room) pump(ctx context.Context, after string) {
 	}
 }
 
-// LastOutputs is implemented by a Bus that keeps each room's last published
-// output (the Redis bus does). A new owner reads it to number its outputs
-// past everything the old owner published, including what it published
-// after its last snapshot.
-type LastOutputs interface {
-	// LastOutput returns the last output published for room; ok is false
-	// when there is none.
-	LastOutput(ctx context.Context, room string) (out Output, ok bool, err error)
-}
-
 // continueSequences makes a room taken over number its outputs (bus Seq) and
 // its broadcasts (wire seq) past anything the old owner ever published, with
 // one number left out: the old owner may have published after its last
@@ -253,11 +243,7 @@ type LastOutputs interface {
 // owner's outputs for ones they already have. The hole makes every instance
 // and every client see a gap and resync from the room's state instead.
 func (l *Lobby) continueSequences(ctx context.Context, r *room, snap Snapshot) {
-	lo, ok := l.bus.(LastOutputs)
-	if !ok {
-		return // restoreRoom already left a hole after the snapshot's numbers
-	}
-	out, found, err := lo.LastOutput(ctx, r.pin)
+	out, found, err := l.bus.LastOutput(ctx, r.pin)
 	if err != nil {
 		// Take over anyway: a jump far past anything published keeps the
 		// numbers unique; receivers resync on it like on any gap.
@@ -267,7 +253,7 @@ func (l *Lobby) continueSequences(ctx context.Context, r *room, snap Snapshot) {
 		return
 	}
 	if !found {
-		return
+		return // restoreRoom already left a hole after the snapshot's numbers
 	}
 	if r.handedOverAt(out, snap) {
 		return
@@ -312,7 +298,7 @@ func (r *room) handedOverAt(out Output, snap Snapshot) bool {
 // connection a second time; a client that takes that for a new question
 // (the test client did) loses the answer it was about to give.
 func (r *room) alreadyPublished(id string) bool {
-	return r.published != "" && compareInputIDs(id, r.published) <= 0
+	return r.published != "" && r.l.bus.CompareInputs(id, r.published) <= 0
 }
 
 // dropItemsSince forgets the output items added from mark on: they belong to
@@ -328,36 +314,6 @@ func (r *room) dropItemsSince(mark int) {
 	}
 	clear(r.items[mark:])
 	r.items = r.items[:mark]
-}
-
-// compareInputIDs orders input log ids: Redis stream ids ("ms-seq") by their
-// numbers, anything else by length then bytes (numbers without padding).
-func compareInputIDs(a, b string) int {
-	am, as, aok := splitStreamID(a)
-	bm, bs, bok := splitStreamID(b)
-	if aok && bok {
-		if c := cmp.Compare(am, bm); c != 0 {
-			return c
-		}
-		return cmp.Compare(as, bs)
-	}
-	if c := cmp.Compare(len(a), len(b)); c != 0 {
-		return c
-	}
-	return strings.Compare(a, b)
-}
-
-func splitStreamID(id string) (ms, seq uint64, ok bool) {
-	m, s, found := strings.Cut(id, "-")
-	ms, err := strconv.ParseUint(m, 10, 64)
-	if err != nil {
-		return 0, 0, false
-	}
-	if !found {
-		return ms, 0, true
-	}
-	seq, err = strconv.ParseUint(s, 10, 64)
-	return ms, seq, err == nil
 }
 
 // blindSeqJump is how far the sequences jump when the last output cannot be
@@ -429,10 +385,3 @@ func (r *room) replayBacklog(ctx context.Context) {
 		r.flush(ctx)
 	}
 }
-
-// ErrLeaseLost is returned by a Bus whose writes are fenced by the room's
-// lease (the Redis bus with a Holder) when the writer no longer holds it:
-// its lease lapsed (a partition, a pause) and another instance may run the
-// room now. The room stops at once instead of overwriting the new owner's
-// state; see room.saveSnapshot.
-var ErrLeaseLost = errors.New("lobby: the room's lease is held by another instance")

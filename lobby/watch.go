@@ -65,16 +65,14 @@ func (l *Lobby) finishEndedView(ctx context.Context, pin string) {
 	if v == nil {
 		return
 	}
-	if lo, ok := l.bus.(LastOutputs); ok {
-		if out, found, err := lo.LastOutput(ctx, pin); err == nil && found {
-			var msg outMsg
-			if json.Unmarshal(out.Data, &msg) == nil {
-				for i := range msg.Items {
-					if msg.Items[i].End {
-						break
-					}
-					v.deliver(&msg.Items[i])
+	if out, found, err := l.bus.LastOutput(ctx, pin); err == nil && found {
+		var msg outMsg
+		if json.Unmarshal(out.Data, &msg) == nil {
+			for i := range msg.Items {
+				if msg.Items[i].End {
+					break
 				}
+				v.deliver(&msg.Items[i])
 			}
 		}
 	}
