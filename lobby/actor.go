@@ -77,15 +77,6 @@ func (r *room) run(ctx context.Context) {
 	}
 }
 
-// armAt sets t to fire at at and returns its channel, or nil when at is
-// zero (nothing to wait for).
-func armAt(t *time.Timer, at time.Time) <-chan time.Time {
-	if at.IsZero() {
-		return nil
-	}
-	t.Reset(max(time.Until(at), 0))
-	return t.C
-}
 
 func (r *room) replyError(in input, err error) {
 	var werr *wire.Error
