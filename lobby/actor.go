@@ -77,7 +77,6 @@ func (r *room) run(ctx context.Context) {
 	}
 }
 
-
 func (r *room) replyError(in input, err error) {
 	var werr *wire.Error
 	if !errors.As(engineError(err), &werr) {
