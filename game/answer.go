@@ -22,6 +22,9 @@ func (g *Game) Answer(id PlayerID, q int, a Answer, responseTime, grace time.Dur
 	if err != nil {
 		return nil, err
 	}
+	if p.Solo != nil {
+		return g.soloAnswer(p, q, a, responseTime, grace, now)
+	}
 	i := g.st.Index
 	switch {
 	case q < 0 || q >= len(g.st.Questions):
@@ -50,6 +53,22 @@ func (g *Game) Answer(id PlayerID, q int, a Answer, responseTime, grace time.Dur
 	}
 
 	rt := clampDur(responseTime, 0, g.st.QuestionDeadline.Sub(g.st.OpenedAt))
+	rec := g.record(i, a, rt)
+
+	g.count(p, -1)
+	p.Answers = append(p.Answers, rec)
+	g.count(p, 1)
+	evs := []Event{
+		AnswerAccepted{Player: id, Index: i, ResponseTime: rt},
+		g.answersCount(),
+	}
+	return g.maybeCloseEarly(now, evs), nil
+}
+
+// record judges answer a to question i (already checked) and counts it in
+// the question's distribution.
+func (g *Game) record(i int, a Answer, rt time.Duration) answerRecord {
+	question := g.st.Questions[i]
 	rec := answerRecord{Index: i, ResponseTime: rt}
 	r := &g.st.Rounds[i]
 	switch question.Kind {
@@ -67,15 +86,7 @@ func (g *Game) Answer(id PlayerID, q int, a Answer, responseTime, grace time.Dur
 		}
 	}
 	r.Answered++
-
-	g.count(p, -1)
-	p.Answers = append(p.Answers, rec)
-	g.count(p, 1)
-	evs := []Event{
-		AnswerAccepted{Player: id, Index: i, ResponseTime: rt},
-		AnswersCount{Index: i, Answered: g.answeredActive, Players: g.eligible},
-	}
-	return g.maybeCloseEarly(now, evs), nil
+	return rec
 }
 
 // checkAnswer refuses an answer whose shape does not fit the question.
@@ -130,9 +141,7 @@ func (g *Game) closeQuestion(at time.Time, reason string, evs []Event) []Event {
 	g.ensureRanks()
 
 	scored := reason != CloseSkipped && q.Kind != KindPoll
-	p0 := Points(q.DoublePoints)
-	limit := g.questionTime(i)
-	s := g.st.Settings
+	teams := g.st.Settings.TeamMode()
 	eligible, correct := 0, 0
 	for _, p := range g.st.Players {
 		if p.Kicked {
@@ -143,33 +152,15 @@ func (g *Game) closeQuestion(at time.Time, reason string, evs []Event) []Event {
 			continue
 		}
 		eligible++
-		rec := p.answerTo(i)
+		rec := g.scorePlayer(p, i, scored)
 		if rec != nil && rec.Correct {
 			correct++
 		}
-		if !scored {
-			if rec != nil {
-				rec.Streak = p.Streak
-			}
-			continue
-		}
-		switch {
-		case rec != nil && rec.Correct:
-			p.Streak++
-			rec.Points = SpeedPoints(p0, rec.ResponseTime, limit, s.Mode, s.SpeedWeight)
-			rec.StreakBonus = StreakBonus(p.Streak)
-			p.Correct++
-			p.ResponseMs += rec.ResponseTime.Milliseconds()
-		case rec != nil && q.Kind == KindMulti:
-			p.Streak = 0
-			num, den := MultiCredit(rec.Choices, q.Correct)
-			rec.Points = scaleRound(SpeedPoints(p0, rec.ResponseTime, limit, s.Mode, s.SpeedWeight), num, den)
-		default:
-			p.Streak = 0
-		}
-		if rec != nil {
-			p.Score += rec.Points + rec.StreakBonus
-			rec.Streak = p.Streak
+		if teams && rec == nil && !p.Connected && p.active() {
+			// Away: a whole question closed while they were gone without
+			// answering; they are not counted for their team again until
+			// they come back (docs/scoring.md, "Teams").
+			p.Away = true
 		}
 	}
 	r.Closed = true
@@ -177,13 +168,20 @@ func (g *Game) closeQuestion(at time.Time, reason string, evs []Event) []Event {
 	r.Reason = reason
 	r.CorrectCount = correct
 	r.Players = eligible
+	if teams {
+		for _, p := range g.st.Players {
+			if g.countedFor(p, i) {
+				g.addToTeam(p, i)
+			}
+		}
+	}
 
 	g.st.Phase = PhaseReveal
 	g.st.Paused = false
 	g.st.Remaining = 0
 	g.st.PhaseDeadline = time.Time{}
-	if s.AutoAdvance {
-		g.st.PhaseDeadline = at.Add(s.RevealTime)
+	if g.st.Settings.AutoAdvance {
+		g.st.PhaseDeadline = at.Add(g.st.Settings.RevealTime)
 	}
 	g.eligible, g.connected, g.pending, g.answeredActive = 0, 0, 0, 0
 	g.ranksDirty = true
@@ -209,13 +207,51 @@ func (g *Game) closeQuestion(at time.Time, reason string, evs []Event) []Event {
 		Players:      eligible,
 		Skipped:      r.Skipped,
 		Results:      results,
+		Teams:        g.teamResults(i),
 	}
 	return append(evs, ev)
 }
 
+// scorePlayer scores p's answer to question i, which is closing (unless
+// scored is false: a poll or a skip leaves the streak as it was), and
+// returns the answer (nil when p gave none).
+func (g *Game) scorePlayer(p *player, i int, scored bool) *answerRecord {
+	q := g.st.Questions[i]
+	s := g.st.Settings
+	rec := p.answerTo(i)
+	if !scored {
+		if rec != nil {
+			rec.Streak = p.Streak
+		}
+		return rec
+	}
+	p0 := Points(q.DoublePoints)
+	limit := g.questionTime(i)
+	switch {
+	case rec != nil && rec.Correct:
+		p.Streak++
+		rec.Points = SpeedPoints(p0, rec.ResponseTime, limit, s.Mode, s.SpeedWeight)
+		rec.StreakBonus = StreakBonus(p.Streak)
+		p.Correct++
+		p.ResponseMs += rec.ResponseTime.Milliseconds()
+	case rec != nil && q.Kind == KindMulti:
+		p.Streak = 0
+		num, den := MultiCredit(rec.Choices, q.Correct)
+		rec.Points = scaleRound(SpeedPoints(p0, rec.ResponseTime, limit, s.Mode, s.SpeedWeight), num, den)
+	default:
+		p.Streak = 0
+	}
+	if rec != nil {
+		p.Score += rec.Points + rec.StreakBonus
+		rec.Streak = p.Streak
+	}
+	return rec
+}
+
 // resultOf is p's outcome of closed question i as of now.
 func (g *Game) resultOf(p *player, i int) PlayerResult {
-	res := PlayerResult{Streak: p.Streak, Score: p.Score, Rank: p.rank, PrevRank: p.PrevRank}
+	res := PlayerResult{Streak: p.Streak, Score: p.Score, Rank: p.rank, PrevRank: p.PrevRank,
+		Team: p.Team, TeamCounted: g.countedFor(p, i)}
 	if rec := p.answerTo(i); rec != nil {
 		res.Answered = true
 		res.Correct = rec.Correct

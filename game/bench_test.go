@@ -120,3 +120,47 @@ func BenchmarkRestore10k(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkChallengeWave1000 measures one wave of a 1,000-player challenge:
+// every player opens their next question and answers it, and the owner asks
+// for the next deadline after each input, as the room actor does.
+func BenchmarkChallengeWave1000(b *testing.B) {
+	const n, questions = 1000, 10
+	g, err := New(singles(questions), Settings{QuestionTime: 20 * time.Second, SelfPaced: true, ChallengeTime: time.Hour, Teams: 4})
+	if err != nil {
+		b.Fatal(err)
+	}
+	g.Start(t0)
+	ids := make([]PlayerID, n)
+	for i := range ids {
+		ids[i] = PlayerID(fmt.Sprint("p", i))
+		if _, err := g.Join(ids[i], fmt.Sprint("P", i), t0); err != nil {
+			b.Fatal(err)
+		}
+	}
+	snap := g.Snapshot()
+	b.ReportAllocs()
+	b.ResetTimer()
+	wave := questions
+	for range b.N {
+		if wave == questions {
+			b.StopTimer()
+			g, _ = Restore(snap)
+			wave = 0
+			b.StartTimer()
+		}
+		now := t0.Add(time.Duration(wave) * time.Minute)
+		for i, id := range ids {
+			if _, err := g.PlayerNext(id, now); err != nil {
+				b.Fatal(err)
+			}
+			g.Deadline()
+			rt := time.Duration(i%20_000) * time.Millisecond
+			if _, err := g.Answer(id, wave, Answer{Choices: []int{i % 2}}, rt, 0, now.Add(rt)); err != nil {
+				b.Fatal(err)
+			}
+			g.Deadline()
+		}
+		wave++
+	}
+}

@@ -17,6 +17,17 @@
 // Phases: lobby -> (question -> reveal [-> leaderboard])* -> podium -> ended.
 // Scoring and ranking are documented in docs/scoring.md.
 //
+// Modes are settings, not separate engines. Team mode (Settings.Teams)
+// changes how points aggregate: every player keeps their own score, and each
+// team earns the mean of its present members' points per question (JoinTeam,
+// MoveToTeam, ChooseTeam, BalanceTeams, TeamStandings). Self-paced play
+// (Settings.SelfPaced) changes whose clock a question runs on: the game is a
+// challenge (lobby -> challenge -> ended) in which every player is a room of
+// one with their own question clock (PlayerNext), sharing the game's ranking;
+// Deadline and Advance cover every player's clock and the challenge's
+// deadline, so the owner still arms a single timer. Practice builds a solo
+// self-paced game of the questions a player missed.
+//
 // Concurrency: a *Game is not safe for concurrent use. Exactly one goroutine
 // (the room actor in package lobby) owns each game. Events and read results
 // hold copies, never aliases into the state.

@@ -29,6 +29,15 @@ const (
 	CodeNoPlayers       Code = "no_players"       // Start with nobody in the lobby
 	CodeInvalidArgument Code = "invalid_argument" // a command argument out of range (Extend duration)
 	CodeInvalidSnapshot Code = "invalid_snapshot" // Restore was given bytes that are not a game snapshot
+	CodeTeamsOff        Code = "teams_off"        // a team command in a game without team mode
+	CodeUnknownTeam     Code = "unknown_team"     // a team number outside 1..the number of teams
+	CodeTeamChoiceOff   Code = "team_choice_off"  // a player picked a team but the host lets the engine balance teams
+	CodeTeamsLocked     Code = "teams_locked"     // teams change only in the lobby (in a challenge: before the player's first question)
+	CodeChallengeClosed Code = "challenge_closed" // the challenge's deadline has passed (or the host closed it)
+	CodeQuestionOpen    Code = "question_open"    // a self-paced player asked for the next question while theirs is still open
+	CodeFinished        Code = "finished"         // a self-paced player has played every question
+	CodeNotFinished     Code = "not_finished"     // practice asked for before the player's game or challenge is over
+	CodeNothingMissed   Code = "nothing_missed"   // practice asked for by a player who missed no question
 )
 
 // Error is a refusal by the engine: the input was not applied and the state

@@ -1,6 +1,8 @@
 package game
 
 import (
+	"cmp"
+	"slices"
 	"time"
 )
 
@@ -43,6 +45,15 @@ type player struct {
 	ResponseMs    int64          `json:"ms"` // total response time of correct answers, for tie-breaks
 	PrevRank      int            `json:"prev_rank"`
 	Answers       []answerRecord `json:"answers"`
+	// Team mode (docs/scoring.md, "Teams"): the 1-based team; Away once a
+	// question closed while the player was disconnected without answering
+	// (cleared when they come back); Absent lists the spans of questions
+	// [from, to) the player was not counted for in the team's mean.
+	Team   int      `json:"team,omitempty"`
+	Away   bool     `json:"away,omitempty"`
+	Absent [][2]int `json:"absent,omitempty"`
+	// Solo is the player's own question clock in a self-paced game.
+	Solo *soloRecord `json:"solo,omitempty"`
 
 	rank int // derived: valid while !Game.ranksDirty
 }
@@ -51,17 +62,20 @@ type player struct {
 func (p *player) active() bool { return !p.Left && !p.Kicked }
 
 // answerTo returns the player's answer to question i, if any. Answers are
-// appended in question order, so only the last one can match the current question.
+// in question order; the current question's is the last one.
 func (p *player) answerTo(i int) *answerRecord {
-	for k := len(p.Answers) - 1; k >= 0; k-- {
-		switch a := &p.Answers[k]; {
-		case a.Index == i:
-			return a
-		case a.Index < i:
-			return nil
-		}
+	n := len(p.Answers)
+	if n == 0 || p.Answers[n-1].Index < i {
+		return nil
 	}
-	return nil
+	if p.Answers[n-1].Index == i {
+		return &p.Answers[n-1]
+	}
+	k, found := slices.BinarySearchFunc(p.Answers, i, func(a answerRecord, i int) int { return cmp.Compare(a.Index, i) })
+	if !found {
+		return nil
+	}
+	return &p.Answers[k]
 }
 
 // round is the record of one question once it has been opened.
@@ -94,9 +108,27 @@ type state struct {
 	NextJoin         int           `json:"next_join"`
 	Players          []*player     `json:"players"`
 	Rounds           []round       `json:"rounds"`
+	// Self-paced: when the challenge stops taking players and new
+	// questions, and whether that has happened (ChallengeClosed).
+	ChallengeDeadline time.Time `json:"challenge_deadline,omitzero"`
+	ChallengeClosed   bool      `json:"challenge_closed,omitempty"`
 }
 
-const snapshotVersion = 1
+// Snapshot versions: a classic game writes version 1, which engines from
+// before teams and challenges also read; a game in team mode or self-paced
+// writes version 2, which those engines refuse rather than lose the teams.
+const (
+	snapshotVersion        = 1
+	snapshotVersionModes   = 2
+	snapshotVersionCurrent = snapshotVersionModes
+)
+
+func versionFor(s Settings) int {
+	if s.TeamMode() || s.SelfPaced {
+		return snapshotVersionModes
+	}
+	return snapshotVersion
+}
 
 // Game is one game's rules engine. See the package documentation for its
 // concurrency rule: one goroutine owns it.
@@ -112,12 +144,22 @@ type Game struct {
 	// Counters over the current question's eligible active players, kept
 	// while the phase is question so early close is O(1) per answer.
 	eligible, connected, pending, answeredActive int
+
+	// Team mode: per team, per question, the sums the team's mean is
+	// taken from (derived from the players' records).
+	teamAgg [][]teamQ
+	// Self-paced: the earliest per-player question deadline; stale when soloDirty.
+	soloDue   time.Time
+	soloDirty bool
 }
 
 // New validates questions and settings (zero settings take defaults) and
 // returns a game in the lobby.
 func New(questions []Question, s Settings) (*Game, error) {
 	s = s.withDefaults()
+	if err := s.normalizeTeamNames(); err != nil {
+		return nil, err
+	}
 	if err := s.validate(); err != nil {
 		return nil, err
 	}
@@ -132,7 +174,7 @@ func New(questions []Question, s Settings) (*Game, error) {
 		qs[i] = cloneQuestion(q)
 	}
 	g := &Game{st: state{
-		Version:   snapshotVersion,
+		Version:   versionFor(s),
 		Settings:  s,
 		Questions: qs,
 		Phase:     PhaseLobby,
@@ -155,6 +197,8 @@ func (g *Game) rebuild() {
 	}
 	g.ranksDirty = true
 	g.recount()
+	g.rebuildTeams()
+	g.soloDirty = true
 }
 
 // recount recomputes the current question's counters from scratch.
@@ -220,6 +264,9 @@ func (g *Game) Start(now time.Time) ([]Event, error) {
 		}
 		return nil, wrongPhase("start", g.st.Phase)
 	}
+	if g.st.Settings.SelfPaced {
+		return g.startChallenge(now), nil
+	}
 	if g.activePlayers() == 0 {
 		return nil, errorf(CodeNoPlayers, "cannot start with no players in the lobby")
 	}
@@ -246,9 +293,17 @@ func (g *Game) Next(now time.Time) ([]Event, error) {
 		return g.nextQuestionOrPodium(now, nil), nil
 	case PhasePodium:
 		return g.end(EndFinished, nil), nil
+	case PhaseChallenge:
+		return nil, errSelfPaced("move the game on")
 	default:
 		return nil, errorf(CodeGameEnded, "the game has ended")
 	}
+}
+
+// errSelfPaced refuses a host command that has no meaning when every player
+// is on their own clock.
+func errSelfPaced(cmd string) *Error {
+	return errorf(CodeWrongPhase, "cannot %s: in a self-paced challenge every player moves on by themselves", cmd)
 }
 
 // Skip closes the open question without scoring it: every answer given earns
@@ -268,6 +323,8 @@ func (g *Game) Pause(now time.Time) ([]Event, error) {
 	now = norm(now)
 	switch g.st.Phase {
 	case PhaseQuestion, PhaseReveal, PhaseLeaderboard:
+	case PhaseChallenge:
+		return nil, errSelfPaced("pause")
 	default:
 		return nil, g.phaseErr("pause")
 	}
@@ -316,9 +373,14 @@ func (g *Game) Resume(now time.Time) ([]Event, error) {
 	return g.maybeCloseEarly(now, evs), nil
 }
 
-// Extend gives the open question d more time (1 ms .. 300 s).
+// Extend gives the open question d more time (1 ms .. 300 s). In a
+// self-paced challenge it moves the challenge's deadline instead (up to 30
+// days from now), until that deadline has passed.
 func (g *Game) Extend(d time.Duration, now time.Time) ([]Event, error) {
 	now = norm(now)
+	if g.st.Phase == PhaseChallenge {
+		return g.extendChallenge(d, now)
+	}
 	if g.st.Phase != PhaseQuestion {
 		return nil, g.phaseErr("extend the timer")
 	}
@@ -337,7 +399,11 @@ func (g *Game) Extend(d time.Duration, now time.Time) ([]Event, error) {
 	return []Event{ev}, nil
 }
 
-// End ends the game from any phase. An open question is abandoned unscored.
+// End ends the game from any phase. An open question is abandoned unscored
+// (in a challenge, every player's open question). A game ended after it
+// started is a finished game with fewer questions: the podium is shown
+// (standings, reviews and stats follow from it) before the game ends, so
+// nobody loses their rank and score.
 func (g *Game) End(now time.Time) ([]Event, error) {
 	if g.st.Phase == PhaseEnded {
 		return nil, errorf(CodeGameEnded, "the game has already ended")
@@ -345,8 +411,22 @@ func (g *Game) End(now time.Time) ([]Event, error) {
 	if g.st.Phase == PhaseQuestion {
 		r := &g.st.Rounds[g.st.Index]
 		r.Closed, r.Skipped, r.Reason = true, true, "ended"
+		for _, p := range g.st.Players {
+			// Keeps the derived team sums equal to what a restore rebuilds.
+			if !p.Kicked && g.countedFor(p, g.st.Index) {
+				g.addToTeam(p, g.st.Index)
+			}
+		}
 	}
-	return g.end(EndHostEnded, nil), nil
+	if g.st.Phase == PhaseChallenge {
+		g.abandonSolo()
+	}
+	var evs []Event
+	switch g.st.Phase {
+	case PhaseQuestion, PhaseReveal, PhaseLeaderboard, PhaseChallenge:
+		evs = append(evs, PodiumShown{Standings: g.Standings(), Teams: g.TeamStandings()})
+	}
+	return g.end(EndHostEnded, evs), nil
 }
 
 // SetLocked closes (or reopens) joining for new players.
@@ -376,12 +456,16 @@ func clampDur(d, lo, hi time.Duration) time.Duration {
 
 // Deadline is when Advance next has something to do; zero means no timer
 // (lobby, podium, ended, paused, or reveal/leaderboard without auto-advance).
-// For a question it is the question's deadline plus Settings.AnswerGrace.
+// For a question it is the question's deadline plus Settings.AnswerGrace; in
+// a challenge the earliest of the players' question deadlines (plus grace)
+// and the challenge's deadline.
 func (g *Game) Deadline() time.Time {
 	if g.st.Paused {
 		return time.Time{}
 	}
 	switch g.st.Phase {
+	case PhaseChallenge:
+		return g.challengeDeadline()
 	case PhaseQuestion:
 		return g.st.QuestionDeadline.Add(g.st.Settings.AnswerGrace)
 	case PhaseReveal, PhaseLeaderboard:
@@ -400,12 +484,14 @@ func (g *Game) Advance(now time.Time) []Event {
 	var evs []Event
 	// Each step moves the phase forward, so the loop ends; the bound is a
 	// guard against a future bug turning it into a hang.
-	for range 4*len(g.st.Questions) + 4 {
+	for range 4*len(g.st.Questions) + len(g.st.Players) + 4 {
 		at := g.Deadline()
 		if at.IsZero() || now.Before(at) {
 			break
 		}
 		switch g.st.Phase {
+		case PhaseChallenge:
+			evs = g.advanceChallenge(at, evs)
 		case PhaseQuestion:
 			evs = g.closeQuestion(at, CloseDeadline, evs)
 		case PhaseReveal:
@@ -435,6 +521,15 @@ func (g *Game) openQuestion(i int, at time.Time, evs []Event) []Event {
 	if q.Kind != KindTyped {
 		r.Distribution = make([]int, len(q.Options))
 	}
+	if g.st.Settings.TeamMode() {
+		// A team's mean for this question is taken over the members in the
+		// game now: who is counted is settled before anyone sees it.
+		for _, p := range g.st.Players {
+			if !p.active() || p.Away {
+				markAbsent(p, i)
+			}
+		}
+	}
 	g.recount()
 	return append(evs, QuestionOpened{
 		Index:        i,
@@ -459,7 +554,7 @@ func (g *Game) afterReveal(at time.Time, evs []Event) []Event {
 		g.st.PhaseDeadline = at.Add(g.st.Settings.LeaderboardTime)
 	}
 	all := g.Standings()
-	return append(evs, LeaderboardShown{Index: g.st.Index, Top: all[:min(LeaderboardTop, len(all))], All: all})
+	return append(evs, LeaderboardShown{Index: g.st.Index, Top: all[:min(LeaderboardTop, len(all))], All: all, Teams: g.TeamStandings()})
 }
 
 func (g *Game) nextQuestionOrPodium(at time.Time, evs []Event) []Event {
@@ -470,7 +565,7 @@ func (g *Game) nextQuestionOrPodium(at time.Time, evs []Event) []Event {
 	g.st.Paused = false
 	g.st.Remaining = 0
 	g.st.PhaseDeadline = time.Time{}
-	return append(evs, PodiumShown{Standings: g.Standings()})
+	return append(evs, PodiumShown{Standings: g.Standings(), Teams: g.TeamStandings()})
 }
 
 func (g *Game) end(reason string, evs []Event) []Event {

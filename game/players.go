@@ -77,19 +77,45 @@ func foldNickname(s string) string {
 }
 
 // Join adds a player. Joining with the id of a player who left brings them
-// back with score and streak (Rejoined); joining with the id of a player
-// still in the game is a reconnect. New players are refused once the game is
-// locked, full, or (without LateJoin) started. A late joiner starts at 0 and
-// answers from the next question that opens.
+// back with score, streak and team (Rejoined); joining with the id of a
+// player still in the game is a reconnect. New players are refused once the
+// game is locked, full, or (without LateJoin) started. A late joiner starts
+// at 0 and answers from the next question that opens. In team mode the
+// player goes to the smallest team: Join is JoinTeam with no pick.
 func (g *Game) Join(id PlayerID, nickname string, now time.Time) ([]Event, error) {
+	return g.JoinTeam(id, nickname, 0, now)
+}
+
+// JoinTeam is Join with a team pick (1-based; 0 for none). The pick is
+// refused with teams_off without team mode, unknown_team out of range, and
+// team_choice_off when the host balances teams. A pick is honoured while
+// teams are open (the lobby; in a challenge, always); a late joiner goes to
+// the smallest team whatever they picked, so nobody stacks the leading team
+// mid-game. A player coming back keeps their team and the pick is ignored.
+func (g *Game) JoinTeam(id PlayerID, nickname string, team int, now time.Time) ([]Event, error) {
+	now = norm(now)
 	if g.st.Phase == PhaseEnded {
+		if g.st.Settings.SelfPaced && g.st.EndReason == EndDeadline {
+			return nil, errorf(CodeChallengeClosed, "the challenge closed at its deadline")
+		}
 		return nil, errorf(CodeGameEnded, "the game has ended")
 	}
 	if id == "" {
 		return nil, errorf(CodeUnknownPlayer, "empty player id")
 	}
+	if team != 0 {
+		if err := g.checkTeam(team); err != nil {
+			return nil, err
+		}
+	}
 	if p, ok := g.byID[id]; ok {
 		return g.rejoin(p, now)
+	}
+	if team != 0 && g.st.Settings.TeamAssign == TeamsBalance {
+		return nil, errorf(CodeTeamChoiceOff, "the host balances the teams; players cannot pick one")
+	}
+	if g.challengeOver(now) {
+		return nil, errorf(CodeChallengeClosed, "the challenge closed at %s", g.st.ChallengeDeadline.Format(time.RFC3339))
 	}
 	if g.st.Phase == PhasePodium {
 		return nil, errorf(CodeLateJoinClosed, "the game is over: the podium is showing")
@@ -97,7 +123,7 @@ func (g *Game) Join(id PlayerID, nickname string, now time.Time) ([]Event, error
 	if g.st.Locked {
 		return nil, errorf(CodeGameLocked, "the host has locked the game")
 	}
-	if g.st.Phase != PhaseLobby && !g.st.Settings.LateJoin {
+	if g.st.Phase != PhaseLobby && g.st.Phase != PhaseChallenge && !g.st.Settings.LateJoin {
 		return nil, errorf(CodeLateJoinClosed, "the game has started and does not take late joiners")
 	}
 	if g.full() {
@@ -116,6 +142,11 @@ func (g *Game) Join(id PlayerID, nickname string, now time.Time) ([]Event, error
 		JoinOrder:     g.st.NextJoin,
 		FirstQuestion: g.st.Index + 1,
 		Connected:     true,
+		Team:          g.placeInTeam(team),
+	}
+	if g.st.Settings.SelfPaced {
+		p.FirstQuestion = 0
+		p.Solo = &soloRecord{}
 	}
 	g.st.NextJoin++
 	g.st.Players = append(g.st.Players, p)
@@ -124,7 +155,7 @@ func (g *Game) Join(id PlayerID, nickname string, now time.Time) ([]Event, error
 	g.addRanked(p)
 	g.count(p, 1) // not eligible for an open question, so a no-op today; kept for symmetry
 	p.PrevRank = g.rankOf(p)
-	return []Event{PlayerJoined{Player: id, Nickname: nick, Players: g.activePlayers()}}, nil
+	return []Event{PlayerJoined{Player: id, Nickname: nick, Players: g.activePlayers(), Team: p.Team}}, nil
 }
 
 func (g *Game) full() bool {
@@ -144,12 +175,16 @@ func (g *Game) rejoin(p *player, now time.Time) ([]Event, error) {
 	if _, taken := g.nicks[foldNickname(p.Nickname)]; taken {
 		return nil, errorf(CodeNicknameTaken, "nickname %q was taken while you were away", p.Nickname)
 	}
+	if g.challengeOver(now) {
+		return nil, errorf(CodeChallengeClosed, "the challenge closed at %s", g.st.ChallengeDeadline.Format(time.RFC3339))
+	}
 	g.count(p, -1)
 	p.Left = false
 	p.Connected = true
+	p.Away = false
 	g.count(p, 1)
 	g.nicks[foldNickname(p.Nickname)] = p
-	evs := []Event{PlayerJoined{Player: p.ID, Nickname: p.Nickname, Rejoined: true, Players: g.activePlayers()}}
+	evs := []Event{PlayerJoined{Player: p.ID, Nickname: p.Nickname, Rejoined: true, Players: g.activePlayers(), Team: p.Team}}
 	return g.answersChanged(norm(now), evs), nil
 }
 
@@ -189,9 +224,13 @@ func (g *Game) setConnected(id PlayerID, connected bool, now time.Time) ([]Event
 	}
 	g.count(p, -1)
 	p.Connected = connected
+	if connected {
+		p.Away = false
+	}
 	g.count(p, 1)
 	evs := []Event{PlayerConnection{Player: id, Connected: connected}}
-	return g.maybeCloseEarly(norm(now), evs), nil
+	// During a question the count changes too: "K offline" on the host.
+	return g.answersChanged(norm(now), evs), nil
 }
 
 // Leave takes the player out of the game for good: their results row and
@@ -228,12 +267,32 @@ func (g *Game) Kick(id PlayerID, now time.Time) ([]Event, error) {
 	wasActive := p.active()
 	p.Kicked = true
 	p.Connected = false
+	if g.st.Phase == PhaseQuestion && p.Team > 0 && p.FirstQuestion <= g.st.Index {
+		markAbsent(p, g.st.Index) // an open question's answer from a kicked player is never scored
+	}
+	if p.Solo != nil && p.Solo.Open {
+		p.Solo.Open = false // abandoned unscored
+		g.soloDirty = true
+	}
 	if wasActive {
 		delete(g.nicks, foldNickname(p.Nickname))
 	}
 	g.ranksDirty = true
 	evs := []Event{PlayerLeft{Player: id, Nickname: p.Nickname, Kicked: true, Players: g.activePlayers()}}
-	return g.answersChanged(norm(now), evs), nil
+	return g.maybeFinishChallenge(g.answersChanged(norm(now), evs)), nil
+}
+
+// answersCount is the open question's count as an event.
+func (g *Game) answersCount() AnswersCount {
+	return AnswersCount{Index: g.st.Index, Answered: g.answeredActive, Players: g.eligible, Offline: g.eligible - g.connected}
+}
+
+// AnswersSoFar is the open question's count (zero outside a question).
+func (g *Game) AnswersSoFar() AnswersCount {
+	if g.st.Phase != PhaseQuestion {
+		return AnswersCount{Index: g.st.Index}
+	}
+	return g.answersCount()
 }
 
 // answersChanged reports the new count when the set of eligible players
@@ -242,6 +301,6 @@ func (g *Game) answersChanged(now time.Time, evs []Event) []Event {
 	if g.st.Phase != PhaseQuestion {
 		return evs
 	}
-	evs = append(evs, AnswersCount{Index: g.st.Index, Answered: g.answeredActive, Players: g.eligible})
+	evs = append(evs, g.answersCount())
 	return g.maybeCloseEarly(now, evs)
 }

@@ -24,8 +24,8 @@ func Restore(snapshot []byte) (*Game, error) {
 	if err := json.Unmarshal(snapshot, &st); err != nil {
 		return nil, errorf(CodeInvalidSnapshot, "not a game snapshot: %v", err)
 	}
-	if st.Version != snapshotVersion {
-		return nil, errorf(CodeInvalidSnapshot, "snapshot version %d, this engine reads %d", st.Version, snapshotVersion)
+	if st.Version < snapshotVersion || st.Version > snapshotVersionCurrent {
+		return nil, errorf(CodeInvalidSnapshot, "snapshot version %d, this engine reads %d to %d", st.Version, snapshotVersion, snapshotVersionCurrent)
 	}
 	if err := st.check(); err != nil {
 		return nil, err
@@ -43,6 +43,9 @@ func (st *state) check() *Error {
 	if err := st.Settings.validate(); err != nil {
 		return bad("settings: %s", err.Message)
 	}
+	if st.Version != versionFor(st.Settings) {
+		return bad("version %d does not match the settings (teams or self-paced need %d)", st.Version, snapshotVersionModes)
+	}
 	if len(st.Questions) == 0 || len(st.Questions) > MaxQuestions || len(st.Rounds) != len(st.Questions) {
 		return bad("%d questions and %d rounds", len(st.Questions), len(st.Rounds))
 	}
@@ -54,7 +57,19 @@ func (st *state) check() *Error {
 			return bad("question %d: distribution has %d entries for %d options", i, len(d), len(q.Options))
 		}
 	}
+	selfPaced := st.Settings.SelfPaced
 	switch st.Phase {
+	case PhaseChallenge:
+		if !selfPaced || st.Index != -1 || st.ChallengeDeadline.IsZero() {
+			return bad("challenge phase in a game that is not an open challenge")
+		}
+	case PhaseQuestion, PhaseReveal, PhaseLeaderboard:
+		if selfPaced {
+			return bad("%s phase in a self-paced game", st.Phase)
+		}
+	}
+	switch st.Phase {
+	case PhaseChallenge:
 	case PhaseLobby:
 		if st.Index != -1 {
 			return bad("lobby with question index %d", st.Index)
@@ -75,6 +90,31 @@ func (st *state) check() *Error {
 			return bad("missing, empty or duplicate player id")
 		}
 		seen[p.ID] = true
+		if p.Team < 0 || p.Team > st.Settings.Teams || (st.Settings.TeamMode() && p.Team == 0) {
+			return bad("player %s in team %d of %d", p.ID, p.Team, st.Settings.Teams)
+		}
+		for _, s := range p.Absent {
+			if s[0] < 0 || s[0] >= s[1] || s[1] > len(st.Questions) {
+				return bad("player %s: absence %v out of range", p.ID, s)
+			}
+		}
+		for k, a := range p.Answers {
+			if a.Index < 0 || a.Index >= len(st.Questions) || (k > 0 && a.Index <= p.Answers[k-1].Index) {
+				return bad("player %s: answers out of order or range", p.ID)
+			}
+		}
+		if (p.Solo != nil) != selfPaced {
+			return bad("player %s: solo clock %v in a game with self-paced %v", p.ID, p.Solo != nil, selfPaced)
+		}
+		if s := p.Solo; s != nil {
+			n := len(st.Questions)
+			if s.Played < 0 || s.Played > n || (s.Open && (s.Played == n || st.Phase != PhaseChallenge)) {
+				return bad("player %s: solo clock at %d of %d questions", p.ID, s.Played, n)
+			}
+			if s.Open && st.Questions[s.Played].Kind != KindTyped && st.Rounds[s.Played].Distribution == nil {
+				return bad("player %s: open question %d has no distribution", p.ID, s.Played)
+			}
+		}
 	}
 	return nil
 }

@@ -77,10 +77,14 @@ func TestSnapshotIsDeterministic(t *testing.T) {
 // FuzzRestore: Restore is a decoder of bytes that may come from a damaged
 // store; it must refuse or produce a game that works.
 func FuzzRestore(f *testing.F) {
-	for _, s := range fuzzSeeds()[:6] {
-		g, _ := New(fuzzQuestions(), fuzzSettings(s[0]))
+	for _, s := range fuzzSeeds()[:10] {
+		ops, ext := s[2:], byte(0)
+		if s[0]&0x80 != 0 {
+			ext, ops = ops[0], ops[1:]
+		}
+		g, _ := New(fuzzQuestions(), fuzzModes(fuzzSettings(s[0]), ext))
 		d := newDriver(f, g, t0)
-		d.run(s[2:][:min(len(s)-2, 60)])
+		d.run(ops[:min(len(ops), 60)])
 		f.Add(g.Snapshot())
 	}
 	f.Add([]byte(`{"v":1}`))
@@ -104,7 +108,9 @@ func FuzzRestore(f *testing.F) {
 		d := newDriver(t, g, g.OpenedAt())
 		for _, op := range [][]byte{{opJoin, 5, 0}, {opAnswer, 0, 0}, {opAnswer, 1, 2 << 3}, {opAnswer, 2, 3 << 3},
 			{opPause, 0, 0}, {opExtend, 0, 30}, {opResume, 0, 0}, {opAdvance, 0, 0}, {opNext, 0, 0}, {opKickJoin, 1, 0},
-			{opLeave, 2, 0}, {opDisconnect, 0, 0}, {opAdvance, 0, 1}, {opSkip, 0, 0}, {opNext, 0, 0}, {opLockEnd, 0, 0}} {
+			{opLeave, 2, 0}, {opDisconnect, 0, 0}, {opAdvance, 0, 1}, {opSkip, 0, 0}, {opNext, 0, 0}, {opLockEnd, 0, 0},
+			{opJoinTeam, 6, 2}, {opMove, 0, 1}, {opBalance, 0, 0}, {opPlayerNext, 0, 0}, {opAnswer, 0, 0}, {opPractice, 0, 0},
+			{opClock, 0, 127}, {opAdvance, 0, 0}} {
 			d.stepNoCheck(op)
 		}
 		g.Results()

@@ -44,10 +44,14 @@ func standings(ss []game.Standing) []wire.Standing {
 
 func youRanks(all []game.Standing) map[game.PlayerID]json.RawMessage {
 	you := make(map[game.PlayerID]json.RawMessage, len(all))
+	above := -1 // the last row of the place above this row's (tied rows share a place)
 	for i, s := range all {
+		if i > 0 && all[i-1].Rank != s.Rank {
+			above = i - 1
+		}
 		y := wire.YouRank{Rank: s.Rank, Score: s.Score}
-		if i > 0 {
-			y.Ahead = &wire.Ahead{Nickname: all[i-1].Nickname, Score: all[i-1].Score}
+		if above >= 0 {
+			y.Ahead = &wire.Ahead{Nickname: all[above].Nickname, Score: all[above].Score}
 		}
 		you[s.Player] = appendYouRank(nil, y)
 	}
@@ -131,7 +135,7 @@ func (r *room) render(ev game.Event, now time.Time) {
 	case game.AnswerAccepted:
 		// Acked to the player in answer; the count follows.
 	case game.AnswersCount:
-		r.lastCount = &wire.AnswersCount{Type: wire.TypeAnswersCount, Q: e.Index, Answered: e.Answered, Players: e.Players}
+		r.lastCount = &wire.AnswersCount{Type: wire.TypeAnswersCount, Q: e.Index, Answered: e.Answered, Players: e.Players, Offline: e.Offline}
 		r.countDirty = true
 	case game.QuestionClosed:
 		r.renderReveal(e, now)
@@ -178,7 +182,8 @@ func (r *room) renderTiming(ev game.Event, now time.Time) {
 
 // renderQuestion opens a question for everyone.
 func (r *room) renderQuestion(e game.QuestionOpened, now time.Time) {
-	r.lastCount = &wire.AnswersCount{Type: wire.TypeAnswersCount, Q: e.Index, Answered: 0, Players: r.playerCount}
+	c := r.g.AnswersSoFar()
+	r.lastCount = &wire.AnswersCount{Type: wire.TypeAnswersCount, Q: e.Index, Answered: 0, Players: r.playerCount, Offline: c.Offline}
 	r.countDirty = false
 	f := r.questionFrame(e.Index, r.seqFor(toAll), now)
 	f.DeadlineMs, f.TimeMs, f.DoublePoints = ms(e.Deadline), e.Duration.Milliseconds(), e.DoublePoints

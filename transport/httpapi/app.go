@@ -18,8 +18,13 @@ import (
 // Config is what the App needs beyond the lobby.
 type Config struct {
 	// PublicURL is the base of join links and QR codes (e.g. https://quiz.example.com).
-	// Empty: derived from each request's Host.
+	// Empty: derived from each request's Host, except that a loopback Host
+	// (the host opened http://localhost:8080/host) is replaced by LANURL.
 	PublicURL string
+	// LANURL is the base of join links for requests made to a loopback
+	// address, e.g. http://192.168.1.20:8080 (see LANBaseURL). Empty: such
+	// links stay on loopback and say so (join_local_only).
+	LANURL string
 	// Banks by name; "default" is the embedded bank when nil.
 	Banks map[string]*bank.Bank
 	// MaxQuestions bounds count in POST /api/games (default 100).

@@ -14,7 +14,7 @@
 // Files by concern: app.go (Config, App, routes), middleware.go (request
 // context, security headers), errors.go (error codes to HTTP statuses),
 // health.go (/readyz), websocket.go (the upgrade), games.go (create, info,
-// QR), results.go (results.json and .csv), static.go (pages and files),
+// QR), joinlink.go (the LAN address of join links), results.go (results.json and .csv), static.go (pages and files),
 // banks.go (bank list, read, upload), bankquestions.go (previews and a
 // game's questions), bankexport.go (notes to bank), hostkey.go (the host
 // key guard), metrics.go (Prometheus).
