@@ -183,3 +183,118 @@ type Retention interface {
 type Pinger interface {
 	Ping(ctx context.Context) error
 }
+
+// Ownership terms (issue 17). A lease alone says who should run a room now;
+// it cannot stop an owner that was paused past its lease from acting on
+// what it believed before the pause. A term is a number per room that only
+// grows: every takeover increments it, atomically with taking the lease, and
+// every write that must come from the current owner is checked against it
+// inside the store.
+//
+// Terms are an optional capability today: transport/redisbus implements
+// Terms; the lobby does not call it yet. Issue 17 phase 2 folds it into Bus
+// (leases become Claim/TakeOver/Renew, Publish and own-input appends take
+// the term through Fence), implements it in lobby/membus and adds it to
+// lobby/bustest.
+
+// Term is one ownership term of a room: 1 for the creating owner, then one
+// more per takeover.
+type Term uint64
+
+// TermStatus is what renewing a term found.
+type TermStatus int
+
+const (
+	// TermHeld: the term is current and the lease is the caller's again.
+	TermHeld TermStatus = iota + 1
+	// TermLost: another term is current (a takeover happened) or another
+	// game holds the PIN now. The caller must stop acting for the room.
+	TermLost
+	// TermForgotten: the store has no term for the room at all (or an
+	// older one than the caller's): it forgot the room. The caller, which
+	// still holds the room in memory, writes it back (RestoreRoom).
+	TermForgotten
+)
+
+func (s TermStatus) String() string {
+	switch s {
+	case TermHeld:
+		return "held"
+	case TermLost:
+		return "lost"
+	case TermForgotten:
+		return "forgotten"
+	default:
+		return "unknown"
+	}
+}
+
+// The sentinel errors of ownership terms. An implementation returns these
+// very values (wrapped as it likes): the lobby tells them apart with
+// errors.Is.
+var (
+	// ErrStaleTerm: the caller's term is not the room's current term.
+	// Nothing was written or published.
+	ErrStaleTerm = errors.New("lobby: ownership term is not current")
+	// ErrRoomForgotten: the store holds no term for the room: it never
+	// existed, expired, or the store forgot it. Nothing was written (no key
+	// of a room that may not exist any more is recreated).
+	ErrRoomForgotten = errors.New("lobby: the bus holds no state for the room")
+	// ErrLeaseHeld: another holder's lease is live; no term was taken.
+	ErrLeaseHeld = errors.New("lobby: another instance holds the room's lease")
+	// ErrRoomExists: the room already has a term (a claim of a PIN in use,
+	// or a restore of a room that was not forgotten).
+	ErrRoomExists = errors.New("lobby: the room already has an owner term")
+	// ErrPINTaken: another game holds the PIN now (a restore after the
+	// store forgot, when a new game took the PIN meanwhile).
+	ErrPINTaken = errors.New("lobby: the PIN belongs to another game now")
+	// ErrNotReplicated: the store's replicas did not confirm the writes in
+	// time; the owner answers "unavailable" rather than an ack it cannot
+	// stand behind.
+	ErrNotReplicated = errors.New("lobby: writes not confirmed by enough replicas")
+)
+
+// RoomRestore is what an owner writes back when the store forgot its room.
+type RoomRestore struct {
+	// Game is the id the room was claimed with.
+	Game string
+	// Term is the owner's term; the room continues in it.
+	Term Term
+	// Snapshot is the room as the owner holds it now. Its LastInput may
+	// name an input of the forgotten log: new input ids are later, so a
+	// replay after it misses nothing appended since.
+	Snapshot Snapshot
+	// Last is the room's last output, for subscribers that reconnect; nil
+	// for none.
+	Last *Output
+	// PINTTL is the life of the PIN reservation written back.
+	PINTTL time.Duration
+}
+
+// Terms is the ownership-term capability (see above). Each method that
+// takes a term writes nothing and returns ErrStaleTerm or ErrRoomForgotten
+// when the term is not current.
+type Terms interface {
+	// ClaimRoom takes term 1 of a new game (id game) for holder with the
+	// lease for ttl; ErrRoomExists or ErrLeaseHeld otherwise.
+	ClaimRoom(ctx context.Context, room, game, holder string, ttl time.Duration) (Term, error)
+	// TakeOver takes a free lease and starts the next term; it never
+	// creates a room (ErrRoomForgotten).
+	TakeOver(ctx context.Context, room, holder string, ttl time.Duration) (Term, error)
+	// RenewTerm extends holder's lease while term is current.
+	RenewTerm(ctx context.Context, room, holder string, term Term, ttl time.Duration) (TermStatus, error)
+	// CurrentTerm is room's current term, or ErrRoomForgotten.
+	CurrentTerm(ctx context.Context, room string) (Term, error)
+	// PublishFenced is Publish (and the last output kept) for the owner of term.
+	PublishFenced(ctx context.Context, room string, term Term, out Output) error
+	// AppendInputLive appends only to a room the store knows.
+	AppendInputLive(ctx context.Context, room string, data []byte) (string, error)
+	// AppendInputFenced appends an input the owner of term decided itself.
+	AppendInputFenced(ctx context.Context, room string, term Term, data []byte) (string, error)
+	// ConfirmTerm returns nil only while term is current (and, where the
+	// store replicates, once the writes so far are replicated).
+	ConfirmTerm(ctx context.Context, room string, term Term) error
+	// RestoreRoom writes a forgotten room back for holder, atomically;
+	// ErrRoomExists, ErrPINTaken or ErrLeaseHeld otherwise.
+	RestoreRoom(ctx context.Context, room, holder string, ttl time.Duration, r RoomRestore) error
+}
