@@ -16,14 +16,15 @@ import (
 // (--pprof-addr, off by default), so `quizload run --profile DIR` can say
 // where a server spends its CPU and memory under load. It is never on the
 // public listener: profiles reveal internals, so keep addr on loopback.
-// The returned stop shuts the listener down with the server.
-func startPprof(addr string, log zerolog.Logger) (stop func(context.Context), err error) {
+// It returns the address it listens on (nil when off) and stop, which shuts
+// the listener down with the server.
+func startPprof(addr string, log zerolog.Logger) (bound net.Addr, stop func(context.Context), err error) {
 	if addr == "" {
-		return func(context.Context) {}, nil
+		return nil, func(context.Context) {}, nil
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, fmt.Errorf("--pprof-addr ($QUIZROOM_PPROF_ADDR): %w", err)
+		return nil, nil, fmt.Errorf("--pprof-addr ($QUIZROOM_PPROF_ADDR): %w", err)
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
@@ -39,7 +40,7 @@ func startPprof(addr string, log zerolog.Logger) (stop func(context.Context), er
 		}
 	}()
 	log.Info().Str("addr", ln.Addr().String()).Msg("pprof listening")
-	return func(ctx context.Context) {
+	return ln.Addr(), func(ctx context.Context) {
 		if err := srv.Shutdown(ctx); err != nil {
 			srv.Close()
 		}

@@ -358,7 +358,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		BankRate:     cfg.BankRate,
 		HostKey:      cfg.HostKey,
 	})
-	stopPprof, err := startPprof(cfg.PprofAddr, log)
+	_, stopPprof, err := startPprof(cfg.PprofAddr, log)
 	if err != nil {
 		ln.Close()
 		lob.Close()
