@@ -96,7 +96,7 @@ func TestRankingTieBreakCountsOnlyCorrectAnswers(t *testing.T) {
 	for _, s := range g.Standings() {
 		got += fmt.Sprintf("%d:%s/%d/%dms ", s.Rank, s.Player, s.Score, s.ResponseMs)
 	}
-	if want := "1:p0/2000/3000ms 2:p1/2000/3500ms 3:p2/0/0ms 4:p3/0/0ms "; got != want {
+	if want := "1:p0/2000/3000ms 2:p1/2000/3500ms 3:p2/0/0ms 3:p3/0/0ms "; got != want {
 		t.Fatalf("standings\n got %s\nwant %s", got, want)
 	}
 }
@@ -153,8 +153,13 @@ func TestEarlyCloseOnTheLastConnectedAnswer(t *testing.T) {
 		must(t)(g.Answer(id, 1, Answer{Choices: []int{0}}, time.Second, 0, at(3*time.Second)))
 	}
 	must(t)(g.Pause(at(4 * time.Second)))
-	if evs := must(t)(g.Disconnect(ids[2], at(5*time.Second))); len(evs) != 1 || g.Phase() != PhaseQuestion {
+	evs := must(t)(g.Disconnect(ids[2], at(5*time.Second)))
+	if _, closed := find[QuestionClosed](evs); closed || g.Phase() != PhaseQuestion {
 		t.Fatalf("closed while paused: %#v", evs)
+	}
+	// The host learns that one more player is offline.
+	if c, ok := find[AnswersCount](evs); !ok || c.Offline != 2 || c.Players != 5 {
+		t.Fatalf("a drop during a question sends no count with 2 of 5 offline: %#v", evs)
 	}
 	if qc, ok := find[QuestionClosed](must(t)(g.Resume(at(6 * time.Second)))); !ok || qc.Reason != CloseAllAnswered {
 		t.Fatal("resume with everyone connected answered must close the question")

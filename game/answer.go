@@ -60,7 +60,7 @@ func (g *Game) Answer(id PlayerID, q int, a Answer, responseTime, grace time.Dur
 	g.count(p, 1)
 	evs := []Event{
 		AnswerAccepted{Player: id, Index: i, ResponseTime: rt},
-		AnswersCount{Index: i, Answered: g.answeredActive, Players: g.eligible},
+		g.answersCount(),
 	}
 	return g.maybeCloseEarly(now, evs), nil
 }

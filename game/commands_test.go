@@ -1,6 +1,7 @@
 package game
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -525,5 +526,62 @@ func TestUnknownAndKickedPlayers(t *testing.T) {
 	}
 	if st := g.Standings(); len(st) != 1 || st[0].Rank != 1 {
 		t.Fatalf("standings %+v", st)
+	}
+}
+
+// TestEndEarlyIsAFinishedGame: ending after the first question shows the
+// podium before the end, so players keep their rank, score and review; ending
+// from the lobby has nothing to rank.
+func TestEndEarlyIsAFinishedGame(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		before func(g *Game)
+		podium bool
+	}{
+		{"lobby", func(g *Game) {}, false},
+		{"question", func(g *Game) { must(t)(g.Start(t0)) }, true},
+		{"reveal", func(g *Game) { must(t)(g.Start(t0)); must(t)(g.Next(t0)) }, true},
+		{"leaderboard", func(g *Game) { must(t)(g.Start(t0)); must(t)(g.Next(t0)); must(t)(g.Next(t0)) }, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			g := newGame(t, Settings{QuestionTime: 30 * time.Second, ShowLeaderboard: true}, singles(3)...)
+			joinN(t, g, 2)
+			tc.before(g)
+			evs, err := g.End(t0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var kinds []string
+			for _, ev := range evs {
+				kinds = append(kinds, fmt.Sprintf("%T", ev))
+			}
+			want := "[game.GameEnded]"
+			if tc.podium {
+				want = "[game.PodiumShown game.GameEnded]"
+			}
+			if got := fmt.Sprint(kinds); got != want {
+				t.Fatalf("events %s, want %s", got, want)
+			}
+			if g.Phase() != PhaseEnded || g.EndReason() != EndHostEnded {
+				t.Fatalf("phase %s reason %q, want ended by the host", g.Phase(), g.EndReason())
+			}
+			if tc.podium {
+				if n := len(evs[0].(PodiumShown).Standings); n != 2 {
+					t.Fatalf("podium ranks %d players, want 2", n)
+				}
+			}
+		})
+	}
+}
+
+// TestNewcomersTieOnZero: players who joined with nothing share the last
+// place, even when ranked incrementally as they join.
+func TestNewcomersTieOnZero(t *testing.T) {
+	g := newGame(t, Settings{QuestionTime: 30 * time.Second}, singles(2)...)
+	ids := joinN(t, g, 3)
+	for _, id := range ids {
+		if p, _ := g.Player(id); p.Rank != 1 {
+			t.Errorf("%s has rank %d before any question, want 1 (everyone tied on 0)", id, p.Rank)
+		}
 	}
 }

@@ -65,11 +65,13 @@ type AnswerAccepted struct {
 	ResponseTime time.Duration
 }
 
-// AnswersCount: Answered of Players eligible players have answered question Index.
+// AnswersCount: Answered of Players eligible players have answered question
+// Index; Offline of the Players have no connection (the host sees who dropped).
 type AnswersCount struct {
 	Index    int
 	Answered int
 	Players  int
+	Offline  int
 }
 
 // Paused: the timer stopped with Remaining left on it.

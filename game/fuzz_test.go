@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
-	"slices"
 	"testing"
 	"time"
 )
@@ -241,10 +240,15 @@ func (d *driver) check(evs []Event) {
 			t.Fatalf("standings out of order at %d: %+v then %+v", i, st[i-1], s)
 		}
 	}
-	slices.Sort(ranks)
-	for i, r := range ranks {
-		if r != i+1 {
-			t.Fatalf("ranks are not a permutation of 1..%d: %v", len(ranks), ranks)
+	// Competition ranking: a row's rank is its position unless it ties the
+	// row above (same score and response time), whose rank it then shares.
+	for i, s := range st {
+		want := i + 1
+		if i > 0 && st[i-1].Score == s.Score && st[i-1].ResponseMs == s.ResponseMs {
+			want = st[i-1].Rank
+		}
+		if s.Rank != want {
+			t.Fatalf("row %d has rank %d, want %d: %v", i, s.Rank, want, ranks)
 		}
 	}
 	for _, p := range g.Results().Players {

@@ -400,7 +400,10 @@ func (g *Game) Extend(d time.Duration, now time.Time) ([]Event, error) {
 }
 
 // End ends the game from any phase. An open question is abandoned unscored
-// (in a challenge, every player's open question).
+// (in a challenge, every player's open question). A game ended after it
+// started is a finished game with fewer questions: the podium is shown
+// (standings, reviews and stats follow from it) before the game ends, so
+// nobody loses their rank and score.
 func (g *Game) End(now time.Time) ([]Event, error) {
 	if g.st.Phase == PhaseEnded {
 		return nil, errorf(CodeGameEnded, "the game has already ended")
@@ -418,7 +421,12 @@ func (g *Game) End(now time.Time) ([]Event, error) {
 	if g.st.Phase == PhaseChallenge {
 		g.abandonSolo()
 	}
-	return g.end(EndHostEnded, nil), nil
+	var evs []Event
+	switch g.st.Phase {
+	case PhaseQuestion, PhaseReveal, PhaseLeaderboard, PhaseChallenge:
+		evs = append(evs, PodiumShown{Standings: g.Standings(), Teams: g.TeamStandings()})
+	}
+	return g.end(EndHostEnded, evs), nil
 }
 
 // SetLocked closes (or reopens) joining for new players.

@@ -229,7 +229,8 @@ func (g *Game) setConnected(id PlayerID, connected bool, now time.Time) ([]Event
 	}
 	g.count(p, 1)
 	evs := []Event{PlayerConnection{Player: id, Connected: connected}}
-	return g.maybeCloseEarly(norm(now), evs), nil
+	// During a question the count changes too: "K offline" on the host.
+	return g.answersChanged(norm(now), evs), nil
 }
 
 // Leave takes the player out of the game for good: their results row and
@@ -281,12 +282,25 @@ func (g *Game) Kick(id PlayerID, now time.Time) ([]Event, error) {
 	return g.maybeFinishChallenge(g.answersChanged(norm(now), evs)), nil
 }
 
+// answersCount is the open question's count as an event.
+func (g *Game) answersCount() AnswersCount {
+	return AnswersCount{Index: g.st.Index, Answered: g.answeredActive, Players: g.eligible, Offline: g.eligible - g.connected}
+}
+
+// AnswersSoFar is the open question's count (zero outside a question).
+func (g *Game) AnswersSoFar() AnswersCount {
+	if g.st.Phase != PhaseQuestion {
+		return AnswersCount{Index: g.st.Index}
+	}
+	return g.answersCount()
+}
+
 // answersChanged reports the new count when the set of eligible players
 // changed during a question, then checks for an early close.
 func (g *Game) answersChanged(now time.Time, evs []Event) []Event {
 	if g.st.Phase != PhaseQuestion {
 		return evs
 	}
-	evs = append(evs, AnswersCount{Index: g.st.Index, Answered: g.answeredActive, Players: g.eligible})
+	evs = append(evs, g.answersCount())
 	return g.maybeCloseEarly(now, evs)
 }

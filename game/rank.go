@@ -8,7 +8,7 @@ import (
 
 // Standing is one row of the ranking.
 type Standing struct {
-	Rank       int // 1-based, unique: ties are broken, see docs/scoring.md
+	Rank       int // 1-based; tied players share it (1, 2, 2, 4), see docs/scoring.md
 	PrevRank   int // rank before the last question closed (or at join)
 	Player     PlayerID
 	Nickname   string
@@ -56,15 +56,22 @@ type PlayerState struct {
 
 // compareStanding orders players best first: higher score, then fewer total
 // response milliseconds on correct answers, then earlier join. JoinOrder is
-// unique, so the order is total and ranks are a permutation of 1..N.
+// unique, so the order of rows is total; it does not split a place (see tied).
 func compareStanding(a, b *player) int {
-	if c := cmp.Compare(b.Score, a.Score); c != 0 {
-		return c
-	}
-	if c := cmp.Compare(a.ResponseMs, b.ResponseMs); c != 0 {
+	if c := comparePlace(a, b); c != 0 {
 		return c
 	}
 	return cmp.Compare(a.JoinOrder, b.JoinOrder)
+}
+
+// comparePlace compares what earns a place: score, then the response time
+// of correct answers. Players it cannot tell apart share a place: two
+// players on 0 points are both 3rd, whoever joined first.
+func comparePlace(a, b *player) int {
+	if c := cmp.Compare(b.Score, a.Score); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.ResponseMs, b.ResponseMs)
 }
 
 func (g *Game) ensureRanks() {
@@ -80,9 +87,7 @@ func (g *Game) ensureRanks() {
 		g.ranked = append(g.ranked, p)
 	}
 	slices.SortFunc(g.ranked, compareStanding)
-	for i, p := range g.ranked {
-		p.rank = i + 1
-	}
+	g.placeFrom(0, len(g.ranked))
 	g.ranksDirty = false
 }
 
@@ -98,6 +103,9 @@ func (g *Game) addRanked(p *player) {
 	}
 	g.ranked = append(g.ranked, p)
 	p.rank = len(g.ranked)
+	if n := len(g.ranked); n > 1 && comparePlace(g.ranked[n-2], p) == 0 {
+		p.rank = g.ranked[n-2].rank
+	}
 }
 
 // rerank moves p to its place after its score changed, shifting only the
@@ -106,22 +114,45 @@ func (g *Game) addRanked(p *player) {
 // result is exactly what a full sort gives.
 func (g *Game) rerank(p *player) {
 	i := p.rank - 1
-	if g.ranksDirty || i < 0 || i >= len(g.ranked) || g.ranked[i] != p {
+	if g.ranksDirty || i < 0 || i >= len(g.ranked) {
 		g.ranksDirty = true
 		return
 	}
+	// Tied rows share the rank of the first of them: p is among those.
+	for i < len(g.ranked) && g.ranked[i] != p && g.ranked[i].rank == p.rank {
+		i++
+	}
+	if i >= len(g.ranked) || g.ranked[i] != p {
+		g.ranksDirty = true
+		return
+	}
+	from := i
 	for i > 0 && compareStanding(p, g.ranked[i-1]) < 0 {
 		g.ranked[i] = g.ranked[i-1]
-		g.ranked[i].rank = i + 1
 		i--
 	}
 	for i+1 < len(g.ranked) && compareStanding(p, g.ranked[i+1]) > 0 {
 		g.ranked[i] = g.ranked[i+1]
-		g.ranked[i].rank = i + 1
 		i++
 	}
 	g.ranked[i] = p
-	p.rank = i + 1
+	g.placeFrom(min(from, i), max(from, i))
+}
+
+// placeFrom gives the rows from lo on their competition ranks (1, 2, 2, 4);
+// past hi it stops at the first row whose rank does not change, as none
+// after it can.
+func (g *Game) placeFrom(lo, hi int) {
+	for j := lo; j < len(g.ranked); j++ {
+		r := j + 1
+		if j > 0 && comparePlace(g.ranked[j-1], g.ranked[j]) == 0 {
+			r = g.ranked[j-1].rank
+		}
+		if j > hi && g.ranked[j].rank == r {
+			return
+		}
+		g.ranked[j].rank = r
+	}
 }
 
 func (g *Game) rankOf(p *player) int {

@@ -44,10 +44,14 @@ func standings(ss []game.Standing) []wire.Standing {
 
 func youRanks(all []game.Standing) map[game.PlayerID]json.RawMessage {
 	you := make(map[game.PlayerID]json.RawMessage, len(all))
+	above := -1 // the last row of the place above this row's (tied rows share a place)
 	for i, s := range all {
+		if i > 0 && all[i-1].Rank != s.Rank {
+			above = i - 1
+		}
 		y := wire.YouRank{Rank: s.Rank, Score: s.Score}
-		if i > 0 {
-			y.Ahead = &wire.Ahead{Nickname: all[i-1].Nickname, Score: all[i-1].Score}
+		if above >= 0 {
+			y.Ahead = &wire.Ahead{Nickname: all[above].Nickname, Score: all[above].Score}
 		}
 		you[s.Player] = appendYouRank(nil, y)
 	}
@@ -125,7 +129,8 @@ func (r *room) handle(evs []game.Event) {
 				return wire.PlayerConnection{Type: wire.TypePlayerConnection, Seq: seq, PlayerID: string(e.Player), Connected: e.Connected}
 			}, nil, 0)
 		case game.QuestionOpened:
-			r.lastCount = &wire.AnswersCount{Type: wire.TypeAnswersCount, Q: e.Index, Answered: 0, Players: r.playerCount}
+			c := r.g.AnswersSoFar()
+			r.lastCount = &wire.AnswersCount{Type: wire.TypeAnswersCount, Q: e.Index, Answered: 0, Players: r.playerCount, Offline: c.Offline}
 			r.countDirty = false
 			var f wire.Question
 			r.broadcast(toAll, func(seq uint64) any {
@@ -139,7 +144,7 @@ func (r *room) handle(evs []game.Event) {
 		case game.AnswerAccepted:
 			// Acked to the player in answer; the count follows.
 		case game.AnswersCount:
-			r.lastCount = &wire.AnswersCount{Type: wire.TypeAnswersCount, Q: e.Index, Answered: e.Answered, Players: e.Players}
+			r.lastCount = &wire.AnswersCount{Type: wire.TypeAnswersCount, Q: e.Index, Answered: e.Answered, Players: e.Players, Offline: e.Offline}
 			r.countDirty = true
 		case game.Paused:
 			r.broadcast(toAll, func(seq uint64) any {

@@ -1,9 +1,11 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -255,9 +257,10 @@ var docsScreenshots = map[string]bool{
 	"display-question": true, "phone-question": true, "phone-typed": true, "phone-reveal": true,
 }
 
-// wideScale shrinks screenshots of wide (desktop) viewports, which keeps
-// the README's images small and still legible.
-const wideScale = 0.7
+// wideWidth is the width screenshots of wide (desktop and projector)
+// viewports are shrunk to, which keeps the README's images small and still
+// legible (a 1080p screen at 60%).
+const wideWidth = 1152
 
 // screenshot saves the viewport as name.png in the test output folder, and in
 // docs/screenshots when QUIZROOM_UPDATE_SCREENSHOTS=1 and the README uses it.
@@ -265,8 +268,8 @@ func (b *tab) screenshot(name string) {
 	b.t.Helper()
 	size := eval[[]float64](b, `[innerWidth, innerHeight]`)
 	scale := 1.0
-	if size[0] >= 1000 {
-		scale = wideScale
+	if size[0] > wideWidth {
+		scale = wideWidth / size[0]
 	}
 	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
 	defer cancel()
@@ -282,17 +285,37 @@ func (b *tab) screenshot(name string) {
 	if err != nil {
 		b.t.Fatalf("%s: screenshot %s: %v", b.name, name, err)
 	}
-	dirs := []string{screenshotDir(b.t)}
-	if os.Getenv("QUIZROOM_UPDATE_SCREENSHOTS") == "1" && docsScreenshots[name] {
-		dirs = append(dirs, filepath.Join("..", "docs", "screenshots"))
-	}
-	for _, dir := range dirs {
+	write := func(dir string, data []byte) {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			b.t.Fatal(err)
 		}
-		if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, name+".png"), data, 0o644); err != nil {
 			b.t.Fatalf("writing screenshot: %v", err)
 		}
 	}
+	write(screenshotDir(b.t), png)
+	if os.Getenv("QUIZROOM_UPDATE_SCREENSHOTS") == "1" && docsScreenshots[name] {
+		// Only the README's copies are squeezed: it takes seconds of CPU,
+		// which a test with a question timer running cannot spare.
+		write(filepath.Join("..", "docs", "screenshots"), smallerPNG(b.t, png))
+	}
 	b.t.Logf("screenshot %s.png", name)
+}
+
+// smallerPNG re-encodes a screenshot at the best compression (Chromium
+// favours speed), which keeps docs/screenshots near 1 MB in all.
+func smallerPNG(t *testing.T, data []byte) []byte {
+	t.Helper()
+	img, err := png.Decode(bytes.NewReader(data))
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	var out bytes.Buffer
+	if err := (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(&out, img); err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	if out.Len() >= len(data) {
+		return data
+	}
+	return out.Bytes()
 }

@@ -30,7 +30,7 @@ func TestHostControlsDisplayAndTypedAnswers(t *testing.T) {
 	display.navigate(base + "/display/" + pin)
 	display.waitText("#pin", host.text("#pin"))
 
-	ada := newTab(t, browser, "ada", 360, 740, true)
+	ada := newTab(t, browser, "ada", 390, 844, true)
 	bob := newTab(t, browser, "bob", 360, 740, true)
 	for _, p := range []struct {
 		b    *tab
@@ -95,13 +95,26 @@ func TestHostControlsDisplayAndTypedAnswers(t *testing.T) {
 	}
 	ada.waitText("#r-answer", accepted)
 
-	// X twice ends the game early for everyone.
+	// X twice ends the game early for everyone: a finished game with fewer
+	// questions, so Ada keeps her place, score and review, and the screens
+	// show the podium, the accuracy table and (host) the results.
 	host.key("x")
 	host.waitText("#btn-end", "Press again")
 	host.key("x")
-	ada.waitText("#v-ended", "Game over")
-	display.waitText(".stage", "The game has ended")
-	host.waitText(".stage", "The host ended the game")
+	ada.waitVisible("#v-final")
+	ada.waitText("#f-rank", "1st")
+	ada.waitFor("the review", `!document.querySelector("#review-none").textContent.startsWith("Loading")`)
+	ada.waitText("#review-list", "no idea")
+	for _, b := range []*tab{host, display} {
+		b.waitVisible("#podium")
+		b.waitText("#podium", "Ada")
+		b.waitText(".ended-early", "after question 1 of 2")
+		b.waitVisible(".accuracy")
+	}
+	csv := eval[string](host, `fetch(document.querySelector("#download-csv").href).then((r) => r.ok ? r.text() : "HTTP " + r.status)`)
+	if !strings.Contains(csv, "\n1,") || !strings.Contains(csv, "Ada") {
+		t.Errorf("results CSV of the game ended early does not rank Ada:\n%s", csv)
+	}
 
 	for _, b := range []*tab{host, display, ada, bob, late} {
 		b.noProblems()

@@ -26,12 +26,12 @@ type player struct {
 // the pages, and checks what every screen shows at each step. Along the way a
 // player reloads mid-question (and must come back with the same score), a
 // nickname made of HTML must show as text, and the phone layout must hold at
-// 360x740.
+// 360x740. The host is a 1080p projector; Ada's phone is 390x844.
 func TestGameThroughPages(t *testing.T) {
-	base := startServer(t)
+	base := startLANServer(t)
 	browser := newBrowser(t)
 
-	host := newTab(t, browser, "host", 1280, 800, false)
+	host := newTab(t, browser, "host", projectorW, projectorH, false)
 	host.navigate(base + "/host")
 	host.waitFor("banks to load", `document.querySelectorAll("#bank option").length > 0`)
 	host.typeInto("#count", "3")
@@ -48,7 +48,7 @@ func TestGameThroughPages(t *testing.T) {
 	host.waitFor("the QR code to load", `(() => { const i = document.querySelector("img.qr"); return !!i && i.complete && i.naturalWidth > 0; })()`)
 
 	players := []*player{
-		{tab: newTab(t, browser, "ada", 360, 740, true), nickname: "Ada"},
+		{tab: newTab(t, browser, "ada", 390, 844, true), nickname: "Ada"},
 		{tab: newTab(t, browser, "bob", 360, 740, true), nickname: "Bob"},
 		{tab: newTab(t, browser, "xss", 360, 740, true), nickname: xssNickname},
 	}
@@ -88,7 +88,7 @@ func TestGameThroughPages(t *testing.T) {
 	}
 	checkNoInjectedImage(t, host)
 	host.screenshot("host-lobby")
-	checkZoom200(t, host, 1280, 800)
+	checkZoom200(t, host, projectorW, projectorH)
 
 	host.click("#btn-next") // Start game
 	for q := 0; q < 3; q++ {
@@ -106,8 +106,8 @@ func TestGameThroughPages(t *testing.T) {
 		if q == 0 {
 			host.screenshot("host-question")
 			players[0].screenshot("phone-question")
-			checkPhoneLayout(t, players[0].tab)
-			checkZoom200(t, host, 1280, 800)
+			checkPhoneLayout(t, players[1].tab)
+			checkZoom200(t, host, projectorW, projectorH)
 		}
 		if q == 1 {
 			// Bob reloads before answering and must be back in the same seat.

@@ -67,8 +67,9 @@ func TestMultiSelectGame(t *testing.T) {
 		phone.click("#multi-send")
 		host.waitVisible(".reveal-view")
 		correct := eval[[]int](host, `[...document.querySelectorAll(".reveal .opt")].flatMap((o, i) => o.classList.contains("correct") ? [i] : [])`)
-		if len(correct) == 0 || len(correct) == n {
-			t.Fatalf("question %d: the reveal marks %v of %d options correct", q+1, correct, n)
+		// The bank makes multi-selects with one to all options right.
+		if len(correct) == 0 {
+			t.Fatalf("question %d: the reveal marks none of %d options correct", q+1, n)
 		}
 		want := "Not this time"
 		if slices.Equal(correct, picks) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net"
 	"net/http"
+	"strconv"
 	"testing"
 	"time"
 
@@ -25,15 +26,36 @@ func startServer(t *testing.T) string {
 // example a test question bank).
 func startServerWith(t *testing.T, cfg httpapi.Config) string {
 	t.Helper()
+	return startServerOn(t, "127.0.0.1:0", cfg, nil)
+}
+
+// startLANServer listens on every interface, as quizroom serve does by
+// default, so join links carry the machine's LAN address (phones could
+// really reach them). The browsers still use 127.0.0.1.
+func startLANServer(t *testing.T) string {
+	t.Helper()
+	return startServerOn(t, ":0", httpapi.Config{}, nil)
+}
+
+// startServerOn runs the server on addr; wrap, when not nil, wraps the
+// HTTP app (to slow a route down as a real network would).
+func startServerOn(t *testing.T, addr string, cfg httpapi.Config, wrap func(http.Handler) http.Handler) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if addr == ":0" {
+		cfg.LANURL = httpapi.LANBaseURL(ln.Addr())
+	}
 	if cfg.BankStore == nil {
 		cfg.BankStore = membanks.New(membanks.Options{})
 	}
 	l := lobby.New(membus.New(membus.Options{}), lobby.Config{})
 	wss := ws.NewServer(l, ws.Config{})
-	app := httpapi.New(l, wss, nil, httpapi.NewMetrics(), cfg)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	var app http.Handler = httpapi.New(l, wss, nil, httpapi.NewMetrics(), cfg)
+	if wrap != nil {
+		app = wrap(app)
 	}
 	srv := &http.Server{Handler: app, ReadHeaderTimeout: 5 * time.Second}
 	done := make(chan struct{})
@@ -49,5 +71,5 @@ func startServerWith(t *testing.T, cfg httpapi.Config) string {
 		<-done
 		l.Close()
 	})
-	return "http://" + ln.Addr().String()
+	return "http://" + net.JoinHostPort("127.0.0.1", strconv.Itoa(ln.Addr().(*net.TCPAddr).Port))
 }

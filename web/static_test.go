@@ -198,3 +198,17 @@ func TestLandingAndSetupLook(t *testing.T) {
 	desk.noProblems()
 	phone.noProblems()
 }
+
+// Every page says what it is to search engines and link previews.
+func TestEveryPageHasAMetaDescription(t *testing.T) {
+	desc := regexp.MustCompile(`<meta name="description" content="([^"]{50,160})">`)
+	for route, file := range web.Pages {
+		b, err := fs.ReadFile(web.FS(), file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !desc.Match(b) {
+			t.Errorf("page %s (%s) has no meta description of 50 to 160 characters", route, file)
+		}
+	}
+}

@@ -78,7 +78,7 @@ type setting struct {
 
 var settings = []setting{
 	{"addr", "QUIZROOM_ADDR", ":8080", "address to listen on (host:port; port 0 picks one)"},
-	{"public-url", "QUIZROOM_PUBLIC_URL", "", "base URL of join links and QR codes, e.g. https://quiz.example.com (empty: from each request's Host)"},
+	{"public-url", "QUIZROOM_PUBLIC_URL", "", "base URL of join links and QR codes, e.g. https://quiz.example.com (empty: this machine's LAN address)"},
 	{"redis-url", "REDIS_URL", "", "Redis URL shared by several instances (empty: state in memory, one instance)"},
 	{"instance", "QUIZROOM_INSTANCE", "", "name of this instance on the bus (empty: host name plus a random suffix)"},
 	{"log-level", "QUIZROOM_LOG_LEVEL", "info", "log level: debug, info, warn, error"},
@@ -274,7 +274,8 @@ func newLogger(cfg serveConfig, stderr io.Writer) zerolog.Logger {
 }
 
 // runServe runs the server until ctx ends, then shuts down within the drain
-// time. It prints "listening on <addr>" on stdout once it accepts connections.
+// time. It prints "listening on <addr>" on stdout once it accepts connections,
+// then "players join at <url>" (with a warning when phones cannot reach it).
 func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	cfg, err := parseServe(args, getenv, stdout)
 	if errors.Is(err, flag.ErrHelp) {
@@ -336,8 +337,18 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		Log:               log,
 		Observer:          metrics,
 	})
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		lob.Close()
+		return fmt.Errorf("--addr ($QUIZROOM_ADDR): %w", err)
+	}
+	lanURL := ""
+	if cfg.PublicURL == "" {
+		lanURL = httpapi.LANBaseURL(ln.Addr())
+	}
 	app := httpapi.New(lob, wss, joins, metrics, httpapi.Config{
 		PublicURL:    cfg.PublicURL,
+		LANURL:       lanURL,
 		MaxQuestions: cfg.MaxQuestions,
 		TrustProxy:   cfg.TrustProxy,
 		Log:          log,
@@ -347,12 +358,6 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		BankRate:     cfg.BankRate,
 		HostKey:      cfg.HostKey,
 	})
-
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		lob.Close()
-		return fmt.Errorf("--addr ($QUIZROOM_ADDR): %w", err)
-	}
 	srv := &http.Server{
 		Handler:           app,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -364,6 +369,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	log.Info().Str("addr", ln.Addr().String()).Str("bus", busName(cfg.RedisURL)).Int("banks", len(banks)).
 		Bool("host_key", cfg.HostKey != "").Msg("listening")
 	fmt.Fprintf(stdout, "listening on %s\n", ln.Addr())
+	fmt.Fprintln(stdout, joinLine(cfg.PublicURL, lanURL, ln.Addr()))
 
 	select {
 	case <-ctx.Done():
@@ -393,6 +399,23 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	<-served
 	log.Info().Msg("stopped")
 	return nil
+}
+
+// joinLine tells whoever starts the server where players go, and when
+// phones cannot get there, what to do about it.
+func joinLine(publicURL, lanURL string, listen net.Addr) string {
+	switch {
+	case publicURL != "":
+		return "players join at " + strings.TrimRight(publicURL, "/")
+	case lanURL != "":
+		return "players join at " + lanURL
+	}
+	port := "8080"
+	if tcp, ok := listen.(*net.TCPAddr); ok {
+		port = strconv.Itoa(tcp.Port)
+	}
+	return "players join at http://localhost:" + port + " (this machine only: phones cannot reach it; " +
+		"listen on a network address with --addr :" + port + ", or set --public-url to the address phones use)"
 }
 
 func busName(redisURL string) string {

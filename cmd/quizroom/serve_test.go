@@ -6,7 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net"
 	"net/http"
+	"net/netip"
+	"net/url"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +20,7 @@ import (
 
 	"github.com/quizroom/quizroom/lobby/wire"
 	"github.com/quizroom/quizroom/lobby/wire/wiretest"
+	"github.com/quizroom/quizroom/transport/httpapi"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -149,5 +154,119 @@ func TestEnvironmentFallbacks(t *testing.T) {
 	cfg, _ = parseServe([]string{"--max-players", "7"}, env(map[string]string{"QUIZROOM_MAX_PLAYERS": "12"}), io.Discard)
 	if cfg.MaxPlayers != 7 {
 		t.Fatalf("flag does not override env: %d", cfg.MaxPlayers)
+	}
+}
+
+// TestJoinLinkReachesTheLAN: a host who opens http://localhost:PORT/host on
+// a server with no --public-url must get a join link (and QR) that phones on
+// the network can open, and the start-up output says where players join.
+func TestJoinLinkReachesTheLAN(t *testing.T) {
+	lan, hasLAN := httpapi.LANAddress()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		err := run(ctx, []string{"serve", "--addr", ":0", "--log-level", "error", "--drain", "5s"}, env(nil), pw, io.Discard)
+		pw.CloseWithError(errors.New("run returned"))
+		done <- err
+	}()
+	out := bufio.NewReader(pr)
+	listening, err := out.ReadString('\n')
+	if err != nil {
+		t.Fatalf("server did not start: %v", err)
+	}
+	joinLine, err := out.ReadString('\n')
+	if err != nil {
+		t.Fatalf("no second line after %q: %v", listening, err)
+	}
+	go io.Copy(io.Discard, pr)
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("run: %v", err)
+		}
+	}()
+	_, port, err := net.SplitHostPort(strings.TrimSpace(strings.TrimPrefix(listening, "listening on ")))
+	if err != nil {
+		t.Fatalf("listening line %q: %v", listening, err)
+	}
+	base := "http://localhost:" + port // as the README says to open the host page
+	resp, err := http.Post(base+"/api/games", "application/json", strings.NewReader(`{"count":1}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var created struct {
+		PIN           string `json:"pin"`
+		JoinURL       string `json:"join_url"`
+		JoinLocalOnly bool   `json:"join_local_only"`
+	}
+	if resp.StatusCode != http.StatusCreated || json.NewDecoder(resp.Body).Decode(&created) != nil {
+		t.Fatalf("create: %d", resp.StatusCode)
+	}
+	u, err := url.Parse(created.JoinURL)
+	if err != nil {
+		t.Fatalf("join_url %q: %v", created.JoinURL, err)
+	}
+	if !hasLAN {
+		// Only loopback here: the link cannot reach a phone, and says so.
+		if !created.JoinLocalOnly || !strings.Contains(joinLine, "--public-url") {
+			t.Fatalf("loopback-only machine: join_local_only %v, start-up line %q; want the warning naming --public-url", created.JoinLocalOnly, joinLine)
+		}
+		if os.Getenv("CI") == "true" {
+			t.Fatal("this machine has no private non-loopback address; the LAN join link cannot be checked")
+		}
+		t.Skip("no private non-loopback address on this machine")
+	}
+	want := "http://" + net.JoinHostPort(lan.String(), port)
+	if got := u.Scheme + "://" + u.Host; got != want {
+		t.Errorf("join_url %q, want it on the LAN address %s", created.JoinURL, want)
+	}
+	if ip, err := netip.ParseAddr(u.Hostname()); err != nil || ip.IsLoopback() {
+		t.Errorf("join_url %q is not a non-loopback address", created.JoinURL)
+	}
+	if created.JoinLocalOnly {
+		t.Errorf("join_local_only set with a LAN address available")
+	}
+	if got := strings.TrimSpace(joinLine); got != "players join at "+want {
+		t.Errorf("start-up line %q, want %q", got, "players join at "+want)
+	}
+	// The QR code and the display's game info carry the same link.
+	info, err := http.Get(base + "/api/games/" + created.PIN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer info.Body.Close()
+	var gi struct {
+		JoinURL string `json:"join_url"`
+	}
+	if err := json.NewDecoder(info.Body).Decode(&gi); err != nil || gi.JoinURL != created.JoinURL {
+		t.Errorf("GET /api/games/%s join_url %q (%v), want %q", created.PIN, gi.JoinURL, err, created.JoinURL)
+	}
+}
+
+// TestJoinLinkOnLoopbackOnlyServer: a server bound to 127.0.0.1 cannot be
+// reached by phones whatever the machine's addresses: the link stays on
+// loopback, is marked join_local_only, and the start-up line names --public-url.
+func TestJoinLinkOnLoopbackOnlyServer(t *testing.T) {
+	base, _ := startServer(t)
+	resp, err := http.Post(base+"/api/games", "application/json", strings.NewReader(`{"count":1}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var created struct {
+		JoinURL       string `json:"join_url"`
+		JoinLocalOnly bool   `json:"join_local_only"`
+	}
+	if resp.StatusCode != http.StatusCreated || json.NewDecoder(resp.Body).Decode(&created) != nil {
+		t.Fatalf("create: %d", resp.StatusCode)
+	}
+	if !created.JoinLocalOnly {
+		t.Errorf("join_url %q on a loopback-only server is not marked join_local_only", created.JoinURL)
+	}
+	if line := joinLine("", "", &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 9000}); !strings.Contains(line, "--public-url") || !strings.Contains(line, "localhost:9000") {
+		t.Errorf("loopback start-up line %q does not name the address and --public-url", line)
 	}
 }

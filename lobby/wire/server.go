@@ -133,6 +133,7 @@ type AnswersCount struct {
 	Q        int    `json:"q"`
 	Answered int    `json:"answered"`
 	Players  int    `json:"players"`
+	Offline  int    `json:"offline"` // of players, how many have no connection now
 }
 
 // Paused stops the clock.

@@ -38,8 +38,13 @@ const CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-
 // Config is what the App needs beyond the lobby.
 type Config struct {
 	// PublicURL is the base of join links and QR codes (e.g. https://quiz.example.com).
-	// Empty: derived from each request's Host.
+	// Empty: derived from each request's Host, except that a loopback Host
+	// (the host opened http://localhost:8080/host) is replaced by LANURL.
 	PublicURL string
+	// LANURL is the base of join links for requests made to a loopback
+	// address, e.g. http://192.168.1.20:8080 (see LANBaseURL). Empty: such
+	// links stay on loopback and say so (join_local_only).
+	LANURL string
 	// Banks by name; "default" is the embedded bank when nil.
 	Banks map[string]*bank.Bank
 	// MaxQuestions bounds count in POST /api/games (default 100).
@@ -326,6 +331,9 @@ type CreateResponse struct {
 	QR        string `json:"qr"`
 	QRURL     string `json:"qr_url"`
 	Questions int    `json:"questions"`
+	// JoinLocalOnly: join_url is a loopback address phones cannot reach
+	// (no --public-url and no LAN address); the host screen says so.
+	JoinLocalOnly bool `json:"join_local_only,omitempty"`
 }
 
 func (a *App) createGame(c echo.Context) error {
@@ -381,15 +389,16 @@ func (a *App) createGame(c echo.Context) error {
 	}
 	a.metrics.games.Inc()
 	join := a.joinURL(c, created.PIN)
-	png, err := qrcode.Encode(join, qrcode.Medium, 256)
+	png, err := joinQR(join, 256)
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusCreated, CreateResponse{
 		PIN: created.PIN, HostToken: created.HostToken, JoinURL: join,
-		QR:        "data:image/png;base64," + base64.StdEncoding.EncodeToString(png),
-		QRURL:     "/api/games/" + created.PIN + "/qr.png",
-		Questions: len(qs),
+		QR:            "data:image/png;base64," + base64.StdEncoding.EncodeToString(png),
+		QRURL:         "/api/games/" + created.PIN + "/qr.png",
+		Questions:     len(qs),
+		JoinLocalOnly: joinLocalOnly(join),
 	})
 }
 
@@ -397,11 +406,21 @@ func (a *App) baseURL(c echo.Context) string {
 	if a.cfg.PublicURL != "" {
 		return strings.TrimRight(a.cfg.PublicURL, "/")
 	}
+	if a.cfg.LANURL != "" && loopbackHost(c.Request().Host) {
+		return strings.TrimRight(a.cfg.LANURL, "/")
+	}
 	scheme := "http"
 	if c.Request().TLS != nil {
 		scheme = "https"
 	}
 	return scheme + "://" + c.Request().Host
+}
+
+// joinLocalOnly says whether a join link reaches only this machine, so the
+// host screen can say that phones will not get there.
+func joinLocalOnly(join string) bool {
+	u, err := url.Parse(join)
+	return err == nil && loopbackHost(u.Host)
 }
 
 func (a *App) joinURL(c echo.Context, pin string) string {
@@ -437,7 +456,16 @@ func (a *App) gameInfo(c echo.Context) error {
 	if err := a.lookedUp(c, pin, err); err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, info)
+	join := a.joinURL(c, pin)
+	return c.JSON(http.StatusOK, gameInfoJSON{GameInfo: info, JoinURL: join, JoinLocalOnly: joinLocalOnly(join)})
+}
+
+// gameInfoJSON is the body of GET /api/games/:pin: the big screen takes its
+// join link from it.
+type gameInfoJSON struct {
+	lobby.GameInfo
+	JoinURL       string `json:"join_url"`
+	JoinLocalOnly bool   `json:"join_local_only,omitempty"`
 }
 
 func (a *App) qr(c echo.Context) error {
@@ -448,12 +476,24 @@ func (a *App) qr(c echo.Context) error {
 	if _, err := a.lobby.Info(c.Request().Context(), pin); a.lookedUp(c, pin, err) != nil {
 		return err
 	}
-	png, err := qrcode.Encode(a.joinURL(c, pin), qrcode.Medium, 512)
+	png, err := joinQR(a.joinURL(c, pin), 512)
 	if err != nil {
 		return err
 	}
 	c.Response().Header().Set("Cache-Control", "private, max-age=3600")
 	return c.Blob(http.StatusOK, "image/png", png)
+}
+
+// joinQR is the join link's QR code as a PNG of size pixels. It has no
+// quiet zone of its own: the pages draw it on white, and the modules get the
+// whole size, which a phone at the back of a room needs.
+func joinQR(link string, size int) ([]byte, error) {
+	q, err := qrcode.New(link, qrcode.Medium)
+	if err != nil {
+		return nil, err
+	}
+	q.DisableBorder = true
+	return q.PNG(size)
 }
 
 func hostToken(c echo.Context) string {

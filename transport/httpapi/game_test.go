@@ -209,22 +209,36 @@ func playFullGame(t *testing.T, settings game.Settings) {
 	if len(stats.Questions) != len(qs) {
 		t.Fatalf("stats for %d questions, want %d", len(stats.Questions), len(qs))
 	}
-	ranks := map[int]bool{}
+	ranks := make([]int, len(players))
 	for i, p := range players {
 		var pp wire.Podium
 		p.Wait(wire.TypePodium).Decode(t, &pp)
 		if pp.You == nil || pp.You.Score != exp[i].score {
 			t.Fatalf("player %d podium you %+v, want score %d", i, pp.You, exp[i].score)
 		}
-		ranks[pp.You.Rank] = true
+		ranks[i] = pp.You.Rank
 		var rv wire.Review
 		p.Wait(wire.TypeReview).Decode(t, &rv)
 	}
-	if len(ranks) != len(players) {
-		t.Fatalf("ranks are not a permutation: %d distinct", len(ranks))
+	// Competition ranking: a rank is one more than the number of players
+	// placed strictly better, and a higher score never places lower.
+	for i, r := range ranks {
+		better := 0
+		for j, o := range ranks {
+			if o < r {
+				better++
+			}
+			if exp[j].score < exp[i].score && o <= r {
+				t.Fatalf("player %d (%d points) placed %d, not above player %d (%d points) placed %d", i, exp[i].score, r, j, exp[j].score, o)
+			}
+		}
+		if r != better+1 {
+			t.Fatalf("player %d placed %d with %d players ahead: ranks %v are not a competition ranking", i, r, better, ranks)
+		}
 	}
 	for i := 1; i < len(pod.Top); i++ {
-		if pod.Top[i].Score > pod.Top[i-1].Score || pod.Top[i].Rank != i+1 {
+		tied := pod.Top[i].Score == pod.Top[i-1].Score && pod.Top[i].Rank == pod.Top[i-1].Rank
+		if pod.Top[i].Score > pod.Top[i-1].Score || (pod.Top[i].Rank != i+1 && !tied) {
 			t.Fatalf("podium out of order: %+v", pod.Top)
 		}
 	}

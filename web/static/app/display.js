@@ -1,7 +1,7 @@
 // The read-only big screen: everything the host screen shows, no controls.
 import { Conn } from "./conn.js";
 import { Stage } from "./stage.js";
-import { $, show, errorText } from "./ui.js";
+import { $, show, errorText, api } from "./ui.js";
 
 const pin = decodeURIComponent((location.pathname.match(/^\/display\/([^/]+)/) || [])[1] || "");
 let stage = null;
@@ -32,4 +32,12 @@ if (!/^\d{6}$/.test(pin)) {
   show("fatal");
 } else {
   conn.start();
+  // The join link as the server makes it (its LAN address, not this
+  // screen's), so phones scanning the big screen reach the game.
+  api("GET", `/api/games/${encodeURIComponent(pin)}`).then((info) => {
+    if (!info || !info.join_url) return;
+    stage.joinUrl = info.join_url;
+    stage.joinLocalOnly = !!info.join_local_only;
+    if (stage.phase === "lobby") stage.renderLobby();
+  }).catch(() => { /* the lobby falls back to this page's own address */ });
 }

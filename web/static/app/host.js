@@ -53,6 +53,7 @@ async function setup() {
     select.append(el("option", { value: b.id ?? b.name, text: (b.title || b.name || b.id) + (count ? ` (${count})` : "") }));
   }
   paintCategories();
+  form.removeAttribute("aria-busy");
 }
 
 function paintCategories() {
@@ -99,7 +100,10 @@ async function create(ev) {
     };
     if (mine) Object.assign(body, { bank: own.bankId(), questions: mine, categories: [], kinds: [] });
     const created = await hostApi("POST", "/api/games", body);
-    game = { pin: created.pin, host_token: created.host_token, join_url: created.join_url, qr: created.qr, auto_advance: $("#auto-advance").checked };
+    game = {
+      pin: created.pin, host_token: created.host_token, join_url: created.join_url, qr: created.qr,
+      join_local_only: !!created.join_local_only, auto_advance: $("#auto-advance").checked,
+    };
     storageSet(sessionStorage, HOST_KEY, game);
     connect();
   } catch (err) {
@@ -130,6 +134,7 @@ function connect() {
   });
   stage.pin = game.pin;
   stage.joinUrl = game.join_url || "";
+  stage.joinLocalOnly = !!game.join_local_only;
   stage.qrSrc = game.qr || `/api/games/${encodeURIComponent(game.pin)}/qr.png`;
   bindControls();
   conn.start();
@@ -188,10 +193,12 @@ function paintControls(phase) {
   buttons.extend.hidden = !inQuestion;
   buttons.skip.hidden = !inQuestion;
   const last = total > 0 && currentQ >= total - 1;
+  // Games made here show the leaderboard after each reveal, the last one
+  // included: only the press after it brings the final results.
   const nextLabel = {
     lobby: "Start game ",
     question: "Show answer ",
-    reveal: last ? "Final results " : "Next ",
+    reveal: last ? "Leaderboard " : "Next ",
     leaderboard: last ? "Final results " : "Next question ",
   }[phase] || "Next ";
   buttons.next.firstChild.textContent = nextLabel;

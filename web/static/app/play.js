@@ -8,6 +8,7 @@ import {
 const JOIN_KEY = "quizroom.join";
 const SEAT_KEY = "quizroom.player";
 const HELLO_ID = "hello";
+const ANSWER_KEY = "quizroom.answer"; // what this phone answered, for the reveal after a reload
 
 let seat = storageGet(sessionStorage, SEAT_KEY);
 let join = storageGet(sessionStorage, JOIN_KEY);
@@ -277,7 +278,11 @@ function showQuestion(q, deadline, pausedLeft, yourAnswer) {
   if (pausedLeft !== null && pausedLeft !== undefined) countdown.pause(pausedLeft);
   else countdown.run(deadline || conn.serverNow() + total, total);
   paintAnswerArea();
-  if (yourAnswer) received(describe(yourAnswer));
+  if (yourAnswer) {
+    lastAnswerText = describe(yourAnswer);
+    remember(lastAnswerText);
+    received(lastAnswerText);
+  }
   else $("#q-received").hidden = true;
   present("v-question", fresh);
   const spoken = q.kind === "typed" ? " Type your answer." :
@@ -288,6 +293,9 @@ function showQuestion(q, deadline, pausedLeft, yourAnswer) {
 function paintAnswerArea() {
   const q = question;
   const box = clear($("#q-answer"));
+  // A new question's options start enabled and at full strength; the class
+  // came back on every question after the first answered one.
+  box.classList.toggle("locked", answered);
   if (q.kind === "typed") {
     const form = el("form", { class: "typed-form", id: "typed-form", novalidate: true },
       el("label", { for: "typed-input", class: "sr-only", text: "Your answer" }),
@@ -340,6 +348,7 @@ function send(body, text, chosen) {
   if (!ok) { $("#q-error").textContent = "Not connected. Your answer will need to be sent again when we're back."; return; }
   answered = true;
   lastAnswerText = text;
+  remember(text);
   for (const b of document.querySelectorAll("#q-answer button, #q-answer input")) b.disabled = true;
   for (const i of chosen || []) {
     const btn = document.querySelector(`.answer-btn[data-index="${i}"]`);
@@ -374,6 +383,19 @@ function ack(msg) {
   }
 }
 
+// remember keeps the answer text of the open question, so the reveal can
+// show the player what they picked (also after a reload).
+function remember(text) {
+  if (!question) return;
+  storageSet(sessionStorage, ANSWER_KEY, { pin: seat ? seat.pin : join && join.pin, q: question.q, text });
+}
+
+function rememberedAnswer(q) {
+  const a = storageGet(sessionStorage, ANSWER_KEY);
+  const pin = seat ? seat.pin : join && join.pin;
+  return a && a.q === q && a.pin === pin ? a.text : null;
+}
+
 function describe(a) {
   if (!question) return "";
   if (a.text !== undefined) return a.text;
@@ -394,6 +416,7 @@ function showReveal(r) {
   let verdict;
   let icon;
   if (poll) { verdict = "Thanks for voting"; icon = ["none", "✓"]; }
+  else if (r.skipped) { verdict = "Skipped"; icon = ["none", "–"]; }
   else if (!you.answered) { verdict = "Time's up: no answer"; icon = ["none", "–"]; }
   else if (you.correct) { verdict = "Correct!"; icon = ["good", "✓"]; }
   else { verdict = "Not this time"; icon = ["bad", "✗"]; }
@@ -402,7 +425,13 @@ function showReveal(r) {
   $("#r-icon").textContent = icon[1];
   $("#r-verdict").textContent = verdict;
   const pts = you.points || 0;
-  $("#r-points").textContent = poll ? "" : `+${formatScore(pts)} points`;
+  $("#r-points").textContent = poll ? "" : r.skipped ? "The host skipped this question: no points" : `+${formatScore(pts)} points`;
+  // What this player picked, next to the verdict: "Not this time" alone
+  // leaves them wondering what they tapped.
+  const mine = you.answered ? rememberedAnswer(r.q) : null;
+  $("#r-yours-box").hidden = !you.answered;
+  $("#r-yours").textContent = mine || (you.answered ? "(sent from another screen)" : "");
+  $("#r-yours").className = "r-yours" + (!poll && !r.skipped && you.answered && !you.correct ? " wrong-pick" : "");
   $("#r-streak").textContent = you.streak > 1 ? `Streak: ${you.streak} in a row${you.streak_bonus ? ` (+${you.streak_bonus} bonus)` : ""}` : "";
   $("#r-rank").textContent = you.rank ? `${ordinal(you.rank)} place · ${formatScore(you.score)} points` : "";
   if (you.score !== undefined) setScore(you.score);
@@ -411,7 +440,8 @@ function showReveal(r) {
   $("#r-answer").textContent = poll ? "Polls have no right answer." : correctText;
   $("#r-explanation").textContent = r.explanation || "";
   present("v-result");
-  announce(`${verdict}. ${poll ? "" : `${pts} points. `}${poll ? "" : `Correct answer: ${correctText}.`}`);
+  const yours = mine ? `You answered ${mine}. ` : "";
+  announce(`${verdict}. ${yours}${poll || r.skipped ? "" : `${pts} points. `}${poll ? "" : `Correct answer: ${correctText}.`}`);
 }
 
 function showStanding(lb) {
@@ -436,7 +466,8 @@ function showFinal(p) {
   if (you.score !== undefined) setScore(you.score);
   $("#f-rank").textContent = you.rank ? ordinal(you.rank) : "–";
   $("#f-icon").textContent = you.rank && you.rank <= 3 ? String(you.rank) : "★";
-  $("#f-score").textContent = `${formatScore(you.score ?? score)} points${p.players ? ` · ${p.players} players` : ""}`;
+  const n = p.players;
+  $("#f-score").textContent = `${formatScore(you.score ?? score)} points${n ? ` · ${n} ${n === 1 ? "player" : "players"}` : ""}`;
   present("v-final");
   paintReview();
   announce(`Game over. You finished ${you.rank ? ordinal(you.rank) : ""} with ${you.score ?? score} points.`);

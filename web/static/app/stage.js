@@ -22,6 +22,9 @@ export class Stage {
     this.question = null;
     this.answered = 0;
     this.playerCount = 0;
+    this.offline = 0;
+    this.endReason = "";
+    this.joinLocalOnly = false;
     this.paused = false;
     this.countdown = null;
     this.stats = null;
@@ -80,6 +83,7 @@ export class Stage {
       case "answers_count":
         this.answered = msg.answered;
         this.playerCount = msg.players;
+        this.offline = msg.offline || 0;
         this.paintAnswered();
         break;
       case "paused":
@@ -115,6 +119,7 @@ export class Stage {
         if (this.phase === "podium" || this.phase === "ended") this.renderPodium();
         break;
       case "ended":
+        this.endReason = msg.reason || "";
         if (this.phase !== "podium") {
           this.renderEnded(msg.reason);
         } else {
@@ -136,6 +141,7 @@ export class Stage {
         this.paused = !!state.paused;
         this.answered = (state.answers && state.answers.answered) || 0;
         this.playerCount = (state.answers && state.answers.players) || state.count || this.players.size;
+        this.offline = (state.answers && state.answers.offline) || 0;
         // remaining_ms is measured at the server's server_ms: anchor it there.
         let deadline = q.deadline_ms;
         if (state.remaining_ms !== undefined) deadline = (state.server_ms || this.conn.serverNow()) + state.remaining_ms;
@@ -152,6 +158,7 @@ export class Stage {
         if (state.leaderboard) this.renderLeaderboard(state.leaderboard);
         break;
       case "ended":
+        this.endReason = state.end_reason || "";
         if (!state.podium && !this.podium) {
           this.renderEnded(state.end_reason);
           break;
@@ -199,7 +206,13 @@ export class Stage {
         el("p", { class: "join-how" }, "Join at ", el("strong", { class: "join-url", text: joinUrl.replace(/^https?:\/\//, "") })),
         el("p", { class: "pin-label", id: "pin-label", text: "Game PIN" }),
         el("p", { class: "pin", id: "pin", "aria-describedby": "pin-label", text: pinText }),
-        this.qrSrc ? el("img", { class: "qr", src: this.qrSrc, alt: `QR code: scan to join game ${this.pin}`, width: 220, height: 220 }) : null,
+        this.qrSrc ? el("img", { class: "qr", src: this.qrSrc, alt: `QR code: scan to join game ${this.pin}`, width: 512, height: 512 }) : null,
+        this.joinLocalOnly ? el("p", { class: "local-only", id: "local-only", role: "note" },
+          el("strong", { text: "Phones can't open this link. " }),
+          "This server has only a loopback address (localhost), which on a phone means the phone itself. Restart it with ",
+          el("code", { text: "--public-url http://ADDRESS:PORT" }),
+          ", using an address phones on your network can reach, or listen on the network with ",
+          el("code", { text: "--addr :8080" }), ".") : null,
         this.locked ? el("p", { class: "tag tag-warn", text: "Joining is locked" }) : null),
       el("div", { class: "players-card card" },
         el("h2", {},
@@ -213,26 +226,36 @@ export class Stage {
     this.question = q;
     const timerText = el("span", { class: "timer-num", id: "timer" });
     const bar = el("div", { class: "timebar-fill" });
-    const count = el("span", { id: "answered-count", text: String(this.answered) });
+    const count = el("span", { class: "answered-num", id: "answered-count", text: String(this.answered) });
     this.answeredEl = count;
     this.playersEl = el("span", { text: String(this.playerCount || this.players.size || 0) });
+    this.offlineEl = el("span", { class: "offline-count", id: "offline-count" });
     this.pausedTag();
     const options = q.kind === "typed"
       ? el("p", { class: "typed-hint card", text: "Type your answer on your device" })
-      : el("ol", { class: "options", "aria-label": "Answer options" },
+      : el("ol", { class: `options options-${(q.options || []).length}`, "aria-label": "Answer options" },
         (q.options || []).map((text, i) => el("li", { class: optionClass(i) }, optionFace(i, text))));
+    const prompt = el("h2", { class: "prompt", id: "prompt", text: q.prompt });
+    // Projector layout: the question across the top, the timer and the
+    // answer count large at the sides, the options filling the lower half.
     clear(this.root).append(el("div", { class: "question" },
-      el("div", { class: "q-head" },
-        el("span", { class: "q-num", text: `Question ${q.q + 1} of ${q.total}` }),
-        el("span", { class: "tag", text: KIND_NAMES[q.kind] || q.kind }),
-        q.double_points ? el("span", { class: "tag tag-gold", text: "×2 Double points" }) : null),
-      el("h2", { class: "prompt", id: "prompt", text: q.prompt }),
+      prompt,
       el("div", { class: "q-meta" },
         el("div", { class: "timer", role: "timer", "aria-label": "Seconds left" }, timerText),
-        this.pausedEl,
-        el("p", { class: "answered" }, count, " of ", this.playersEl, " answered")),
-      el("div", { class: "timebar", "aria-hidden": "true" }, bar),
+        el("div", { class: "q-mid" },
+          el("div", { class: "q-head" },
+            el("span", { class: "q-num", text: `Question ${q.q + 1} of ${q.total}` }),
+            el("span", { class: "tag", text: KIND_NAMES[q.kind] || q.kind }),
+            q.double_points ? el("span", { class: "tag tag-gold", text: "×2 Double points" }) : null),
+          el("div", { class: "timebar", "aria-hidden": "true" }, bar),
+          this.pausedEl),
+        el("p", { class: "answered", id: "answered" }, count,
+          el("span", { class: "answered-of" }, " of ", this.playersEl, " answered"),
+          this.offlineEl)),
       options));
+    this.paintAnswered();
+    fitText(prompt, 0.2);
+    if (options.tagName === "OL") fitPage(options);
     this.countdown = new Countdown(this.conn, timerText, bar);
     const total = q.time_ms || Math.max(1000, (deadlineMs || 0) - this.conn.serverNow());
     this.countdown.total = total;
@@ -246,6 +269,11 @@ export class Stage {
   paintAnswered() {
     if (this.answeredEl) this.answeredEl.textContent = String(this.answered);
     if (this.playersEl && this.playerCount) this.playersEl.textContent = String(this.playerCount);
+    if (this.offlineEl) {
+      // "3 of 4 answered, 1 offline": a dropped phone is not a slow one.
+      this.offlineEl.textContent = this.offline > 0 ? `, ${this.offline} offline` : "";
+      this.offlineEl.hidden = this.offline === 0;
+    }
   }
 
   // pausedTag makes the "Paused" notice of the view being drawn.
@@ -271,7 +299,7 @@ export class Stage {
         el("p", { class: "big-answer", text: (r.accept || [])[0] || r.term || "" }),
         (r.accept || []).length > 1 ? el("p", { class: "muted", text: "Also accepted: " + r.accept.slice(1).join(", ") }) : null);
     } else {
-      body = el("ol", { class: "options reveal", "aria-label": "Results per option" },
+      body = el("ol", { class: `options reveal options-${q.options.length}`, "aria-label": "Results per option" },
         q.options.map((text, i) => {
           const n = dist[i] || 0;
           const isCorrect = correct.has(i);
@@ -286,20 +314,24 @@ export class Stage {
         }));
     }
     const rightCount = r.correct_count ?? [...correct].reduce((s, i) => s + (dist[i] || 0), 0);
+    const prompt = el("h2", { class: "prompt", text: q.prompt || "" });
     clear(this.root).append(el("div", { class: "reveal-view" },
       el("div", { class: "q-head" },
         el("span", { class: "q-num", text: `Question ${r.q + 1}${q.total ? " of " + q.total : ""}` }),
         r.term ? el("span", { class: "tag", text: r.term }) : null,
         this.pausedTag()),
-      el("h2", { class: "prompt", text: q.prompt || "" }),
+      prompt,
       r.skipped ? el("p", { class: "tag tag-warn", text: "Skipped: no points for this one" }) : null,
       body,
-      el("p", { class: "answered", id: "reveal-summary" },
-        rightCount !== undefined && r.kind !== "poll"
-          ? `${rightCount} of ${r.players ?? r.answered} got it right`
-          : `${r.answered ?? 0} of ${r.players ?? 0} answered`),
-      r.explanation ? el("div", { class: "explanation card" },
-        el("h3", { text: "Why" }), el("p", { text: r.explanation })) : null));
+      el("div", { class: "reveal-foot" },
+        el("p", { class: "answered", id: "reveal-summary" },
+          rightCount !== undefined && r.kind !== "poll"
+            ? `${rightCount} of ${r.players ?? r.answered} got it right`
+            : `${r.answered ?? 0} of ${r.players ?? 0} answered`),
+        r.explanation ? el("div", { class: "explanation card" },
+          el("h3", { text: "Why" }), el("p", { text: r.explanation })) : null)));
+    fitText(prompt, 0.2);
+    if (body.tagName === "OL") fitPage(body, 0.7);
     const answerText = r.kind === "typed" ? (r.accept || [])[0] :
       [...correct].map((i) => `${optionLabel(i)}: ${(q.options || [])[i]}`).join(", ");
     announce(r.kind === "poll" ? "Poll results are in." : `Correct answer: ${answerText}. ${r.explanation || ""}`);
@@ -324,28 +356,34 @@ export class Stage {
     const p = this.podium;
     if (this.phase !== "ended") this.setPhase("podium");
     const top = (p && p.top) || [];
-    const place = (rank) => top.find((t) => t.rank === rank) || top[rank - 1];
-    const step = (rank) => {
-      const who = place(rank);
-      if (!who) return el("div", { class: `step step-${rank} empty`, "aria-hidden": "true" });
-      return el("li", { class: `step step-${rank}` },
+    // Steps go by position; each shows its player's place, so tied players
+    // read "1st" and "1st" (the server ranks ties alike).
+    const step = (pos) => {
+      const who = top[pos - 1];
+      if (!who) return el("li", { class: `step step-${pos} empty`, "aria-hidden": "true" });
+      // Position sets the place on the stand, rank the block: tied players
+      // stand equally high.
+      return el("li", { class: `step step-${pos} rank-${Math.min(who.rank, 3)}` },
         el("span", { class: "step-nick", text: who.nickname }),
         el("span", { class: "step-score", text: `${formatScore(who.score)} pts` }),
         el("span", { class: "step-block" }, el("span", { class: "step-place", text: ordinal(who.rank) })));
     };
-    const rest = top.filter((t) => t.rank > 3).slice(0, 7);
-    const parts = [
-      el("h2", { class: "center", text: "Podium" }),
+    const rest = top.slice(3, 8);
+    const q = this.question;
+    const early = this.endReason === "host_ended" && q && q.total && q.q + 1 < q.total;
+    const main = el("div", { class: "podium-main" },
+      el("h2", { class: "center", text: "Final results" }),
+      early ? el("p", { class: "ended-early", text: `The host ended the game after question ${q.q + 1} of ${q.total}.` }) : null,
       el("ol", { class: "podium", id: "podium", "aria-label": "Top three" }, step(2), step(1), step(3)),
-      rest.length ? el("ol", { class: "lb rest" }, rest.map((t) => el("li", { class: "lb-row" },
+      rest.length ? el("ol", { class: "lb rest", "aria-label": "Next places" }, rest.map((t) => el("li", { class: "lb-row" },
         el("span", { class: "lb-rank", text: String(t.rank) }),
         el("span", { class: "lb-nick", text: t.nickname }),
-        el("span", { class: "lb-score", text: formatScore(t.score) })))) : null,
-    ];
-    if (this.stats && (this.stats.questions || []).length) parts.push(accuracyTable(this.stats));
-    if (this.opts.afterPodium) parts.push(this.opts.afterPodium());
-    clear(this.root).append(el("div", { class: "podium-view" }, parts));
-    const first = place(1);
+        el("span", { class: "lb-score", text: formatScore(t.score) })))) : null);
+    const side = el("div", { class: "podium-side" });
+    if (this.stats && (this.stats.questions || []).length) side.append(accuracyTable(this.stats));
+    if (this.opts.afterPodium) side.append(this.opts.afterPodium());
+    clear(this.root).append(el("div", { class: "podium-view" }, main, side.childElementCount ? side : null));
+    const first = top[0];
     if (first) announce(`Winner: ${first.nickname} with ${first.score} points.`);
   }
 }
@@ -386,4 +424,40 @@ export function endedText(reason) {
     case "abandoned": case "expired": return "The game was closed after a while without activity.";
     default: return "This game is over.";
   }
+}
+
+// fitText shrinks a projector heading whose text is too long for its share
+// of the screen height, in steps, never below half size. The size stays in
+// viewport units: --fit scales the stylesheet's clamp(), and a resize fits again.
+export function fitText(node, share = 0.3) {
+  node.dataset.fit = String(share);
+  shrink(node, 0.55, () => node.scrollHeight > innerHeight * share);
+  bindRefit();
+}
+
+// fitPage shrinks node's text (down to least) while the page is taller than
+// the screen: long options must not push the last row under the controls.
+export function fitPage(node, least = 0.8) {
+  node.dataset.fitPage = String(least);
+  shrink(node, least, () => document.documentElement.scrollHeight > innerHeight);
+  bindRefit();
+}
+
+function shrink(node, least, tooBig) {
+  let f = 1;
+  node.style.setProperty("--fit", "1");
+  while (node.isConnected && f - 0.04 >= least && tooBig()) {
+    f -= 0.04;
+    node.style.setProperty("--fit", f.toFixed(2));
+  }
+}
+
+let refitBound = false;
+function bindRefit() {
+  if (refitBound) return;
+  refitBound = true;
+  addEventListener("resize", () => {
+    for (const n of document.querySelectorAll("[data-fit]")) fitText(n, Number(n.dataset.fit));
+    for (const n of document.querySelectorAll("[data-fit-page]")) fitPage(n, Number(n.dataset.fitPage));
+  });
 }
