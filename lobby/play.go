@@ -28,17 +28,18 @@ func (r *room) playerCommand(in input, now time.Time) bool {
 	return true
 }
 
-// soloShown is 1 + the index of the question open for pid alone (0: none),
-// so that the connection times the player's answer from when it was shown.
-func (r *room) soloShown(pid game.PlayerID) int {
-	if pid == "" {
-		return 0
+// questionShownTo is the question a state or welcome frame shows pid: in a
+// challenge the player's own open question (so that the connection times
+// their answer from when it was shown), else the game's.
+func (r *room) questionShownTo(pid game.PlayerID) questionRef {
+	if r.g.Phase() != game.PhaseChallenge {
+		return r.shownQuestion()
 	}
 	ps, ok := r.g.Player(pid)
-	if !ok || ps.Solo == nil || !ps.Solo.Open {
-		return 0
+	if pid == "" || !ok || ps.Solo == nil || !ps.Solo.Open {
+		return noQuestion
 	}
-	return ps.Solo.Played + 1
+	return showing(ps.Solo.Played)
 }
 
 // soloQuestionFrame is the question open for one self-paced player.

@@ -32,7 +32,7 @@ func (r *room) handleModes(ev game.Event, now time.Time) {
 	case game.SoloQuestionOpened:
 		f := r.soloQuestionFrame(e.Index, e.Deadline, e.Duration, now)
 		f.DoublePoints = e.DoublePoints
-		r.add(outItem{To: toPlayer, Player: e.Player, D: wire.Marshal(f), Q: e.Index + 1})
+		r.add(outItem{To: toPlayer, Player: e.Player, D: wire.Marshal(f), Q: showing(e.Index)})
 	case game.SoloQuestionClosed:
 		q := r.g.Question(e.Index)
 		rev := wire.Reveal{Type: wire.TypeReveal, Seq: r.wireSeq, Q: e.Index, Kind: string(e.Kind), Reason: e.Reason,
@@ -64,9 +64,7 @@ func (r *room) handleModes(ev game.Event, now time.Time) {
 
 // challengeWindow tells everyone the challenge's deadline, or that it closed.
 func (r *room) challengeWindow(deadline time.Time, closed bool, playing int, now time.Time) {
-	r.broadcast(toAll, func(seq uint64) any {
-		return wire.Challenge{Type: wire.TypeChallenge, Seq: seq, DeadlineMs: ms(deadline), Closed: closed, Playing: playing, ServerMs: ms(now)}
-	}, nil, 0)
+	r.send(toAll, wire.Challenge{Type: wire.TypeChallenge, Seq: r.seqFor(toAll), DeadlineMs: ms(deadline), Closed: closed, Playing: playing, ServerMs: ms(now)}, nil)
 	r.snapshotDue = true
 }
 

@@ -39,10 +39,8 @@ func (r *room) teamList() []wire.Team {
 // teamChanged tells everyone a player changed team, with the new sizes.
 func (r *room) teamChanged(e game.TeamChanged) {
 	teams := r.teamList()
-	r.broadcast(toAll, func(seq uint64) any {
-		return wire.TeamChanged{Type: wire.TypeTeamChanged, Seq: seq, PlayerID: string(e.Player), Nickname: e.Nickname,
-			From: e.From, To: e.To, By: e.By, Teams: teams}
-	}, nil, 0)
+	r.send(toAll, wire.TeamChanged{Type: wire.TypeTeamChanged, Seq: r.seqFor(toAll), PlayerID: string(e.Player), Nickname: e.Nickname,
+		From: e.From, To: e.To, By: e.By, Teams: teams}, nil)
 	r.snapshotDue = true
 }
 

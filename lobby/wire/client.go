@@ -171,15 +171,7 @@ func (m *Client) validate() error {
 			return missing("host_token")
 		}
 	case TypeJoin:
-		if err := checkPIN(m.PIN); err != nil {
-			return err
-		}
-		if m.Nickname == "" {
-			return missing("nickname")
-		}
-		if m.Team != nil {
-			return checkTeam(*m.Team)
-		}
+		return m.validateJoin()
 	case TypeResume:
 		if err := checkPIN(m.PIN); err != nil {
 			return err
@@ -191,19 +183,8 @@ func (m *Client) validate() error {
 		return checkPIN(m.PIN)
 	case TypePing, TypeSync, TypeStart, TypeNext, TypeSkip, TypePause, TypeResumeGame,
 		TypeEnd, TypeLock, TypeUnlock, TypeLeave, TypeBalanceTeams, TypePlayNext:
-	case TypeMoveTeam:
-		if m.PlayerID == "" {
-			return missing("player_id")
-		}
-		if m.Team == nil {
-			return missing("team")
-		}
-		return checkTeam(*m.Team)
-	case TypeChooseTeam:
-		if m.Team == nil {
-			return missing("team")
-		}
-		return checkTeam(*m.Team)
+	case TypeMoveTeam, TypeChooseTeam:
+		return m.validateTeamMove()
 	case TypeAnswer:
 		if m.Q == nil {
 			return missing("q")
@@ -242,6 +223,32 @@ func (m *Client) validate() error {
 		return Errorf(CodeUnknownType, "unknown message type %q", truncate(m.Type, 32))
 	}
 	return nil
+}
+
+// validateJoin checks a join: a PIN, a nickname and, in team mode, maybe a team.
+func (m *Client) validateJoin() error {
+	if err := checkPIN(m.PIN); err != nil {
+		return err
+	}
+	if m.Nickname == "" {
+		return missing("nickname")
+	}
+	if m.Team != nil {
+		return checkTeam(*m.Team)
+	}
+	return nil
+}
+
+// validateTeamMove checks move_team (a player and a team) and choose_team
+// (a team).
+func (m *Client) validateTeamMove() error {
+	if m.Type == TypeMoveTeam && m.PlayerID == "" {
+		return missing("player_id")
+	}
+	if m.Team == nil {
+		return missing("team")
+	}
+	return checkTeam(*m.Team)
 }
 
 func checkTeam(team int) error {
