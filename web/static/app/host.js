@@ -112,7 +112,7 @@ async function create(ev) {
     const names = $("#team-names").value.split(/\n|,/).map((x) => x.trim()).filter(Boolean);
     const teams = Number($("#team-count").value);
     if (names.length > 0) {
-      if (names.length < 2 || names.length > 10) return fail("Team names: give 2 to 10 names, one per line.", $("#team-names"));
+      if (names.length < 2 || names.length > 10) return fail("Team names: 2 to 10, one per line.", $("#team-names"));
       modes.team_names = names;
     } else {
       if (!Number.isInteger(teams) || teams < 2 || teams > 10) return fail("Number of teams: 2 to 10.", $("#team-count"));
@@ -221,7 +221,7 @@ function status(s) {
 function paintControls(phase) {
   controls.hidden = !["lobby", "question", "reveal", "leaderboard", "challenge"].includes(phase);
   if (phase === "challenge") {
-    // A challenge runs by itself: the host can only close it early.
+    // A challenge runs by itself: the host may only close it.
     for (const b of Object.values(buttons)) b.hidden = b !== buttons.end;
     buttons.end.firstChild.textContent = endArmed ? "Press again to close " : "Close challenge now ";
     return;

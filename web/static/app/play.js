@@ -2,8 +2,9 @@
 import { Conn, Countdown } from "./conn.js";
 import {
   $, el, clear, show, announce, optionFace, optionClass, optionLabel, KIND_NAMES,
-  formatScore, ordinal, errorText, storageGet, storageSet, focusView, nicknameProblem, teamChip, api,
+  formatScore, ordinal, errorText, storageGet, storageSet, focusView, nicknameProblem, api,
 } from "./ui.js";
+import { teamChip } from "./teams.js";
 
 const JOIN_KEY = "quizroom.join";
 const SEAT_KEY = "quizroom.player";

@@ -5,7 +5,11 @@ import {
   el, clear, announce, optionFace, optionClass, optionLabel, KIND_NAMES,
   formatScore, ordinal,
 } from "./ui.js";
-import { teamBoard, teamRows, applyProgress, challengeView, joinedProgress } from "./stage_modes.js";
+
+// stage_modes.js loads only for games with teams or a challenge.
+let modes = null;
+const noModes = { teamRows: () => null };
+const M = () => modes || noModes;
 
 export class Stage {
   // root: the element the stage draws into. opts.host: callbacks for host-only
@@ -30,13 +34,42 @@ export class Stage {
     this.countdown = null;
     this.stats = null;
     this.podium = null;
-    // Team mode and challenges (issue 15).
+    // Teams and challenges (issue 15).
     this.teams = null;
     this.teamAssign = "";
     this.selfPaced = false;
     this.deadlineMs = 0;
     this.challengeClosed = false;
     this.progress = null;
+    this.pendingProgress = [];
+    this.shown = null; // the reveal or leaderboard on screen (see redraw)
+  }
+
+  // needModes loads stage_modes.js, then draws the view again with it.
+  needModes() {
+    if (modes || this.loadingModes) return;
+    this.loadingModes = import("./stage_modes.js").then((m) => {
+      modes = m;
+      for (const msg of this.pendingProgress) m.applyProgress(this, msg);
+      this.pendingProgress = [];
+      this.redraw();
+    });
+  }
+
+  redraw() {
+    switch (this.phase) {
+      case "lobby": this.renderLobby(); break;
+      case "challenge": this.renderChallenge(); break;
+      case "reveal": if (this.shown) this.renderReveal(this.shown); break;
+      case "leaderboard": if (this.shown) this.renderLeaderboard(this.shown); break;
+      case "podium": case "ended": if (this.podium) this.renderPodium(); break;
+    }
+  }
+
+  // progressIn merges progress (queued until modes load).
+  progressIn(msg) {
+    if (modes) modes.applyProgress(this, msg);
+    else { this.pendingProgress.push(msg); this.needModes(); }
   }
 
   setPhase(phase) {
@@ -62,7 +95,7 @@ export class Stage {
         const joined = msg.players || [msg.player];
         for (const p of joined) this.players.set(p.id, p);
         if (this.phase === "challenge") {
-          joinedProgress(this, joined);
+          this.progressIn({ players: joined.map((p) => ({ player_id: p.id, nickname: p.nickname, team: p.team || 0, played: 0, total: this.total || 0, score: 0, finished: false })) });
           this.renderChallenge();
         }
         if (this.phase === "lobby") {
@@ -144,7 +177,7 @@ export class Stage {
         if (this.phase === "challenge") this.renderChallenge();
         break;
       case "progress":
-        applyProgress(this, msg);
+        this.progressIn(msg);
         if (this.phase === "challenge") this.renderChallenge();
         break;
       case "ended":
@@ -169,7 +202,8 @@ export class Stage {
     if (state.challenge_deadline_ms) this.deadlineMs = state.challenge_deadline_ms;
     this.challengeClosed = !!state.challenge_closed;
     if (state.total !== undefined) this.total = state.total;
-    if (state.progress) { this.progress = null; applyProgress(this, state.progress); }
+    if (state.progress) { this.progress = null; this.pendingProgress = []; this.progressIn(state.progress); }
+    if (state.teams || state.self_paced) this.needModes();
     switch (state.phase) {
       case "challenge":
         this.renderChallenge();
@@ -224,7 +258,7 @@ export class Stage {
 
   renderChallenge() {
     this.setPhase("challenge");
-    clear(this.root).append(challengeView(this, this.joinCard()));
+    clear(this.root).append(modes ? modes.challengeView(this, this.joinCard()) : this.joinCard());
   }
 
   renderLobby() {
@@ -242,7 +276,7 @@ export class Stage {
         }) : null));
     }
     const n = this.players.size;
-    const roster = this.teams && this.teams.length ? teamBoard(this, host) : list;
+    const roster = this.teams && this.teams.length && modes ? modes.teamBoard(this, host) : list;
     clear(this.root).append(el("div", { class: "lobby" },
       this.joinCard(),
       el("div", { class: "players-card card" },
@@ -335,6 +369,7 @@ export class Stage {
   }
 
   renderReveal(r) {
+    this.shown = r;
     this.setPhase("reveal");
     const q = this.question && this.question.q === r.q ? this.question : { q: r.q, options: [], kind: r.kind };
     const correct = new Set(r.correct || []);
@@ -371,7 +406,7 @@ export class Stage {
       prompt,
       r.skipped ? el("p", { class: "tag tag-warn", text: "Skipped: no points for this one" }) : null,
       body,
-      r.kind !== "poll" ? teamRows(r.teams, { reveal: true, title: "Teams after this question" }) : null,
+      r.kind !== "poll" ? M().teamRows(r.teams, { reveal: true, title: "Teams after this question" }) : null,
       el("div", { class: "reveal-foot" },
         el("p", { class: "answered", id: "reveal-summary" },
           rightCount !== undefined && r.kind !== "poll"
@@ -387,6 +422,7 @@ export class Stage {
   }
 
   renderLeaderboard(lb) {
+    this.shown = lb;
     this.setPhase("leaderboard");
     const rows = (lb.top || []).slice(0, 5).map((p) => el("li", { class: "lb-row" },
       el("span", { class: "lb-rank", text: String(p.rank) }),
@@ -397,7 +433,7 @@ export class Stage {
       el("h2", { text: "Leaderboard" }),
       el("div", { class: "center" }, this.pausedTag()),
       rows.length ? el("ol", { class: "lb", id: "leaderboard" }, rows) : el("p", { class: "muted", text: "No scores yet" }));
-    const teams = teamRows(lb.teams, { title: "Teams" });
+    const teams = M().teamRows(lb.teams, { title: "Teams" });
     clear(this.root).append(teams ? el("div", { class: "leaderboard-teams" }, board, teams) : board);
     const top = (lb.top || [])[0];
     announce(top ? `Leaderboard. First: ${top.nickname} with ${top.score} points.` : "Leaderboard");
@@ -431,7 +467,7 @@ export class Stage {
         el("span", { class: "lb-nick", text: t.nickname }),
         el("span", { class: "lb-score", text: formatScore(t.score) })))) : null);
     const side = el("div", { class: "podium-side" });
-    const teams = teamRows(p && p.teams, { title: "Teams" });
+    const teams = M().teamRows(p && p.teams, { title: "Teams" });
     if (teams) side.append(teams);
     if (this.stats && (this.stats.questions || []).length) side.append(accuracyTable(this.stats));
     if (this.opts.afterPodium) side.append(this.opts.afterPodium());

@@ -1,7 +1,13 @@
 // Team mode and self-paced challenges on the big screen (issue 15): the
 // lobby's team board (with the host's moves), team rows for the reveal,
 // leaderboard and podium, and the host's live view of a challenge.
-import { el, teamChip, formatScore, ordinal } from "./ui.js";
+import { el, formatScore, ordinal } from "./ui.js";
+import { teamChip } from "./teams.js";
+
+// The team and challenge styles come with this module.
+if (!document.querySelector('link[href="/static/teams.css"]')) {
+  document.head.append(el("link", { rel: "stylesheet", href: "/static/teams.css" }));
+}
 
 // teamBoard is the lobby's players by team; host gets a "Move to" select
 // per player and a "Balance teams" button.
@@ -71,16 +77,6 @@ export function applyProgress(stage, msg) {
   if (msg.finished !== undefined) pr.finished = msg.finished;
   if (msg.count !== undefined) pr.count = msg.count;
   if (msg.teams) pr.teams = msg.teams;
-}
-
-// joinedProgress adds players who just joined a challenge to its live view.
-export function joinedProgress(stage, players) {
-  applyProgress(stage, {});
-  for (const p of players) {
-    if (!stage.progress.players.has(p.id)) {
-      stage.progress.players.set(p.id, { player_id: p.id, nickname: p.nickname, team: p.team || 0, played: 0, total: stage.total || 0, score: 0, finished: false });
-    }
-  }
 }
 
 // challengeView is the host's live view of a challenge: the join card, the

@@ -166,20 +166,6 @@ export function errorText(code, message) {
       return "The server is busy right now. Try again in a moment.";
     case "network":
       return "Can't reach the server. Check your connection and try again.";
-    case "teams_locked":
-      return "Teams are fixed once the game has started.";
-    case "team_choice_off":
-      return "The host puts players in teams: you can't pick one.";
-    case "unknown_team":
-      return "That team doesn't exist in this game.";
-    case "challenge_closed":
-      return "This challenge has closed: its deadline has passed.";
-    case "finished":
-      return "You have played every question.";
-    case "not_finished":
-      return "Practice opens when your game is over.";
-    case "nothing_missed":
-      return "You got every question right: nothing to practise!";
     default:
       return message || "Something went wrong. Please try again.";
   }
@@ -217,9 +203,3 @@ export function storageSet(store, key, value) {
   } catch { /* private mode or full: resume is best effort */ }
 }
 
-// teamChip is a team's name on its colour (team-N classes in app.css; the
-// colours follow the default names Red, Blue, Green... by team number).
-export function teamChip(team, name, extra = "") {
-  if (!team) return null;
-  return el("span", { class: `team-chip team-${team}${extra ? " " + extra : ""}`, text: name || `Team ${team}` });
-}
