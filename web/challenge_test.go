@@ -185,7 +185,11 @@ func TestPracticeAfterAGame(t *testing.T) {
 	ada.waitText("#c-title", "Practice round")
 	ada.waitText("#c-text", fmt.Sprintf("%d question", missed))
 	for i := range missed {
-		ada.click("#c-start, #r-next")
+		if i == 0 {
+			ada.click("#c-start")
+		} else {
+			ada.click("#r-next") // "Next question" under the reveal
+		}
 		ada.waitFor("the practice question", `!document.querySelector("#v-question").hidden && document.querySelectorAll(".answer-btn").length > 0`)
 		if i == 0 {
 			if got := ada.text("#q-prompt"); got != missedPrompt {
