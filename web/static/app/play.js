@@ -488,7 +488,7 @@ function showReveal(r) {
   $("#r-yours").textContent = mine || (you.answered ? "(sent from another screen)" : "");
   $("#r-yours").className = "r-yours" + (!poll && !r.skipped && you.answered && !you.correct ? " wrong-pick" : "");
   $("#r-streak").textContent = you.streak > 1 ? `Streak: ${you.streak} in a row${you.streak_bonus ? ` (+${you.streak_bonus} bonus)` : ""}` : "";
-  $("#r-rank").textContent = you.rank ? `${ordinal(you.rank)} place · ${formatScore(you.score)} points` : "";
+  $("#r-rank").textContent = you.rank && !practice ? `${ordinal(you.rank)} place · ${formatScore(you.score)} points` : "";
   if (you.score !== undefined) setScore(you.score);
   const correctText = r.kind === "typed" ? (r.accept || [])[0] || r.term || "" :
     (r.correct || []).map((i) => `${optionLabel(i)}: ${(q.options || [])[i] ?? ""}`).join(", ");
