@@ -87,7 +87,9 @@ export function mountOwnQuestions(root, form, onActive = () => {}) {
   }
 
   function paintReport() {
-    const rep = bank.report || { kept: [], skipped: [], warnings: [] };
+    // A list the server left out or sent as null reads as empty.
+    const list = (x) => (Array.isArray(x) ? x : []);
+    const rep = { kept: list(bank.report?.kept), skipped: list(bank.report?.skipped), warnings: list(bank.report?.warnings) };
     const kept = bank.report ? rep.kept.length : bank.items;
     clear(report).hidden = false;
     report.append(
