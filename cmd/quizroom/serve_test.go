@@ -269,4 +269,14 @@ func TestJoinLinkOnLoopbackOnlyServer(t *testing.T) {
 	if line := joinLine("", "", &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 9000}); !strings.Contains(line, "--public-url") || !strings.Contains(line, "localhost:9000") {
 		t.Errorf("loopback start-up line %q does not name the address and --public-url", line)
 	}
+	// A public URL phones cannot reach gets the same warning.
+	for _, public := range []string{"http://localhost:8080", "http://127.0.0.1:8080/", "http://[::1]:8080"} {
+		line := joinLine(public, "http://192.168.1.20:8080", &net.TCPAddr{IP: net.IPv6unspecified, Port: 8080})
+		if !strings.Contains(line, "phones cannot reach it") || !strings.Contains(line, "--public-url") {
+			t.Errorf("--public-url %s: start-up line %q does not warn that phones cannot reach it", public, line)
+		}
+	}
+	if line := joinLine("https://quiz.example.com/", "", nil); line != "players join at https://quiz.example.com" {
+		t.Errorf("reachable public URL: start-up line %q", line)
+	}
 }
