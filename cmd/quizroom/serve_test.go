@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -128,6 +129,27 @@ func TestServeConfigErrorsNameTheSetting(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) || exitCode(err) != 2 {
 			t.Errorf("%v %v: err %v (exit %d), want one naming %s with exit 2", tc.args, tc.env, err, exitCode(err), tc.want)
 		}
+	}
+}
+
+// TestUnknownCommand: a mistyped or missing command is named as unknown,
+// with the commands there are, not blamed on serve's arguments; serve's
+// flags may still come first without "serve".
+func TestUnknownCommand(t *testing.T) {
+	for _, word := range []string{"serv", "version", "frobnicate"} {
+		err := run(context.Background(), []string{word}, env(nil), io.Discard, io.Discard)
+		want := fmt.Sprintf("unknown command %q; the commands are serve (the default), bank and help", word)
+		if err == nil || err.Error() != want+" ('quizroom help' says more)" || exitCode(err) != 2 {
+			t.Errorf("quizroom %s: err %v (exit %d), want %q with exit 2", word, err, exitCode(err), want)
+		}
+	}
+	err := run(context.Background(), []string{"--no-such-flag"}, env(nil), io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "no-such-flag") {
+		t.Errorf("quizroom --no-such-flag: %v, want serve's flag error", err)
+	}
+	err = run(context.Background(), []string{"serve", "extra"}, env(nil), io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), `serve: unexpected argument "extra"`) {
+		t.Errorf("quizroom serve extra: %v", err)
 	}
 }
 
