@@ -180,6 +180,23 @@ func TestPagesStartUnderCSP(t *testing.T) {
 
 	b.navigate(base + "/display/12")
 	b.waitText("#fatal", "6-digit game PIN")
+	b.waitText("#conn-status", "No such game")
+	b.noProblems()
+
+}
+
+// TestDisplayOfNoGame: the big screen of a well-formed PIN no game has says
+// so, in the page and in the status badge (not "Connecting…").
+func TestDisplayOfNoGame(t *testing.T) {
+	base := startServer(t)
+	browser := newBrowser(t)
+	b := newTab(t, browser, "display", 1280, 720, false)
+	b.navigate(base + "/display/999999")
+	b.waitText("#fatal", "No game here")
+	b.waitText("#conn-status", "No such game")
+	if got := b.text("#conn-status"); strings.Contains(got, "Connecting") {
+		t.Errorf("status badge %q beside \"No game here\"", got)
+	}
 	b.noProblems()
 }
 

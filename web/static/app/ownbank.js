@@ -1,7 +1,7 @@
 // "Use your own questions" on the host page: paste notes or drop a file, see
 // what the import kept and skipped, review and edit the questions the game
 // will ask, download the bank. host.js mounts it and asks it for the list.
-import { el, $, clear, announce, errorText, KIND_NAMES } from "./ui.js";
+import { el, $, clear, announce, errorText, KIND_NAMES, plural } from "./ui.js";
 import { hostApi } from "./hostkey.js";
 
 const MAX_BYTES = 2 * 1024 * 1024;
@@ -173,7 +173,7 @@ export function mountOwnQuestions(root, form, onActive = () => {}) {
   function remove(i) {
     const [gone] = list.splice(i, 1);
     paintReview(list.length);
-    announce(`Removed “${gone.prompt.slice(0, 60)}”. ${list.length} questions left.`);
+    announce(`Removed “${gone.prompt.slice(0, 60)}”. ${plural(list.length, "question")} left.`);
     const next = $(`#own-q${Math.min(i, list.length - 1)} .own-remove`) || $("#own-remake");
     if (next) next.focus();
   }
