@@ -31,7 +31,8 @@ export function mountOwnQuestions(root, form, onActive = () => {}) {
   const report = el("section", { id: "own-report", class: "own-report", hidden: true, "aria-labelledby": "own-report-h" });
   const review = el("section", { id: "own-review", hidden: true, "aria-labelledby": "own-review-h" });
   const details = el("details", { class: "own", id: "own" },
-    el("summary", { text: "Use your own questions" }),
+    el("summary", {}, el("span", { text: "Use your own questions" }),
+      el("span", { class: "own-hint", text: "(paste notes or drop a file)" })),
     el("p", { class: "muted", text: "Paste study notes in any of these shapes: numbered questions each followed by \"Answer:\", Q: and A: pairs, or ## headings with the answer below. Quizroom turns each answer into a question." }),
     el("label", { for: "own-notes", class: "own-label", text: "Your notes" }), notes, drop,
     el("div", { class: "own-actions" }, importBtn), error, report, review);
