@@ -137,12 +137,31 @@ func (g *generator) check(idx int, c candidate) []string {
 			add("the stem names the answer")
 		} else if sharesWord(contentWords(q.Prompt), self.words) {
 			add("the stem shares a word with the answer %q", it.Term)
+		} else if w, ok := echoesRoot(q.Prompt, self.words); ok {
+			add("the stem's %q shares a root with the answer %q", w, it.Term)
+		}
+	}
+	// The descriptions must not spell the answer's letters out: the stem when
+	// the term is the answer, the options when the term is in the stem (the
+	// options of a term question are names, which may be the expansion).
+	var described []string
+	switch {
+	case slices.Contains(termVariants, c.variant):
+		described = []string{q.Prompt}
+	case c.variant == VariantWhatIs:
+		described = q.Options
+	}
+	for _, text := range described {
+		if a, ok := spellsAcronym(text, acronyms(self.names)); ok {
+			add("%q spells out the letters of %s", text, a)
 		}
 	}
 	if c.variant == VariantWhatIs {
 		for _, o := range q.Options {
 			if sharesWord(contentWords(o), self.words) {
 				add("option %q shares a word with the term in the stem", o)
+			} else if w, ok := echoesRoot(o, self.words); ok {
+				add("option %q: %q shares a root with the term in the stem", o, w)
 			}
 		}
 	}
@@ -277,6 +296,13 @@ func (b *Bank) Lint() []Problem {
 			add(".definition", "opens with %q, a hint at the answer's grammar", strings.Fields(d)[0])
 		case mentions(d, names...) || sharesWord(contentWords(d), words):
 			add(".definition", "%q uses a word of the term or an alias", d)
+		default:
+			if w, ok := echoesRoot(d, words); ok {
+				add(".definition", "%q: %q shares a root with the term or an alias", d, w)
+			}
+			if a, ok := spellsAcronym(d, acronyms(names)); ok {
+				add(".definition", "%q spells out the letters of %s", d, a)
+			}
 		}
 		switch n := len(it.Facts); {
 		case n == 0:
@@ -421,4 +447,81 @@ func mythTexts(ms []Myth) []string {
 		out[i] = m.Text
 	}
 	return out
+}
+
+// MinRootLen is the shortest word that counts as the root of a longer one:
+// "normal" gives "normalization" away, "page" does not reach "pagination".
+const MinRootLen = 4
+
+// echoesRoot reports a word of text that is a root of a term word, or has
+// one as its root, without being the same word ("normal forms" beside
+// "Normalization", "single" beside "Singleton"): the echo, not knowledge,
+// then points at the answer. words are the term's stemmed content words.
+func echoesRoot(text string, words map[string]bool) (string, bool) {
+	for w := range contentWords(text) {
+		for t := range words {
+			if w == t {
+				continue
+			}
+			short, long := w, t
+			if len(short) > len(long) {
+				short, long = long, short
+			}
+			if len(short) >= MinRootLen && strings.HasPrefix(long, short) && !inflection(short, long) {
+				return w, true
+			}
+		}
+	}
+	return "", false
+}
+
+// inflection reports long as short with an ending that keeps its meaning
+// ("index"/"indexes", "cache"/"cached", "normalize"/"normalized").
+func inflection(short, long string) bool {
+	end := long[len(short):]
+	if end != "" && end[0] == short[len(short)-1] {
+		end = end[1:] // a doubled consonant: "program"/"programming"
+	}
+	switch end {
+	case "s", "es", "d", "ed", "r", "er", "rs", "ers", "ing", "'s":
+		return true
+	}
+	return false
+}
+
+// acronyms are the names written in capitals only ("BASE", "ACID", "JWT"),
+// lower-cased.
+func acronyms(names []string) []string {
+	var out []string
+	for _, n := range names {
+		if l := utf8.RuneCountInString(n); l < 2 || l > 6 || strings.ToUpper(n) != n || strings.ToLower(n) == n {
+			continue
+		}
+		if strings.IndexFunc(n, func(r rune) bool { return r < 'A' || r > 'Z' }) >= 0 {
+			continue
+		}
+		out = append(out, strings.ToLower(n))
+	}
+	return out
+}
+
+// spellsAcronym reports text that spells out one of the acronyms: consecutive
+// words whose initials make the whole acronym, or its first three letters
+// for a longer one ("basically available, soft state" for BASE).
+func spellsAcronym(text string, acr []string) (string, bool) {
+	var initials []byte
+	for _, w := range strings.Fields(normalize(text)) {
+		initials = append(initials, w[0])
+	}
+	s := string(initials)
+	for _, a := range acr {
+		need := a
+		if len(a) > 3 {
+			need = a[:3]
+		}
+		if len(need) >= 3 && strings.Contains(s, need) {
+			return strings.ToUpper(a), true
+		}
+	}
+	return "", false
 }

@@ -123,6 +123,25 @@ func (rc *ruleChecker) check(q game.Question) {
 			}
 		}
 	}
+	// Nor does it echo their root ("normal" for Normalization) or spell an
+	// acronym's letters out ("basically available, soft state" for BASE).
+	var described []string
+	switch variant {
+	case VariantWhichTerm, VariantTyped:
+		described = []string{q.Prompt}
+	case VariantWhatIs:
+		described = q.Options
+	}
+	for _, d := range described {
+		for _, n := range names {
+			if w, ok := testRootEcho(d, n); ok {
+				t.Errorf("%s: %q in %q echoes the root of %q", q.ID, w, d, n)
+			}
+			if testSpells(d, n) {
+				t.Errorf("%s: %q spells out %q", q.ID, d, n)
+			}
+		}
+	}
 	if variant == VariantWhatIs {
 		for _, o := range q.Options {
 			for _, n := range names {
@@ -445,4 +464,84 @@ func TestLintReportsNearDuplicateStatements(t *testing.T) {
 	if n != 1 {
 		t.Errorf("want the one near-duplicate pair reported, got %d: %v", n, b.Lint())
 	}
+}
+
+// Round 2 of the blind review: "basically available, soft state" gave BASE
+// away, "normal forms" gave Normalization away. Lint reports both kinds of
+// echo in a definition, and leaves inflections and unrelated words alone.
+func TestLintReportsAcronymAndRootEchoes(t *testing.T) {
+	item := func(id, term, def string) Item {
+		return Item{ID: id, Term: term, Definition: def, Facts: []string{"One fact here.", "Another fact here."},
+			Myths: []Myth{{Text: "A myth here.", Why: "No."}}, Confusables: []string{"x"}}
+	}
+	b := Bank{Items: []Item{
+		item("e-1", "BASE", "Basically available, soft state: what NoSQL stores offer"),
+		item("e-2", "Normalization", "Putting tables into normal forms to remove duplicates"),
+		item("e-3", "Singleton", "Pattern with a single shared instance per process"),
+		item("e-4", "Caching", "Keeping copies in faster storage for repeat reads"),
+		item("e-5", "Programming", "Writing programs for a computer to run"),
+	}}
+	got := map[string]string{}
+	for _, p := range b.Lint() {
+		if strings.HasSuffix(p.Path, ".definition") {
+			got[p.Path[strings.Index(p.Path, "(")+1:strings.Index(p.Path, ")")]] = p.Message
+		}
+	}
+	for id, want := range map[string]string{"e-1": "letters of BASE", "e-2": `"normal" shares a root`, "e-3": `"single" shares a root`} {
+		if !strings.Contains(got[id], want) {
+			t.Errorf("%s: want %q reported, got %q", id, want, got[id])
+		}
+	}
+	for _, id := range []string{"e-4", "e-5"} {
+		if got[id] != "" {
+			t.Errorf("%s: an inflection or an unrelated word reported: %q", id, got[id])
+		}
+	}
+	if _, ok := spellsAcronym("atomic, consistent, isolated and durable", acronyms([]string{"ACID"})); !ok {
+		t.Error("ACID spelled out was not reported")
+	}
+	if _, ok := spellsAcronym("a cheap index design", acronyms([]string{"Acid", "API"})); ok {
+		t.Error("a word that is not in capitals was taken for an acronym")
+	}
+}
+
+// testRootEcho finds a word of text that is a proper prefix of a word of
+// name, or has one as a prefix, of 4 letters or more, other than a plain
+// inflection (-s, -ed, -ing, ...).
+func testRootEcho(text, name string) (string, bool) {
+	for _, w := range words(text) {
+		for _, n := range words(name) {
+			short, long := w, n
+			if len(short) > len(long) {
+				short, long = long, short
+			}
+			if len(short) < 4 || short == long || !strings.HasPrefix(long, short) {
+				continue
+			}
+			end := strings.TrimPrefix(long[len(short):], long[len(short):len(short)+1])
+			if slices.Contains([]string{"s", "es", "d", "ed", "r", "er", "ers", "rs", "ing"}, long[len(short):]) ||
+				(long[len(short)] == short[len(short)-1] && slices.Contains([]string{"ing", "ed", "er"}, end)) {
+				continue
+			}
+			return w, true
+		}
+	}
+	return "", false
+}
+
+// testSpells reports text with consecutive words whose initials spell the
+// acronym name (all capitals), or its first three letters.
+func testSpells(text, name string) bool {
+	if len(name) < 3 || len(name) > 6 || strings.ToUpper(name) != name || strings.ContainsFunc(name, func(r rune) bool { return r < 'A' || r > 'Z' }) {
+		return false
+	}
+	var initials strings.Builder
+	for _, w := range reWord.FindAllString(strings.ToLower(text), -1) {
+		initials.WriteByte(w[0])
+	}
+	want := strings.ToLower(name)
+	if len(want) > 3 {
+		want = want[:3]
+	}
+	return strings.Contains(initials.String(), want)
 }
