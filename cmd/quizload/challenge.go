@@ -115,7 +115,7 @@ func (w *wsClient) next(ctx context.Context, types ...string) (map[string]json.R
 // runChallenge runs the challenge scenario against base.
 func runChallenge(ctx context.Context, base string, pids []int, players, questions int, progress io.Writer) (*challengeRun, error) {
 	run := &challengeRun{Players: players, Questions: questions}
-	game, err := loadclient.CreateGame(ctx, http.DefaultClient, base, map[string]any{
+	game, err := loadclient.CreateGame(ctx, http.DefaultClient, base, "", map[string]any{
 		"count": questions, "seconds": 20, "kinds": []string{"single", "truefalse"}, "challenge_minutes": 60,
 	})
 	if err != nil {

@@ -8,7 +8,7 @@ import {
 } from "./ui.js";
 
 const HOST_KEY = "quizroom.host";
-// A challenge runs for days: it is remembered across browser restarts too.
+// A challenge lasts days: kept across restarts.
 let game = storageGet(sessionStorage, HOST_KEY) || storageGet(localStorage, HOST_KEY);
 let conn = null;
 let stage = null;
@@ -34,7 +34,7 @@ async function setup() {
   form.addEventListener("submit", create);
   $("#bank").addEventListener("change", paintCategories);
   const paintModes = () => {
-    const challenge = form.querySelector("input[name=game_kind]:checked").value === "challenge";
+    const challenge = isChallenge(form);
     $("#challenge-fields").hidden = !challenge;
     $("#auto-advance-field").hidden = challenge;
     $("#team-fields").hidden = !$("#team-mode").checked;
@@ -100,7 +100,7 @@ async function create(ev) {
   if (kinds.length === 0 && !mine) return fail("Tick at least one question kind.", $("#kinds input"));
   if (!Number.isInteger(count) || count < 1 || count > 100) return fail("Questions: enter a number from 1 to 100.", $("#count"));
   if (!Number.isInteger(seconds) || seconds < 5 || seconds > 300) return fail("Seconds per question: enter a number from 5 to 300.", $("#seconds"));
-  const challenge = form.querySelector("input[name=game_kind]:checked").value === "challenge";
+  const challenge = isChallenge(form);
   const modes = {};
   if (challenge) {
     const n = Number($("#deadline-n").value);
@@ -110,14 +110,10 @@ async function create(ev) {
   }
   if ($("#team-mode").checked) {
     const names = $("#team-names").value.split(/\n|,/).map((x) => x.trim()).filter(Boolean);
-    const teams = Number($("#team-count").value);
-    if (names.length > 0) {
-      if (names.length < 2 || names.length > 10) return fail("Team names: 2 to 10, one per line.", $("#team-names"));
-      modes.team_names = names;
-    } else {
-      if (!Number.isInteger(teams) || teams < 2 || teams > 10) return fail("Number of teams: 2 to 10.", $("#team-count"));
-      modes.teams = teams;
-    }
+    const n = names.length || Number($("#team-count").value);
+    if (!Number.isInteger(n) || n < 2 || n > 10) return fail("Teams: 2 to 10 (names one per line).", $(names.length ? "#team-names" : "#team-count"));
+    if (names.length) modes.team_names = names;
+    else modes.teams = n;
     modes.team_assign = $("#team-assign").value;
   }
   const btn = $("#create");
@@ -179,8 +175,7 @@ function receive(msg) {
   if (msg.type === "error") {
     if (["unknown_game", "bad_host_token", "game_ended"].includes(msg.code) && stage.phase === "") {
       conn.stop();
-      storageSet(sessionStorage, HOST_KEY, null);
-      storageSet(localStorage, HOST_KEY, null);
+      forgetGame();
       $("#fatal-text").textContent = msg.code === "bad_host_token"
         ? errorText(msg.code, msg.message) : `Game ${game.pin} no longer exists.`;
       show("fatal");
@@ -221,7 +216,7 @@ function status(s) {
 function paintControls(phase) {
   controls.hidden = !["lobby", "question", "reveal", "leaderboard", "challenge"].includes(phase);
   if (phase === "challenge") {
-    // A challenge runs by itself: the host may only close it.
+    // A challenge runs by itself; the host may close it.
     for (const b of Object.values(buttons)) b.hidden = b !== buttons.end;
     buttons.end.firstChild.textContent = endArmed ? "Press again to close " : "Close challenge now ";
     return;
@@ -307,11 +302,13 @@ function results() {
     el("a", { class: "btn btn-primary", id: "download-csv", href, download: `quizroom-${game.pin}.csv`, text: "Download results (CSV)" }),
     el("button", {
       type: "button", class: "btn", id: "new-game", text: "Host a new game",
-      onclick: () => {
-        storageSet(sessionStorage, HOST_KEY, null);
-        storageSet(localStorage, HOST_KEY, null);
-        conn.stop();
-        location.assign("/host");
-      },
+      onclick: () => { forgetGame(); conn.stop(); location.assign("/host"); },
     }));
+}
+
+const isChallenge = (form) => form.querySelector("input[name=game_kind]:checked").value === "challenge";
+
+function forgetGame() {
+  storageSet(sessionStorage, HOST_KEY, null);
+  storageSet(localStorage, HOST_KEY, null);
 }

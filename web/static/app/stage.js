@@ -3,13 +3,12 @@
 import { Countdown } from "./conn.js";
 import {
   el, clear, announce, optionFace, optionClass, optionLabel, KIND_NAMES,
-  formatScore, ordinal,
+  formatScore, ordinal, plural, sentence,
 } from "./ui.js";
 
 // stage_modes.js loads only for games with teams or a challenge.
 let modes = null;
-const noModes = { teamRows: () => null };
-const M = () => modes || noModes;
+const teamRows = (...a) => modes && modes.teamRows(...a);
 
 export class Stage {
   // root: the element the stage draws into. opts.host: callbacks for host-only
@@ -34,42 +33,15 @@ export class Stage {
     this.countdown = null;
     this.stats = null;
     this.podium = null;
-    // Teams and challenges (issue 15).
-    this.teams = null;
-    this.teamAssign = "";
-    this.selfPaced = false;
-    this.deadlineMs = 0;
-    this.challengeClosed = false;
-    this.progress = null;
-    this.pendingProgress = [];
-    this.shown = null; // the reveal or leaderboard on screen (see redraw)
+    this.queue = []; // for stage_modes.js
+    this.shown = null; // the reveal or leaderboard on screen
   }
 
-  // needModes loads stage_modes.js, then draws the view again with it.
-  needModes() {
-    if (modes || this.loadingModes) return;
-    this.loadingModes = import("./stage_modes.js").then((m) => {
-      modes = m;
-      for (const msg of this.pendingProgress) m.applyProgress(this, msg);
-      this.pendingProgress = [];
-      this.redraw();
-    });
-  }
-
-  redraw() {
-    switch (this.phase) {
-      case "lobby": this.renderLobby(); break;
-      case "challenge": this.renderChallenge(); break;
-      case "reveal": if (this.shown) this.renderReveal(this.shown); break;
-      case "leaderboard": if (this.shown) this.renderLeaderboard(this.shown); break;
-      case "podium": case "ended": if (this.podium) this.renderPodium(); break;
-    }
-  }
-
-  // progressIn merges progress (queued until modes load).
-  progressIn(msg) {
-    if (modes) modes.applyProgress(this, msg);
-    else { this.pendingProgress.push(msg); this.needModes(); }
+  // modes hands team and challenge messages to stage_modes.js.
+  modes(msg) {
+    if (modes) return modes.handle(this, msg);
+    this.queue.push(msg);
+    this.loading ||= import("./stage_modes.js").then((m) => { modes = m; m.loaded(this); });
   }
 
   setPhase(phase) {
@@ -94,14 +66,11 @@ export class Stage {
         // Joins are coalesced: msg.players lists everyone since the last one.
         const joined = msg.players || [msg.player];
         for (const p of joined) this.players.set(p.id, p);
-        if (this.phase === "challenge") {
-          this.progressIn({ players: joined.map((p) => ({ player_id: p.id, nickname: p.nickname, team: p.team || 0, played: 0, total: this.total || 0, score: 0, finished: false })) });
-          this.renderChallenge();
-        }
+        if (this.phase === "challenge") this.modes({ type: "joined", players: joined });
         if (this.phase === "lobby") {
           this.renderLobby();
           const who = joined.length === 1 ? joined[0].nickname : `${joined.length} players`;
-          announce(`${who} joined. ${this.players.size} players.`);
+          announce(`${who} joined. ${plural(this.players.size, "player")}.`);
         }
         break;
       }
@@ -163,22 +132,8 @@ export class Stage {
         this.stats = msg;
         if (this.phase === "podium" || this.phase === "ended") this.renderPodium();
         break;
-      case "team_changed": {
-        const p = this.players.get(msg.player_id);
-        if (p) p.team = msg.to;
-        if (msg.teams) this.teams = msg.teams;
-        if (this.phase === "lobby") this.renderLobby();
-        announce(`${msg.nickname} is now in team ${(this.teams || []).find((t) => t.team === msg.to)?.name || msg.to}.`);
-        break;
-      }
-      case "challenge":
-        this.deadlineMs = msg.deadline_ms || this.deadlineMs;
-        this.challengeClosed = !!msg.closed;
-        if (this.phase === "challenge") this.renderChallenge();
-        break;
-      case "progress":
-        this.progressIn(msg);
-        if (this.phase === "challenge") this.renderChallenge();
+      case "team_changed": case "challenge": case "progress":
+        this.modes(msg);
         break;
       case "ended":
         this.endReason = msg.reason || "";
@@ -197,13 +152,7 @@ export class Stage {
     if (state.players) this.players = new Map(state.players.map((p) => [p.id, p]));
     if (state.locked !== undefined) this.locked = !!state.locked;
     this.paused = !!state.paused;
-    if (state.teams) { this.teams = state.teams; this.teamAssign = state.team_assign || ""; }
-    this.selfPaced = !!state.self_paced;
-    if (state.challenge_deadline_ms) this.deadlineMs = state.challenge_deadline_ms;
-    this.challengeClosed = !!state.challenge_closed;
-    if (state.total !== undefined) this.total = state.total;
-    if (state.progress) { this.progress = null; this.pendingProgress = []; this.progressIn(state.progress); }
-    if (state.teams || state.self_paced) this.needModes();
+    if (state.teams || state.self_paced) this.modes({ type: "state", state });
     switch (state.phase) {
       case "challenge":
         this.renderChallenge();
@@ -345,7 +294,7 @@ export class Stage {
     else this.countdown.run(deadlineMs || this.conn.serverNow() + total, total);
     const spoken = q.kind === "typed" ? "" :
       " Options: " + (q.options || []).map((t, i) => `${optionLabel(i)}: ${t}`).join("; ");
-    announce(`Question ${q.q + 1} of ${q.total}. ${q.prompt}.${spoken}`);
+    announce(`Question ${q.q + 1} of ${q.total}. ${sentence(q.prompt)}${spoken}`);
   }
 
   paintAnswered() {
@@ -406,7 +355,7 @@ export class Stage {
       prompt,
       r.skipped ? el("p", { class: "tag tag-warn", text: "Skipped: no points for this one" }) : null,
       body,
-      r.kind !== "poll" ? M().teamRows(r.teams, { reveal: true, title: "Teams after this question" }) : null,
+      r.kind !== "poll" ? teamRows(r.teams, { reveal: true, title: "Teams after this question" }) : null,
       el("div", { class: "reveal-foot" },
         el("p", { class: "answered", id: "reveal-summary" },
           rightCount !== undefined && r.kind !== "poll"
@@ -418,7 +367,7 @@ export class Stage {
     if (body.tagName === "OL") fitPage(body, 0.7);
     const answerText = r.kind === "typed" ? (r.accept || [])[0] :
       [...correct].map((i) => `${optionLabel(i)}: ${(q.options || [])[i]}`).join(", ");
-    announce(r.kind === "poll" ? "Poll results are in." : `Correct answer: ${answerText}. ${r.explanation || ""}`);
+    announce(r.kind === "poll" ? "Poll results are in." : `${sentence(`Correct answer: ${answerText}`)} ${r.explanation || ""}`.trimEnd());
   }
 
   renderLeaderboard(lb) {
@@ -433,7 +382,7 @@ export class Stage {
       el("h2", { text: "Leaderboard" }),
       el("div", { class: "center" }, this.pausedTag()),
       rows.length ? el("ol", { class: "lb", id: "leaderboard" }, rows) : el("p", { class: "muted", text: "No scores yet" }));
-    const teams = M().teamRows(lb.teams, { title: "Teams" });
+    const teams = teamRows(lb.teams, { title: "Teams" });
     clear(this.root).append(teams ? el("div", { class: "leaderboard-teams" }, board, teams) : board);
     const top = (lb.top || [])[0];
     announce(top ? `Leaderboard. First: ${top.nickname} with ${top.score} points.` : "Leaderboard");
@@ -467,7 +416,7 @@ export class Stage {
         el("span", { class: "lb-nick", text: t.nickname }),
         el("span", { class: "lb-score", text: formatScore(t.score) })))) : null);
     const side = el("div", { class: "podium-side" });
-    const teams = M().teamRows(p && p.teams, { title: "Teams" });
+    const teams = teamRows(p && p.teams, { title: "Teams" });
     if (teams) side.append(teams);
     if (this.stats && (this.stats.questions || []).length) side.append(accuracyTable(this.stats));
     if (this.opts.afterPodium) side.append(this.opts.afterPodium());

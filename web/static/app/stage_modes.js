@@ -1,12 +1,58 @@
 // Team mode and self-paced challenges on the big screen (issue 15): the
 // lobby's team board (with the host's moves), team rows for the reveal,
 // leaderboard and podium, and the host's live view of a challenge.
-import { el, formatScore, ordinal } from "./ui.js";
+import { el, formatScore, ordinal, announce } from "./ui.js";
 import { teamChip } from "./teams.js";
 
 // The team and challenge styles come with this module.
 if (!document.querySelector('link[href="/static/teams.css"]')) {
   document.head.append(el("link", { rel: "stylesheet", href: "/static/teams.css" }));
+}
+
+// handle takes a team or challenge message, or a state (as {type: "state"}).
+export function handle(stage, msg) {
+  switch (msg.type) {
+    case "state": {
+      const st = msg.state;
+      if (st.teams) { stage.teams = st.teams; stage.teamAssign = st.team_assign || ""; }
+      if (st.challenge_deadline_ms) stage.deadlineMs = st.challenge_deadline_ms;
+      stage.challengeClosed = !!st.challenge_closed;
+      if (st.total !== undefined) stage.total = st.total;
+      if (st.progress) { stage.progress = null; applyProgress(stage, st.progress); }
+      return;
+    }
+    case "team_changed": {
+      const p = stage.players.get(msg.player_id);
+      if (p) p.team = msg.to;
+      if (msg.teams) stage.teams = msg.teams;
+      if (stage.phase === "lobby") stage.renderLobby();
+      announce(`${msg.nickname} is now in team ${teamName(stage, msg.to)}.`);
+      return;
+    }
+    case "challenge":
+      stage.deadlineMs = msg.deadline_ms || stage.deadlineMs;
+      stage.challengeClosed = !!msg.closed;
+      break;
+    case "joined":
+      applyProgress(stage, { players: msg.players.map((p) => ({ player_id: p.id, nickname: p.nickname, team: p.team || 0, played: 0, total: stage.total || 0, score: 0, finished: false })) });
+      break;
+    case "progress":
+      applyProgress(stage, msg);
+      break;
+  }
+  if (stage.phase === "challenge") stage.renderChallenge();
+}
+
+// loaded applies what came before the module, then draws the view again.
+export function loaded(stage) {
+  for (const msg of stage.queue.splice(0)) handle(stage, msg);
+  switch (stage.phase) {
+    case "lobby": stage.renderLobby(); break;
+    case "challenge": stage.renderChallenge(); break;
+    case "reveal": if (stage.shown) stage.renderReveal(stage.shown); break;
+    case "leaderboard": if (stage.shown) stage.renderLeaderboard(stage.shown); break;
+    case "podium": case "ended": if (stage.podium) stage.renderPodium(); break;
+  }
 }
 
 // teamBoard is the lobby's players by team; host gets a "Move to" select
@@ -116,7 +162,7 @@ export function challengeView(stage, joinCard) {
         el("h2", { id: "ch-h", text: stage.challengeClosed ? "Challenge closed" : "Self-paced challenge" }),
         el("p", { id: "challenge-deadline", text: stage.challengeClosed ? "Players still in a question are finishing it; results follow." : `Open until ${deadline}` }),
         el("p", { class: "muted", text: "Players join with the PIN or the link and play alone, at their own pace, until the deadline. Results appear here after it." }),
-        el("p", { class: "muted small", text: "Kept in this server's memory unless it runs with Redis (REDIS_URL): restarting a server without Redis loses open challenges." }))),
+        el("p", { class: "muted", text: "Kept in this server's memory unless it runs with Redis (REDIS_URL): restarting a server without Redis loses open challenges." }))),
     el("div", { class: "side" },
       el("section", { class: "card", "aria-labelledby": "prog-h" },
         el("h2", { id: "prog-h" }, el("span", { id: "finished-count", text: String(pr.finished) }), ` of ${pr.players.size} finished`),
