@@ -83,27 +83,57 @@ var genericTails = map[string]bool{
 //
 // Words are separated by spaces, hyphens, underscores and slashes.
 func MatchTyped(text string, accept []string) bool {
+	return matchLevel(text, accept) != noMatch
+}
+
+// How closely a typed answer matches a list: lower is closer.
+const (
+	exactMatch = iota
+	typoMatch
+	qualifiedMatch
+	noMatch
+)
+
+func matchLevel(text string, accept []string) int {
 	got := NormalizeTyped(text)
 	if got == "" {
-		return false
+		return noMatch
 	}
 	for _, a := range accept {
 		if NormalizeTyped(a) == got {
-			return true
+			return exactMatch
 		}
 	}
 	if nearTerms[got] {
-		return false
+		return noMatch
+	}
+	for _, a := range accept {
+		if typoOf(got, NormalizeTyped(a)) {
+			return typoMatch
+		}
 	}
 	words := typedWords(text)
 	for _, a := range accept {
 		for _, want := range headForms(a) {
 			if matchQualified(words, want) {
-				return true
+				return qualifiedMatch
 			}
 		}
 	}
-	return false
+	return noMatch
+}
+
+// MatchTypedExcept is MatchTyped, except that an answer is refused when it
+// matches an entry of reject (another term of the bank) more closely than
+// any accepted answer: "API key" is not "API" with a qualifier when "API
+// key" is a term of its own, while "async task" still counts for "async
+// job" though "async" names something else too.
+func MatchTypedExcept(text string, accept, reject []string) bool {
+	la := matchLevel(text, accept)
+	if la == noMatch {
+		return false
+	}
+	return len(reject) == 0 || la <= matchLevel(text, reject)
 }
 
 // matchQualified reports whether words, with at most one qualifier word

@@ -575,6 +575,7 @@ func (g *generator) make(idx int, kind game.Kind, variant string) (candidate, bo
 			c.q.Prompt = "Type the missing term: " + sentence(desc)
 		}
 		c.q.Accept = append(slices.Clone(self.names), it.Accept...)
+		c.q.Reject = g.rejects(idx, c.q.Accept)
 		c.texts = []int{idx}
 	case VariantFacts:
 		shapes := multiShapes(len(it.Facts), len(it.Myths))
@@ -627,6 +628,31 @@ func (g *generator) multiFacts(c *candidate, it Item, nf, nm int) {
 	if len(why) > 0 {
 		c.q.Explanation = strings.Join(why, "\n") + "\n\n" + it.Answer
 	}
+}
+
+// rejects lists the names of other items that a typed question of item idx
+// would take for a typo or a qualified form of one of its accepted answers
+// ("API key" for "API"): typing another term is wrong. Items of its concept
+// and related ones are exempt: their names are near enough to count.
+func (g *generator) rejects(idx int, accept []string) []string {
+	it := g.b.Items[idx]
+	own := map[string]bool{}
+	for _, a := range accept {
+		own[game.NormalizeTyped(a)] = true
+	}
+	var out []string
+	for j, other := range g.b.Items {
+		if j == idx || (it.Concept != "" && other.Concept == it.Concept) ||
+			slices.Contains(it.Related, other.ID) || slices.Contains(other.Related, it.ID) {
+			continue
+		}
+		for _, n := range g.facts[j].names {
+			if !own[game.NormalizeTyped(n)] && game.MatchTyped(n, accept) {
+				out = append(out, n)
+			}
+		}
+	}
+	return out
 }
 
 // namedDescriptions describes the other items a myth's "why" names ("That
