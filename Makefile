@@ -24,7 +24,10 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./game/...
 	$(GO) run ./cmd/quizload bench -out docs/benchmarks.md
 
+# lint fails when go.mod/go.sum are not what `go mod tidy` makes of them: the
+# require block is how a reader sees which libraries the project chose.
 lint: vet
+	$(GO) mod tidy -diff
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "not gofmt-formatted:"; echo "$$unformatted"; exit 1; fi
 	$(GO) run $(STATICCHECK) $(PKGS)

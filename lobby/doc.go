@@ -6,6 +6,15 @@
 // between instances through the Bus it defines (bus.go), implemented in memory
 // by lobby/membus and on Redis by transport/redisbus.
 //
+// Files: lobby.go (the Lobby: create, attach, submit), room.go (a room's
+// state by purpose), actor.go (the room's loop and how it applies inputs),
+// render.go, notes.go and flush.go (engine events to output items for typed
+// audiences, published as one Output per batch), ownership.go (lease,
+// snapshot, replay, sequence continuation after a takeover), view.go (an
+// instance's fan-out of a room's outputs to its connections), watch.go
+// (taking rooms over), input.go and output.go (the codecs of the Bus data),
+// bus.go (the whole Bus contract).
+//
 // Concurrency: each room is one goroutine (its actor) that owns the room's
 // game engine and its one timer; everything else talks to it through bounded
 // channels and never blocks on it. Lobby methods are safe for concurrent use.

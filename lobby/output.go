@@ -43,30 +43,45 @@ const (
 	opResync = "resync"
 )
 
-// Audiences of an output item.
+// audience is who an output item is for. The values are on the Bus (in
+// outputs other instances decode): never renumber them.
+type audience int
+
 const (
-	toAll     = 0 // every connection of the room
-	toHosts   = 1 // host and display connections
-	toPlayers = 2 // player connections
-	toRef     = 3 // one connection: Origin + Ref
-	toPlayer  = 4 // every connection of Player
+	toAll     audience = 0 // every connection of the room
+	toHosts   audience = 1 // host and display connections
+	toPlayers audience = 2 // player connections
+	toRef     audience = 3 // one connection: Origin + Ref
+	toPlayer  audience = 4 // every connection of Player
 )
+
+// questionRef names the question a frame shows, as an output item carries
+// it: 0 for none, so that it is left out of the encoding, else 1 + the
+// question's index. Only showing and index translate: everywhere else a
+// question is its index, and -1 is none (Frame.Question).
+type questionRef int
+
+const noQuestion questionRef = 0
+
+func showing(index int) questionRef { return questionRef(index + 1) }
+
+// index is the question's index, or -1 for none.
+func (q questionRef) index() int { return int(q) - 1 }
 
 // outItem is one thing to deliver. A room publishes one Output per batch of
 // inputs, holding the items in order; each instance delivers them to its own
 // connections.
 type outItem struct {
-	To int             `json:"to"`
+	To audience        `json:"to"`
 	D  json.RawMessage `json:"d,omitempty"`
-	// You holds each player's personal part: added as "you" to D (or merged
-	// into D's members when Merge), so a broadcast costs one shared encoding
-	// plus a small object per player, not a message per player.
-	You   map[game.PlayerID]json.RawMessage `json:"y,omitempty"`
-	Merge bool                              `json:"m,omitempty"`
+	// You holds each player's personal part, added as "you" to D, so a
+	// broadcast costs one shared encoding plus a small object per player,
+	// not a message per player.
+	You map[game.PlayerID]json.RawMessage `json:"y,omitempty"`
 	// Per holds whole frames for single players (review), sent after D.
 	Per map[game.PlayerID]json.RawMessage `json:"per,omitempty"`
-	// Q is 1 + the index of the open question the frame shows (0: none).
-	Q int `json:"q,omitempty"`
+	// Q is the open question the frame shows.
+	Q questionRef `json:"q,omitempty"`
 
 	Origin string        `json:"o,omitempty"`
 	Ref    uint64        `json:"r,omitempty"`
@@ -152,7 +167,7 @@ func appendItem(buf []byte, it outItem) []byte {
 // but a frame (answer acks, most of a busy question's items), which
 // appendPlainReply encodes without reflection.
 func isPlainReply(it outItem) bool {
-	return it.To == toRef && len(it.D) > 0 && it.You == nil && !it.Merge && it.Per == nil && it.Q == 0 &&
+	return it.To == toRef && len(it.D) > 0 && it.You == nil && it.Per == nil && it.Q == 0 &&
 		it.Player == "" && it.Role == "" && it.Code == "" && it.Msg == "" && it.Close == "" && !it.End &&
 		(it.Recv.IsZero() || (it.Recv.Year() >= 0 && it.Recv.Year() <= 9999))
 }

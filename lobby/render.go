@@ -111,96 +111,105 @@ func playerInfo(id game.PlayerID, nick string, connected bool) wire.Player {
 func (r *room) handle(evs []game.Event) {
 	now := time.Now()
 	for _, ev := range evs {
-		switch e := ev.(type) {
-		case game.PlayerJoined:
-			r.playerCount = e.Players
-			// Announced in flush, coalesced (see hostNotes).
-			r.pendingJoins = append(r.pendingJoins, playerInfo(e.Player, e.Nickname, true))
-			r.players.Store(int64(e.Players))
-		case game.PlayerLeft:
-			r.playerCount = e.Players
-			r.broadcast(toHosts, func(seq uint64) any {
-				return wire.PlayerLeft{Type: wire.TypePlayerLeft, Seq: seq, PlayerID: string(e.Player), Nickname: e.Nickname, Count: e.Players, Kicked: e.Kicked}
-			}, nil, 0)
-			r.players.Store(int64(e.Players))
-			r.snapshotDue = true
-		case game.PlayerConnection:
-			r.broadcast(toHosts, func(seq uint64) any {
-				return wire.PlayerConnection{Type: wire.TypePlayerConnection, Seq: seq, PlayerID: string(e.Player), Connected: e.Connected}
-			}, nil, 0)
-		case game.QuestionOpened:
-			c := r.g.AnswersSoFar()
-			r.lastCount = &wire.AnswersCount{Type: wire.TypeAnswersCount, Q: e.Index, Answered: 0, Players: r.playerCount, Offline: c.Offline}
-			r.countDirty = false
-			var f wire.Question
-			r.broadcast(toAll, func(seq uint64) any {
-				f = r.questionFrame(e.Index, seq, now)
-				f.DeadlineMs, f.TimeMs, f.DoublePoints = ms(e.Deadline), e.Duration.Milliseconds(), e.DoublePoints
-				return f
-			}, nil, e.Index+1)
-			// server_ms is stamped again when the batch is published.
-			r.openQuestion, r.openItem = &f, len(r.items)-1
-			r.snapshotDue = true
-		case game.AnswerAccepted:
-			// Acked to the player in answer; the count follows.
-		case game.AnswersCount:
-			r.lastCount = &wire.AnswersCount{Type: wire.TypeAnswersCount, Q: e.Index, Answered: e.Answered, Players: e.Players, Offline: e.Offline}
-			r.countDirty = true
-		case game.Paused:
-			r.broadcast(toAll, func(seq uint64) any {
-				return wire.Paused{Type: wire.TypePaused, Seq: seq, Q: r.g.QuestionIndex(), Phase: string(e.Phase), RemainingMs: e.Remaining.Milliseconds()}
-			}, nil, 0)
-			r.snapshotDue = true
-		case game.Resumed:
-			r.broadcast(toAll, func(seq uint64) any {
-				return wire.Resumed{Type: wire.TypeResumed, Seq: seq, Q: r.g.QuestionIndex(), Phase: string(e.Phase), DeadlineMs: ms(e.Deadline), ServerMs: ms(now)}
-			}, nil, 0)
-			r.snapshotDue = true
-		case game.Extended:
-			r.broadcast(toAll, func(seq uint64) any {
-				return wire.Extended{Type: wire.TypeExtended, Seq: seq, Q: e.Index, DeadlineMs: ms(e.Deadline), RemainingMs: e.Remaining.Milliseconds(), ServerMs: ms(now)}
-			}, nil, 0)
-			r.snapshotDue = true
-		case game.QuestionClosed:
-			// The host sees the final count before the reveal, even when
-			// the throttle held the last one back.
-			r.hostNotes(now, true)
-			q := r.g.Question(e.Index)
-			rev := wire.Reveal{Type: wire.TypeReveal, Q: e.Index, Kind: string(e.Kind), Reason: e.Reason,
-				Correct: nonNil(e.Correct), Accept: e.Accept, Distribution: nonNil(e.Distribution), Answered: e.Answered,
-				CorrectCount: e.CorrectCount, Players: e.Players, Skipped: e.Skipped, Explanation: e.Explanation, Term: q.Term}
-			you := make(map[game.PlayerID]json.RawMessage, len(e.Results))
-			for id, res := range e.Results {
-				you[id] = appendYouResult(nil, youResult(res))
-			}
-			r.broadcast(toAll, func(seq uint64) any { rev.Seq = seq; return rev }, you, 0)
-			r.lastReveal = &rev
-			r.snapshotDue = true
-		case game.LeaderboardShown:
-			board := wire.Leaderboard{Type: wire.TypeLeaderboard, Q: e.Index, Top: standings(e.Top)}
-			r.broadcast(toAll, func(seq uint64) any { board.Seq = seq; return board }, youRanks(e.All), 0)
-			r.lastBoard = &board
-			r.snapshotDue = true
-		case game.PodiumShown:
-			top := e.Standings[:min(len(e.Standings), podiumSize)]
-			pod := wire.Podium{Type: wire.TypePodium, Top: standings(top), Players: len(e.Standings)}
-			r.broadcast(toAll, func(seq uint64) any { pod.Seq = seq; return pod }, youRanks(e.Standings), 0)
-			r.lastPodium = &pod
-			r.reviewAndStats()
-			r.snapshotDue = true
-		case game.GameEnded:
-			r.broadcast(toAll, func(seq uint64) any {
-				return wire.Ended{Type: wire.TypeEnded, Seq: seq, Reason: e.Reason}
-			}, nil, 0)
-			r.ended = true
-			r.over.Store(true)
-		case game.LockChanged:
-			r.broadcast(toAll, func(seq uint64) any {
-				return wire.LockChanged{Type: wire.TypeLocked, Seq: seq, Locked: e.Locked}
-			}, nil, 0)
-			r.snapshotDue = true
-		}
+		r.render(ev, now)
 	}
+}
+
+// render turns one engine event into output items for its audiences.
+func (r *room) render(ev game.Event, now time.Time) {
+	switch e := ev.(type) {
+	case game.PlayerJoined:
+		r.playerCount = e.Players
+		// Announced in flush, coalesced (see hostNotes).
+		r.pendingJoins = append(r.pendingJoins, playerInfo(e.Player, e.Nickname, true))
+		r.players.Store(int64(e.Players))
+	case game.PlayerLeft:
+		r.playerCount = e.Players
+		r.send(toHosts, wire.PlayerLeft{Type: wire.TypePlayerLeft, Seq: r.seqFor(toHosts), PlayerID: string(e.Player), Nickname: e.Nickname, Count: e.Players, Kicked: e.Kicked}, nil)
+		r.players.Store(int64(e.Players))
+		r.snapshotDue = true
+	case game.PlayerConnection:
+		r.send(toHosts, wire.PlayerConnection{Type: wire.TypePlayerConnection, Seq: r.seqFor(toHosts), PlayerID: string(e.Player), Connected: e.Connected}, nil)
+	case game.QuestionOpened:
+		r.renderQuestion(e, now)
+	case game.AnswerAccepted:
+		// Acked to the player in answer; the count follows.
+	case game.AnswersCount:
+		r.lastCount = &wire.AnswersCount{Type: wire.TypeAnswersCount, Q: e.Index, Answered: e.Answered, Players: e.Players, Offline: e.Offline}
+		r.countDirty = true
+	case game.QuestionClosed:
+		r.renderReveal(e, now)
+	case game.LeaderboardShown:
+		board := wire.Leaderboard{Type: wire.TypeLeaderboard, Q: e.Index, Top: standings(e.Top)}
+		board.Seq = r.seqFor(toAll)
+		r.send(toAll, board, youRanks(e.All))
+		r.lastBoard = &board
+		r.snapshotDue = true
+	case game.PodiumShown:
+		top := e.Standings[:min(len(e.Standings), podiumSize)]
+		pod := wire.Podium{Type: wire.TypePodium, Top: standings(top), Players: len(e.Standings)}
+		pod.Seq = r.seqFor(toAll)
+		r.send(toAll, pod, youRanks(e.Standings))
+		r.lastPodium = &pod
+		r.reviewAndStats()
+		r.snapshotDue = true
+	case game.GameEnded:
+		r.send(toAll, wire.Ended{Type: wire.TypeEnded, Seq: r.seqFor(toAll), Reason: e.Reason}, nil)
+		r.ended = true
+		r.over.Store(true)
+	default:
+		r.renderTiming(ev, now)
+	}
+}
+
+// renderTiming renders the events that move the clock or the door: pause,
+// resume, extend, lock.
+func (r *room) renderTiming(ev game.Event, now time.Time) {
+	switch e := ev.(type) {
+	case game.Paused:
+		r.send(toAll, wire.Paused{Type: wire.TypePaused, Seq: r.seqFor(toAll), Q: r.g.QuestionIndex(), Phase: string(e.Phase), RemainingMs: e.Remaining.Milliseconds()}, nil)
+	case game.Resumed:
+		r.send(toAll, wire.Resumed{Type: wire.TypeResumed, Seq: r.seqFor(toAll), Q: r.g.QuestionIndex(), Phase: string(e.Phase), DeadlineMs: ms(e.Deadline), ServerMs: ms(now)}, nil)
+	case game.Extended:
+		r.send(toAll, wire.Extended{Type: wire.TypeExtended, Seq: r.seqFor(toAll), Q: e.Index, DeadlineMs: ms(e.Deadline), RemainingMs: e.Remaining.Milliseconds(), ServerMs: ms(now)}, nil)
+	case game.LockChanged:
+		r.send(toAll, wire.LockChanged{Type: wire.TypeLocked, Seq: r.seqFor(toAll), Locked: e.Locked}, nil)
+	default:
+		return
+	}
+	r.snapshotDue = true
+}
+
+// renderQuestion opens a question for everyone.
+func (r *room) renderQuestion(e game.QuestionOpened, now time.Time) {
+	c := r.g.AnswersSoFar()
+	r.lastCount = &wire.AnswersCount{Type: wire.TypeAnswersCount, Q: e.Index, Answered: 0, Players: r.playerCount, Offline: c.Offline}
+	r.countDirty = false
+	f := r.questionFrame(e.Index, r.seqFor(toAll), now)
+	f.DeadlineMs, f.TimeMs, f.DoublePoints = ms(e.Deadline), e.Duration.Milliseconds(), e.DoublePoints
+	r.add(outItem{To: toAll, D: wire.Marshal(f), Q: showing(e.Index)})
+	// server_ms is stamped again when the batch is published.
+	r.openQuestion, r.openItem = &f, len(r.items)-1
+	r.snapshotDue = true
+}
+
+// renderReveal closes a question: the reveal with each player's result.
+func (r *room) renderReveal(e game.QuestionClosed, now time.Time) {
+	// The host sees the final count before the reveal, even when the
+	// throttle held the last one back.
+	r.hostNotes(now, true)
+	q := r.g.Question(e.Index)
+	rev := wire.Reveal{Type: wire.TypeReveal, Q: e.Index, Kind: string(e.Kind), Reason: e.Reason,
+		Correct: nonNil(e.Correct), Accept: e.Accept, Distribution: nonNil(e.Distribution), Answered: e.Answered,
+		CorrectCount: e.CorrectCount, Players: e.Players, Skipped: e.Skipped, Explanation: e.Explanation, Term: q.Term}
+	you := make(map[game.PlayerID]json.RawMessage, len(e.Results))
+	for id, res := range e.Results {
+		you[id] = appendYouResult(nil, youResult(res))
+	}
+	rev.Seq = r.seqFor(toAll)
+	r.send(toAll, rev, you)
+	r.lastReveal = &rev
+	r.snapshotDue = true
 }
 
 func nonNil[T any](xs []T) []T {
@@ -366,6 +375,6 @@ func (r *room) resyncAll(now time.Time) {
 		you[ps.ID] = wire.Marshal(st)
 	}
 	// Players get their whole personal state (Per); host and display the shared one.
-	r.add(outItem{To: toHosts, D: wire.Marshal(shared), Q: r.shownQuestion("")})
-	r.add(outItem{To: toPlayers, Per: you, Q: r.shownQuestion("")})
+	r.add(outItem{To: toHosts, D: wire.Marshal(shared), Q: r.shownQuestion()})
+	r.add(outItem{To: toPlayers, Per: you, Q: r.shownQuestion()})
 }

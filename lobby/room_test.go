@@ -285,8 +285,18 @@ func TestHostSeesEveryPlayerOfAJoinFloodInFewMessages(t *testing.T) {
 		if last := notes[len(notes)-1]; last.Count != n+1 {
 			t.Fatalf("last count %d, want %d", last.Count, n+1)
 		}
-		if len(notes) > n/10 {
-			t.Fatalf("%d player_joined messages for %d joins: not coalesced", len(notes), n)
+		// Below 100 players every batch's joins go out at once (a small
+		// lobby fills live), so how many messages the first hundred take
+		// depends on how the scheduler batched them; past that the throttle
+		// allows one per 150 ms, and the flood takes no time at all here.
+		throttled := 0
+		for _, pj := range notes {
+			if pj.Count-len(pj.Players) >= 100 {
+				throttled++
+			}
+		}
+		if throttled > 3 {
+			t.Fatalf("%d player_joined messages for the %d joins past 100 players: not coalesced", throttled, n-100)
 		}
 	})
 }

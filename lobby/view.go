@@ -413,7 +413,7 @@ func (v *view) close(reason CloseReason) {
 }
 
 func (v *view) deliver(it *outItem) {
-	frameQ := it.Q - 1
+	frameQ := it.Q.index()
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	switch it.To {
@@ -431,42 +431,7 @@ func (v *view) deliver(it *outItem) {
 		}
 		v.l.obs.FanOut(time.Since(start), n)
 	case toRef:
-		if it.Origin != v.l.cfg.Instance {
-			return
-		}
-		if w, ok := v.waiting[it.Ref]; ok {
-			delete(v.waiting, it.Ref)
-			if it.Code != "" {
-				w.ch <- attachResult{err: &wire.Error{Code: it.Code, Message: it.Msg}}
-				return
-			}
-			m := &Member{v: v, ref: it.Ref, conn: w.conn, role: it.Role, player: it.Player}
-			v.add(m)
-			w.conn.Send(Frame{Data: it.D, Question: frameQ})
-			w.ch <- attachResult{member: m}
-			return
-		}
-		if op, ok := v.abandoned[it.Ref]; ok {
-			delete(v.abandoned, it.Ref)
-			v.releaseAbandoned(op, it)
-			return
-		}
-		m, ok := v.members[it.Ref]
-		if !ok || it.Role != "" {
-			return // gone, or a welcome repeated for an attach resubmitted after a gap
-		}
-		if len(it.D) > 0 {
-			m.conn.Send(Frame{Data: it.D, Question: frameQ})
-			if !it.Recv.IsZero() {
-				m.answered() // an answer's ack: its slot is free
-				v.l.obs.AnswerAcked(time.Since(it.Recv))
-			}
-		}
-		if it.Close != "" {
-			v.remove(m)
-			m.closed.Store(true)
-			m.conn.Close(it.Close)
-		}
+		v.deliverReply(it, frameQ)
 	case toPlayer:
 		// Rare (a kick): a walk over the players is fine. Walk a copy, as
 		// remove reorders the slice.
@@ -486,6 +451,48 @@ func (v *view) deliver(it *outItem) {
 				m.conn.Close(it.Close)
 			}
 		}
+	}
+}
+
+// deliverReply delivers an item for one connection of this instance: the
+// answer to an attach waiting here, or a frame (and maybe a close) for a
+// member. Caller holds v.mu.
+func (v *view) deliverReply(it *outItem, frameQ int) {
+	if it.Origin != v.l.cfg.Instance {
+		return
+	}
+	if w, ok := v.waiting[it.Ref]; ok {
+		delete(v.waiting, it.Ref)
+		if it.Code != "" {
+			w.ch <- attachResult{err: &wire.Error{Code: it.Code, Message: it.Msg}}
+			return
+		}
+		m := &Member{v: v, ref: it.Ref, conn: w.conn, role: it.Role, player: it.Player}
+		v.add(m)
+		w.conn.Send(Frame{Data: it.D, Question: frameQ})
+		w.ch <- attachResult{member: m}
+		return
+	}
+	if op, ok := v.abandoned[it.Ref]; ok {
+		delete(v.abandoned, it.Ref)
+		v.releaseAbandoned(op, it)
+		return
+	}
+	m, ok := v.members[it.Ref]
+	if !ok || it.Role != "" {
+		return // gone, or a welcome repeated for an attach resubmitted after a gap
+	}
+	if len(it.D) > 0 {
+		m.conn.Send(Frame{Data: it.D, Question: frameQ})
+		if !it.Recv.IsZero() {
+			m.answered() // an answer's ack: its slot is free
+			v.l.obs.AnswerAcked(time.Since(it.Recv))
+		}
+	}
+	if it.Close != "" {
+		v.remove(m)
+		m.closed.Store(true)
+		m.conn.Close(it.Close)
 	}
 }
 

@@ -24,17 +24,15 @@ const (
 	ownerWatchPeriod = 500 * time.Millisecond
 )
 
-func init() { newRedisBus = openRedisBus }
-
 // openRedisBus connects the Redis bus. A Redis that is down at start is not
 // fatal: the instance starts, /readyz reports not ready and new games are
 // refused until Redis answers. A Redis that answers and refuses the URL's
 // settings (password, database, cluster mode, sentinel master name) is a
 // configuration error: waiting would never end, so the start fails.
 //
-// Snapshots are fenced by the lease under instance, the name the lobby takes
-// leases under: an instance cut off past its lease cannot overwrite the state
-// of the one that took its rooms over.
+// Snapshots are fenced by the lease (the lobby passes its instance name as
+// the lobby.Fence of every snapshot): an instance cut off past its lease
+// cannot overwrite the state of the one that took its rooms over.
 func openRedisBus(ctx context.Context, redisURL, instance string, log zerolog.Logger) (lobby.Bus, io.Closer, error) {
 	rdb, err := redisbus.NewClient(redisURL)
 	if err != nil {
@@ -51,7 +49,7 @@ func openRedisBus(ctx context.Context, redisURL, instance string, log zerolog.Lo
 		}
 		log.Warn().Err(err).Msg("redis not reachable at start; not ready until it is")
 	}
-	bus := redisbus.New(rdb, redisbus.Options{Holder: instance})
+	bus := redisbus.New(rdb, redisbus.Options{})
 	return bus, rdb, nil
 }
 

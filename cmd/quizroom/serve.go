@@ -23,20 +23,12 @@ import (
 	"github.com/quizroom/quizroom/transport/ws"
 )
 
-// newRedisBus builds the Redis bus for REDIS_URL. The scale-out work
-// (transport/redisbus) sets it from its own file in this package; while it
-// is nil, REDIS_URL is refused at start.
-var newRedisBus func(ctx context.Context, redisURL, instance string, log zerolog.Logger) (lobby.Bus, io.Closer, error)
-
 // newBus chooses the Bus: in memory unless REDIS_URL is set.
 func newBus(ctx context.Context, redisURL, instance string, log zerolog.Logger) (lobby.Bus, io.Closer, error) {
 	if redisURL == "" {
 		return membus.New(membus.Options{}), io.NopCloser(nil), nil
 	}
-	if newRedisBus == nil {
-		return nil, nil, usagef("REDIS_URL is set but this build has no Redis bus")
-	}
-	return newRedisBus(ctx, redisURL, instance, log)
+	return openRedisBus(ctx, redisURL, instance, log)
 }
 
 // serveConfig is every setting of quizroom serve.
@@ -69,6 +61,7 @@ type serveConfig struct {
 	MaxBanks       int
 	BankRetention  time.Duration
 	BankRate       float64
+	PprofAddr      string
 }
 
 // setting is one flag with its environment fallback.
@@ -105,6 +98,7 @@ var settings = []setting{
 	{"max-banks", "QUIZROOM_MAX_BANKS", "100", "uploaded banks kept (with Redis: by all instances together); one more evicts the least recently used"},
 	{"bank-retention", "QUIZROOM_BANK_RETENTION", "24h", "an uploaded bank unused (not uploaded, read or played) for this long is deleted"},
 	{"bank-rate", "QUIZROOM_BANK_RATE", "30", "bank uploads and question previews per minute per client address"},
+	{"pprof-addr", "QUIZROOM_PPROF_ADDR", "", "serve net/http/pprof on this address, e.g. 127.0.0.1:6060 (empty: off; keep it on loopback, profiles reveal internals)"},
 }
 
 func serveUsage(w io.Writer) {
@@ -169,12 +163,18 @@ func parseServe(args []string, getenv func(string) string, stdout io.Writer) (se
 		MaxBanks:       p.intIn("max-banks", 1, 100_000),
 		BankRetention:  p.duration("bank-retention", time.Minute, 365*24*time.Hour),
 		BankRate:       p.float("bank-rate", 1, 100_000),
+		PprofAddr:      p.str("pprof-addr"),
 	}
 	if cfg.HostKey != "" && len(cfg.HostKey) < 8 && p.err == nil {
 		p.err = usagef("--host-key ($QUIZROOM_HOST_KEY): at least 8 characters, so it cannot be guessed")
 	}
 	if _, _, err := net.SplitHostPort(cfg.Addr); err != nil && p.err == nil {
 		p.err = usagef("--addr ($QUIZROOM_ADDR): %q is not host:port", cfg.Addr)
+	}
+	if cfg.PprofAddr != "" && p.err == nil {
+		if _, _, err := net.SplitHostPort(cfg.PprofAddr); err != nil {
+			p.err = usagef("--pprof-addr ($QUIZROOM_PPROF_ADDR): %q is not host:port", cfg.PprofAddr)
+		}
 	}
 	if cfg.PublicURL != "" && p.err == nil {
 		u, err := url.Parse(cfg.PublicURL)
@@ -358,6 +358,12 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		BankRate:     cfg.BankRate,
 		HostKey:      cfg.HostKey,
 	})
+	_, stopPprof, err := startPprof(cfg.PprofAddr, log)
+	if err != nil {
+		ln.Close()
+		lob.Close()
+		return err
+	}
 	srv := &http.Server{
 		Handler:           app,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -374,6 +380,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	select {
 	case <-ctx.Done():
 	case err := <-served:
+		stopPprof(context.Background())
 		lob.Close()
 		return fmt.Errorf("serve: %w", err)
 	}
@@ -397,6 +404,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		srv.Close()
 	}
 	<-served
+	stopPprof(drainCtx)
 	log.Info().Msg("stopped")
 	return nil
 }

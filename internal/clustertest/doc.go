@@ -4,10 +4,8 @@
 // instances, the owner killed mid-question, Redis stopped and restarted,
 // pub/sub messages dropped.
 //
-// FaultBus (non-test code so other packages' tests may use it) wraps a
-// lobby.Bus to kill an instance abruptly or to drop outputs.
+// The instances' buses are lobby/bustest.FaultBus, to kill an instance
+// abruptly or to drop outputs.
 //
-// Concurrency: a FaultBus is safe for concurrent use; each of its
-// subscriptions runs one goroutine that ends when the inner subscription's
-// channel closes (Close waits for it).
+// Concurrency: see lobby/bustest for FaultBus.
 package clustertest

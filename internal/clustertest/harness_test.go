@@ -86,7 +86,7 @@ func (c *cluster) startInstance(name string) *instance {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fb := NewFaultBus(redisbus.New(rdb, redisbus.Options{Holder: name}), uint64(len(c.insts)+1))
+	fb := NewFaultBus(redisbus.New(rdb, redisbus.Options{}), uint64(len(c.insts)+1))
 	log := zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel).With().Timestamp().Str("instance", name).Logger()
 	gaps := &gapCounter{}
 	l := lobby.New(fb, lobby.Config{Instance: name, LeaseTTL: testLeaseTTL, Log: log, Observer: gaps})

@@ -1,8 +1,13 @@
 // Package bustest is the conformance suite every lobby.Bus implementation
-// runs: the in-memory bus, the Redis bus on miniredis and on a real server.
+// runs (the in-memory bus, the Redis bus on miniredis and on a real server),
+// and FaultBus, a lobby.Bus wrapper that injects failures (kill, partition,
+// lost outputs, one failing operation) for the lobby's failover tests and
+// the cluster tests.
 //
 // Concurrency: Run starts goroutines only inside its subtests and waits for
-// them before returning.
+// them before returning. A FaultBus is safe for concurrent use; each of its
+// subscriptions runs one goroutine that ends when the inner subscription's
+// channel closes (Close waits for it).
 package bustest
 
 import (
@@ -44,6 +49,9 @@ func RunOptions(t *testing.T, newBus func(t *testing.T) lobby.Bus, opts Options)
 	t.Run("Broadcast", s.broadcast)
 	t.Run("SubscriptionEndsWithContext", s.subscriptionContext)
 	t.Run("Snapshots", s.snapshots)
+	t.Run("SnapshotsFenced", s.snapshotsFenced)
+	t.Run("InputOrder", s.inputOrder)
+	t.Run("LastOutput", s.lastOutput)
 	t.Run("ExpireRoom", s.expireRoom)
 	t.Run("Ping", s.ping)
 }
@@ -378,7 +386,7 @@ func (s suite) snapshots(t *testing.T) {
 	want := lobby.Snapshot{Data: []byte{0, 1, 2, 'x'}, LastInput: "", Seq: 7}
 	ids := appendAll(t, b, r, "a")
 	want.LastInput = ids[0]
-	if err := b.SaveSnapshot(c, r, want); err != nil {
+	if err := b.SaveSnapshot(c, r, lobby.Unfenced, want); err != nil {
 		t.Fatal(err)
 	}
 	got := must(b.LoadSnapshot(c, r))(t)
@@ -386,7 +394,7 @@ func (s suite) snapshots(t *testing.T) {
 		t.Fatalf("loaded %+v, want %+v", got, want)
 	}
 	want2 := lobby.Snapshot{Data: []byte("second"), LastInput: want.LastInput, Seq: 9}
-	if err := b.SaveSnapshot(c, r, want2); err != nil {
+	if err := b.SaveSnapshot(c, r, lobby.Unfenced, want2); err != nil {
 		t.Fatal(err)
 	}
 	if got := must(b.LoadSnapshot(c, r))(t); string(got.Data) != "second" || got.Seq != 9 {
@@ -401,7 +409,7 @@ func (s suite) fillRoom(t *testing.T, b lobby.Bus, r string) {
 		t.Fatal("reserve refused")
 	}
 	appendAll(t, b, r, "in")
-	if err := b.SaveSnapshot(c, r, lobby.Snapshot{Data: []byte("s"), Seq: 1}); err != nil {
+	if err := b.SaveSnapshot(c, r, lobby.Unfenced, lobby.Snapshot{Data: []byte("s"), Seq: 1}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -444,5 +452,90 @@ func (s suite) expireRoom(t *testing.T) {
 func (s suite) ping(t *testing.T) {
 	if err := s.newBus(t).Ping(ctx(t)); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// snapshotsFenced: a fenced snapshot is written only by the lease holder;
+// any other writer (its lease lapsed and was taken) gets ErrLeaseLost and
+// changes nothing.
+func (s suite) snapshotsFenced(t *testing.T) {
+	b, c, r := s.newBus(t), ctx(t), room(t)
+	owner, other := lobby.Fence{Holder: "owner"}, lobby.Fence{Holder: "other"}
+	if err := b.SaveSnapshot(c, r, owner, lobby.Snapshot{Data: []byte("nobody holds it"), Seq: 1}); !errors.Is(err, lobby.ErrLeaseLost) {
+		t.Fatalf("fenced save without a lease = %v, want ErrLeaseLost", err)
+	}
+	if !must(b.AcquireLease(c, r, owner.Holder, time.Minute))(t) {
+		t.Fatal("lease refused")
+	}
+	if err := b.SaveSnapshot(c, r, owner, lobby.Snapshot{Data: []byte("owner's"), Seq: 2}); err != nil {
+		t.Fatalf("the holder's save: %v", err)
+	}
+	if err := b.SaveSnapshot(c, r, other, lobby.Snapshot{Data: []byte("stale"), Seq: 3}); !errors.Is(err, lobby.ErrLeaseLost) {
+		t.Fatalf("another writer's save = %v, want ErrLeaseLost", err)
+	}
+	if got := must(b.LoadSnapshot(c, r))(t); string(got.Data) != "owner's" || got.Seq != 2 {
+		t.Fatalf("snapshot after a refused write: %+v", got)
+	}
+	if err := b.ReleaseLease(c, r, owner.Holder); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.SaveSnapshot(c, r, owner, lobby.Snapshot{Data: []byte("released"), Seq: 4}); !errors.Is(err, lobby.ErrLeaseLost) {
+		t.Fatalf("save after releasing the lease = %v, want ErrLeaseLost", err)
+	}
+	if err := b.SaveSnapshot(c, r, lobby.Unfenced, lobby.Snapshot{Data: []byte("seed"), Seq: 5}); err != nil {
+		t.Fatalf("an unfenced save: %v", err)
+	}
+}
+
+// inputOrder: CompareInputs orders ids as ReadInputs returns them, with
+// InputStart before all.
+func (s suite) inputOrder(t *testing.T) {
+	b, r := s.newBus(t), room(t)
+	ids := appendAll(t, b, r, "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l")
+	ids = append([]string{lobby.InputStart}, ids...)
+	for i := range ids {
+		for j := range ids {
+			got := b.CompareInputs(ids[i], ids[j])
+			if (got < 0) != (i < j) || (got == 0) != (i == j) {
+				t.Fatalf("CompareInputs(%q, %q) = %d, want the sign of %d", ids[i], ids[j], got, i-j)
+			}
+		}
+	}
+}
+
+// lastOutput: the Bus keeps each room's last published output, subscribed
+// or not, and forgets it with the room.
+func (s suite) lastOutput(t *testing.T) {
+	b, c, r := s.newBus(t), ctx(t), room(t)
+	if _, ok := must3(b.LastOutput(c, r))(t); ok {
+		t.Fatal("a last output before any publish")
+	}
+	for i := uint64(1); i <= 3; i++ {
+		if err := b.Publish(c, r, lobby.Output{Seq: i, Data: []byte{byte('0' + i), 0, 255}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, ok := must3(b.LastOutput(c, r))(t)
+	if !ok || out.Seq != 3 || !bytes.Equal(out.Data, []byte{'3', 0, 255}) {
+		t.Fatalf("last output %+v (%v), want seq 3", out, ok)
+	}
+	if _, ok := must3(b.LastOutput(c, room(t)))(t); ok {
+		t.Fatal("another room has a last output")
+	}
+	if err := b.ExpireRoom(c, r, 0); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := must3(b.LastOutput(c, r))(t); ok {
+		t.Fatal("the last output outlived its room")
+	}
+}
+
+func must3[A, B any](a A, b B, err error) func(t *testing.T) (A, B) {
+	return func(t *testing.T) (A, B) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a, b
 	}
 }

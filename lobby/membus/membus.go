@@ -1,9 +1,11 @@
 package membus
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -36,7 +38,8 @@ type Bus struct {
 	logs      map[string]*inputLog
 	subs      map[string]map[*subscription]struct{}
 	snapshots map[string]lobby.Snapshot
-	expiries  map[string]time.Time // room -> when all its data goes
+	last      map[string]lobby.Output // each room's last published output
+	expiries  map[string]time.Time    // room -> when all its data goes
 	calls     int
 }
 
@@ -62,6 +65,7 @@ func New(opts Options) *Bus {
 		logs:      map[string]*inputLog{},
 		subs:      map[string]map[*subscription]struct{}{},
 		snapshots: map[string]lobby.Snapshot{},
+		last:      map[string]lobby.Output{},
 		expiries:  map[string]time.Time{},
 	}
 	if b.now == nil {
@@ -107,6 +111,7 @@ func (b *Bus) dropRoomLocked(room string) {
 	delete(b.leases, room)
 	delete(b.logs, room)
 	delete(b.snapshots, room)
+	delete(b.last, room)
 }
 
 // ReservePIN implements lobby.PINs.
@@ -152,36 +157,38 @@ func (b *Bus) ReleasePIN(ctx context.Context, pin string) error {
 
 // AcquireLease implements lobby.Leases.
 func (b *Bus) AcquireLease(ctx context.Context, room, holder string, ttl time.Duration) (bool, error) {
-	if err := ctx.Err(); err != nil {
-		return false, err
-	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	now := b.now()
-	b.expiredLocked(room, now)
-	l, ok := b.leases[room]
-	if ok && now.Before(l.expires) && l.holder != holder {
-		return false, nil
-	}
-	b.leases[room] = lease{holder: holder, expires: now.Add(ttl)}
-	return true, nil
+	return b.takeLease(ctx, room, holder, ttl, true)
 }
 
 // RenewLease implements lobby.Leases.
 func (b *Bus) RenewLease(ctx context.Context, room, holder string, ttl time.Duration) (bool, error) {
+	return b.takeLease(ctx, room, holder, ttl, false)
+}
+
+// takeLease gives holder the lease of room for ttl from now when holder
+// holds it, or (when free is true) when nobody does.
+func (b *Bus) takeLease(ctx context.Context, room, holder string, ttl time.Duration, free bool) (bool, error) {
 	if err := ctx.Err(); err != nil {
 		return false, err
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if b.holderLocked(room) != holder && !(free && b.holderLocked(room) == "") {
+		return false, nil
+	}
+	b.leases[room] = lease{holder: holder, expires: b.now().Add(ttl)}
+	return true, nil
+}
+
+// holderLocked is room's current lease holder, or "".
+func (b *Bus) holderLocked(room string) string {
 	now := b.now()
 	b.expiredLocked(room, now)
 	l, ok := b.leases[room]
-	if !ok || !now.Before(l.expires) || l.holder != holder {
-		return false, nil
+	if !ok || !now.Before(l.expires) {
+		return ""
 	}
-	b.leases[room] = lease{holder: holder, expires: now.Add(ttl)}
-	return true, nil
+	return l.holder
 }
 
 // ReleaseLease implements lobby.Leases.
@@ -204,13 +211,7 @@ func (b *Bus) LeaseHolder(ctx context.Context, room string) (string, error) {
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	now := b.now()
-	b.expiredLocked(room, now)
-	l, ok := b.leases[room]
-	if !ok || !now.Before(l.expires) {
-		return "", nil
-	}
-	return l.holder, nil
+	return b.holderLocked(room), nil
 }
 
 func (b *Bus) logLocked(room string) *inputLog {
@@ -248,6 +249,16 @@ func parseID(id string) (uint64, error) {
 		return 0, fmt.Errorf("membus: bad input id %q", id)
 	}
 	return n, nil
+}
+
+// CompareInputs implements lobby.InputLog: ids count up from 1.
+func (b *Bus) CompareInputs(x, y string) int {
+	nx, errx := parseID(x)
+	ny, erry := parseID(y)
+	if errx != nil || erry != nil {
+		return strings.Compare(x, y) // not ids of this bus: any fixed order
+	}
+	return cmp.Compare(nx, ny)
 }
 
 // ReadInputs implements lobby.InputLog.
@@ -363,6 +374,8 @@ func (b *Bus) Publish(ctx context.Context, room string, out lobby.Output) error 
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	b.expiredLocked(room, b.now())
+	b.last[room] = out
 	for s := range b.subs[room] {
 		select {
 		case s.c <- out:
@@ -388,14 +401,29 @@ func (b *Bus) Subscribe(ctx context.Context, room string) (lobby.Subscription, e
 	return s, nil
 }
 
-// SaveSnapshot implements lobby.Snapshots.
-func (b *Bus) SaveSnapshot(ctx context.Context, room string, s lobby.Snapshot) error {
+// LastOutput implements lobby.Broadcaster.
+func (b *Bus) LastOutput(ctx context.Context, room string) (lobby.Output, bool, error) {
+	if err := ctx.Err(); err != nil {
+		return lobby.Output{}, false, err
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.expiredLocked(room, b.now())
+	out, ok := b.last[room]
+	return out, ok, nil
+}
+
+// SaveSnapshot implements lobby.Snapshots, fenced by f's lease holder.
+func (b *Bus) SaveSnapshot(ctx context.Context, room string, f lobby.Fence, s lobby.Snapshot) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	s.Data = append([]byte(nil), s.Data...)
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if f.Holder != "" && b.holderLocked(room) != f.Holder {
+		return lobby.ErrLeaseLost
+	}
 	b.expiredLocked(room, b.now())
 	b.snapshots[room] = s
 	return nil

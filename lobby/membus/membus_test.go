@@ -1,9 +1,7 @@
 package membus_test
 
 import (
-	"sync"
 	"testing"
-	"time"
 
 	"go.uber.org/goleak"
 
@@ -14,21 +12,8 @@ import (
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-// clock is a settable clock, so expiry needs no waiting.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 func TestConformance(t *testing.T) {
-	clk := &clock{now: time.Unix(1_700_000_000, 0)}
+	clk := bustest.NewClock()
 	shared := membus.New(membus.Options{Now: clk.Now})
 	bustest.RunOptions(t, func(*testing.T) lobby.Bus { return shared }, bustest.Options{Advance: clk.Advance})
 }

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -13,7 +11,6 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -48,9 +45,6 @@ type UploadedBank struct {
 	Created time.Time       `json:"created"`
 }
 
-// HostKeyHeader carries the server's host key (or ?host_key=).
-const HostKeyHeader = "X-Host-Key"
-
 // Defaults of the bank limits (flags of quizroom serve).
 const (
 	DefaultMaxBankBytes    = bank.MaxInputSize
@@ -78,38 +72,6 @@ func newBankID() string {
 }
 
 // ---- host key ----
-
-// hostKeyRequired guards what only a host may do when the server has a host
-// key: creating games, uploading and reading banks, reading results. Wrong
-// keys count as misses of the address's attempt limit, so guessing is slow.
-func (a *App) hostKeyRequired(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		if a.hostKeyHash == nil {
-			return next(c)
-		}
-		key := c.Request().Header.Get(HostKeyHeader)
-		if key == "" {
-			key = c.QueryParam("host_key")
-		}
-		if key == "" {
-			return wire.Errorf(wire.CodeHostKeyRequired, "this server needs its host key (header %s) to host games", HostKeyHeader)
-		}
-		ip := c.RealIP()
-		// Guesses at the key draw on the same budget as guesses at PINs
-		// (under a name no PIN has).
-		if !a.joins.Allow(ip, "host-key") {
-			return wire.Errorf(wire.CodeJoinRateLimited, "too many attempts from your address; wait a minute and retry")
-		}
-		sum := sha256.Sum256([]byte(key))
-		if subtle.ConstantTimeCompare(sum[:], a.hostKeyHash) != 1 {
-			a.joins.Miss(ip)
-			return wire.Errorf(wire.CodeBadHostKey, "the host key is not this server's")
-		}
-		return next(c)
-	}
-}
-
-// ---- bank listing and lookup ----
 
 // bankInfo is one bank in GET /api/banks and GET /api/banks/:id.
 type bankInfo struct {
@@ -255,6 +217,7 @@ type problemsError struct {
 }
 
 func (e *problemsError) Error() string { return e.err.Error() }
+
 func (e *problemsError) Unwrap() error { return e.err }
 
 // bankError turns a game/bank error into the wire error of the same name.
@@ -340,283 +303,4 @@ func isJSONBody(contentType string, data []byte) bool {
 	}
 	trimmed := bytes.TrimLeft(data, " \t\r\n\ufeff")
 	return len(trimmed) > 0 && trimmed[0] == '{'
-}
-
-func kindsParam(s string) ([]game.Kind, error) {
-	var kinds []game.Kind
-	for k := range strings.SplitSeq(s, ",") {
-		k = strings.TrimSpace(k)
-		if k == "" {
-			continue
-		}
-		if !slices.Contains(bank.SupportedKinds, game.Kind(k)) {
-			return nil, invalid("kinds: %q cannot be made from a bank (%v)", k, bank.SupportedKinds)
-		}
-		kinds = append(kinds, game.Kind(k))
-	}
-	return kinds, nil
-}
-
-// checkPlayable refuses a bank that cannot make a question of each chosen
-// kind (of any kind when none is chosen).
-func checkPlayable(b *bank.Bank, kinds []game.Kind) error {
-	can := PlayableKinds(b)
-	if len(kinds) == 0 {
-		if len(can) == 0 {
-			return wire.Errorf(wire.CodeNotEnoughItems, "the bank's %d item(s) make no playable question", len(b.Items))
-		}
-		return nil
-	}
-	for _, k := range kinds {
-		if !slices.Contains(can, k) {
-			return wire.Errorf(wire.CodeNotEnoughItems, "%s questions cannot be made from the bank's %d item(s) (single choice needs at least 4 items with different terms, true or false at least 2 whose answers describe them, pick-all-that-apply facts and myths); add items or choose other kinds",
-				k, len(b.Items))
-		}
-	}
-	return nil
-}
-
-// ---- questions a game would ask ----
-
-// QuestionsRequest is the body of POST /api/banks/:id/questions.
-type QuestionsRequest struct {
-	Categories []string    `json:"categories"`
-	Kinds      []game.Kind `json:"kinds"`
-	Count      int         `json:"count"`
-	Seed       *int64      `json:"seed"`
-}
-
-// QuestionsResponse is its 200 body: the questions, fewer than asked when the
-// bank cannot make that many with those kinds.
-type QuestionsResponse struct {
-	Bank      string          `json:"bank"`
-	Asked     int             `json:"asked"`
-	Questions []game.Question `json:"questions"`
-}
-
-func (a *App) bankQuestions(c echo.Context) error {
-	if !a.bankLimiter.Allow(c.RealIP(), "") {
-		return wire.Errorf(wire.CodeRateLimited, "too many requests from your address; wait a minute and retry")
-	}
-	var req QuestionsRequest
-	if err := jsonDecoder(http.MaxBytesReader(c.Response(), c.Request().Body, maxPreviewBody)).Decode(&req); err != nil {
-		return invalid("body: %v", err)
-	}
-	if req.Count == 0 {
-		req.Count = 10
-	}
-	if req.Count < 1 || req.Count > a.cfg.MaxQuestions {
-		return invalid("count: 1 to %d", a.cfg.MaxQuestions)
-	}
-	id := c.Param("id")
-	b, _, err := a.lookupBank(c.Request().Context(), id)
-	if err != nil {
-		return err
-	}
-	seed := time.Now().UnixNano()
-	if req.Seed != nil {
-		seed = *req.Seed
-	}
-	var qs []game.Question
-	for n := min(req.Count, len(b.Items)); n >= 1; n-- {
-		qs, err = bank.Generate(b, bank.GenerateOptions{Count: n, Categories: req.Categories, Kinds: req.Kinds, Seed: seed})
-		if bank.CodeOf(err) != bank.CodeNotEnoughItems {
-			break
-		}
-	}
-	if err != nil {
-		return bankError(err)
-	}
-	return c.JSON(http.StatusOK, QuestionsResponse{Bank: id, Asked: req.Count, Questions: qs})
-}
-
-// questionsFor chooses a new game's questions: the host's own list when the
-// request carries one (checked here, so a bad list is a 400 naming the
-// question), else Count generated from the bank.
-func (a *App) questionsFor(ctx context.Context, req *CreateRequest, seed int64) ([]game.Question, error) {
-	if req.Questions != nil {
-		return a.checkOwnQuestions(req.Questions)
-	}
-	if req.Bank == "" {
-		req.Bank = "default"
-	}
-	b, _, err := a.lookupBank(ctx, req.Bank)
-	if err != nil {
-		return nil, err
-	}
-	if req.Count == 0 {
-		req.Count = 10
-	}
-	if req.Count < 1 || req.Count > a.cfg.MaxQuestions {
-		return nil, invalid("count: 1 to %d", a.cfg.MaxQuestions)
-	}
-	qs, err := bank.Generate(b, bank.GenerateOptions{Count: req.Count, Categories: req.Categories, Kinds: req.Kinds, Seed: seed})
-	if err != nil {
-		code := wire.CodeInvalidRequest
-		if bank.CodeOf(err) == bank.CodeNotEnoughItems {
-			code = wire.CodeNotEnoughItems
-		}
-		return nil, wire.Errorf(code, "%v", err)
-	}
-	return qs, nil
-}
-
-func (a *App) checkOwnQuestions(qs []game.Question) ([]game.Question, error) {
-	if len(qs) < 1 || len(qs) > a.cfg.MaxQuestions {
-		return nil, invalid("questions: 1 to %d", a.cfg.MaxQuestions)
-	}
-	out := make([]game.Question, len(qs))
-	for i, q := range qs {
-		bad := func(format string, args ...any) error {
-			return invalid("questions[%d]: "+format, append([]any{i}, args...)...)
-		}
-		if q.Kind == game.KindPoll {
-			return nil, bad("poll questions are not played from banks")
-		}
-		if utf8.RuneCountInString(q.Prompt) > maxUploadedPromptRunes {
-			return nil, bad("prompt: at most %d characters", maxUploadedPromptRunes)
-		}
-		for j, o := range q.Options {
-			if utf8.RuneCountInString(o) > maxUploadedOptionRunes {
-				return nil, bad("options[%d]: at most %d characters", j, maxUploadedOptionRunes)
-			}
-		}
-		for j, s := range q.Accept {
-			if utf8.RuneCountInString(s) > maxUploadedOptionRunes {
-				return nil, bad("accept[%d]: at most %d characters", j, maxUploadedOptionRunes)
-			}
-		}
-		if len(q.Accept) > 20 {
-			return nil, bad("accept: at most 20 answers")
-		}
-		for j, s := range q.Reject {
-			if utf8.RuneCountInString(s) > maxUploadedOptionRunes {
-				return nil, bad("reject[%d]: at most %d characters", j, maxUploadedOptionRunes)
-			}
-		}
-		if len(q.Reject) > 40 {
-			return nil, bad("reject: at most 40 answers")
-		}
-		for _, s := range []string{q.Explanation, q.Term, q.Category, q.ID, q.ItemID} {
-			if utf8.RuneCountInString(s) > maxUploadedTextRunes {
-				return nil, bad("a text field is over %d characters", maxUploadedTextRunes)
-			}
-		}
-		if q.ID == "" {
-			q.ID = "own-" + strconv.Itoa(i+1)
-		}
-		q.Prompt = strings.TrimSpace(q.Prompt)
-		out[i] = q
-	}
-	if _, err := game.New(out, game.Settings{}); err != nil {
-		var gerr *game.Error
-		if errors.As(err, &gerr) {
-			return nil, invalid("questions: %s", gerr.Message)
-		}
-		return nil, invalid("questions: %v", err)
-	}
-	return out, nil
-}
-
-// ---- keeping the host's edits ----
-
-// ExportRequest is the body of POST /api/banks/:id/export: questions of
-// this bank as the host edited them.
-type ExportRequest struct {
-	Questions []game.Question `json:"questions"`
-}
-
-// ExportResponse is its 200 body: the bank with the edits kept, and the
-// edits that could not be.
-type ExportResponse struct {
-	Bank    json.RawMessage `json:"bank"`
-	Kept    int             `json:"kept"`
-	Skipped []ExportSkip    `json:"skipped"`
-}
-
-// ExportSkip is an edit the bank format cannot hold, with why.
-type ExportSkip struct {
-	Index  int    `json:"index"`
-	Prompt string `json:"prompt"`
-	Reason string `json:"reason"`
-}
-
-// exportBank returns the bank with the host's edited questions written into
-// it as hand-written questions of their items (single, multi, true/false),
-// or as new accepted answers (typed), so a downloaded bank replays them.
-// The stored bank does not change.
-func (a *App) exportBank(c echo.Context) error {
-	if !a.bankLimiter.Allow(c.RealIP(), "") {
-		return wire.Errorf(wire.CodeRateLimited, "too many requests from your address; wait a minute and retry")
-	}
-	var req ExportRequest
-	if err := jsonDecoder(http.MaxBytesReader(c.Response(), c.Request().Body, maxCreateBody)).Decode(&req); err != nil {
-		return invalid("body: %v", err)
-	}
-	if len(req.Questions) > a.cfg.MaxQuestions {
-		return invalid("questions: at most %d", a.cfg.MaxQuestions)
-	}
-	b, _, err := a.lookupBank(c.Request().Context(), c.Param("id"))
-	if err != nil {
-		return err
-	}
-	out := &bank.Bank{Version: b.Version, Title: b.Title, Description: b.Description, Items: slices.Clone(b.Items)}
-	byID := map[string]int{}
-	for i, it := range out.Items {
-		byID[it.ID] = i
-	}
-	resp := ExportResponse{Skipped: []ExportSkip{}}
-	for i, q := range req.Questions {
-		skip := func(reason string) {
-			resp.Skipped = append(resp.Skipped, ExportSkip{Index: i, Prompt: q.Prompt, Reason: reason})
-		}
-		idx, ok := byID[q.ItemID]
-		if !ok {
-			skip("not a question of this bank's items")
-			continue
-		}
-		it := out.Items[idx]
-		switch q.Kind {
-		case game.KindSingle, game.KindMulti, game.KindTrueFalse:
-			it.Questions = append(slices.Clone(it.Questions), bank.Authored{Stem: strings.TrimSpace(q.Prompt),
-				Options: trimAll(q.Options), Correct: q.Correct})
-		case game.KindTyped:
-			aliases := slices.Clone(it.Aliases)
-			for _, acc := range trimAll(q.Accept) {
-				if acc != "" && !strings.EqualFold(acc, it.Term) && !slices.ContainsFunc(aliases, func(x string) bool { return strings.EqualFold(x, acc) }) {
-					aliases = append(aliases, acc)
-				}
-			}
-			it.Aliases = aliases
-		default:
-			skip(string(q.Kind) + " questions are not kept in banks")
-			continue
-		}
-		prev := out.Items[idx]
-		out.Items[idx] = it
-		if problems := out.Validate(); len(problems) > 0 {
-			out.Items[idx] = prev
-			skip(problems[0].String())
-			continue
-		}
-		resp.Kept++
-	}
-	data, err := out.Marshal()
-	if err != nil {
-		return err
-	}
-	if len(data) > a.cfg.MaxBankBytes {
-		return wire.Errorf(wire.CodeTooLarge, "the bank with these edits is %d bytes, over the %d-byte limit", len(data), a.cfg.MaxBankBytes)
-	}
-	resp.Bank = data
-	c.Response().Header().Set("Cache-Control", "no-store")
-	return c.JSON(http.StatusOK, resp)
-}
-
-func trimAll(ss []string) []string {
-	out := make([]string, len(ss))
-	for i, s := range ss {
-		out[i] = strings.TrimSpace(s)
-	}
-	return out
 }

@@ -11,6 +11,14 @@
 // and transport/redisbanks. A host key (Config.HostKey) guards what only a
 // host may do.
 //
+// Files by concern: app.go (Config, App, routes), middleware.go (request
+// context, security headers), errors.go (error codes to HTTP statuses),
+// health.go (/readyz), websocket.go (the upgrade), games.go (create, info,
+// QR), joinlink.go (the LAN address of join links), results.go (results.json and .csv), static.go (pages and files),
+// banks.go (bank list, read, upload), bankquestions.go (previews and a
+// game's questions), bankexport.go (notes to bank), hostkey.go (the host
+// key guard), metrics.go (Prometheus).
+//
 // Concurrency: an App is safe for concurrent use once built; handlers share
 // the lobby, the ws server, the metrics, the bank store and the per-address
 // limiters, which are themselves safe, and the parsed-bank cache (a mutex).

@@ -1,6 +1,7 @@
 package redisbus
 
 import (
+	"cmp"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -56,11 +57,6 @@ type Options struct {
 	// MaxInputLen caps each room's input stream (approximate XADD MAXLEN), a
 	// guard against a runaway room filling Redis. Default 100000.
 	MaxInputLen int64
-	// Holder, when set, fences SaveSnapshot with the room's lease: the
-	// snapshot is written only while the room's owner key names Holder, and
-	// otherwise SaveSnapshot returns lobby.ErrLeaseLost. Set it to the
-	// instance name the lobby takes leases under (lobby.Config.Instance).
-	Holder string
 	// AckReplicas, when above 0, makes ConfirmTerm wait (WAIT) until that
 	// many replicas have the writes, so an acknowledged answer survives a
 	// failover to a replica. AckTimeout bounds the wait (default 500ms).
@@ -284,14 +280,44 @@ func nextStreamID(id string) (string, bool) {
 	return strconv.FormatUint(ms, 10) + "-" + strconv.FormatUint(seq+1, 10), true
 }
 
+// CompareInputs implements lobby.InputLog: stream ids ("ms-seq") by their
+// numbers; anything else (not an id of this bus) by length then bytes.
+func (b *Bus) CompareInputs(x, y string) int {
+	xm, xs, xok := splitStreamID(x)
+	ym, ys, yok := splitStreamID(y)
+	if xok && yok {
+		if c := cmp.Compare(xm, ym); c != 0 {
+			return c
+		}
+		return cmp.Compare(xs, ys)
+	}
+	if c := cmp.Compare(len(x), len(y)); c != 0 {
+		return c
+	}
+	return strings.Compare(x, y)
+}
+
+// splitStreamID reads a stream id, or lobby.InputStart ("0": 0-0).
+func splitStreamID(id string) (ms, seq uint64, ok bool) {
+	m, s, found := strings.Cut(id, "-")
+	ms, err := strconv.ParseUint(m, 10, 64)
+	if err != nil {
+		return 0, 0, false
+	}
+	if !found {
+		return ms, 0, true
+	}
+	seq, err = strconv.ParseUint(s, 10, 64)
+	return ms, seq, err == nil
+}
+
 // SaveSnapshot implements lobby.Snapshots. A hash keeps the TTL that
-// ExpireRoom set, where SET would clear it.
-//
-// With Options.Holder the write is fenced by the lease (see Options.Holder).
-func (b *Bus) SaveSnapshot(ctx context.Context, room string, s lobby.Snapshot) error {
+// ExpireRoom set, where SET would clear it. A fenced write checks the
+// room's owner key inside Redis, atomically with the write.
+func (b *Bus) SaveSnapshot(ctx context.Context, room string, f lobby.Fence, s lobby.Snapshot) error {
 	k := b.keys(room)
-	if b.opts.Holder != "" {
-		n, err := saveSnapshotFenced.Run(ctx, b.rdb, []string{k.owner, k.state}, b.opts.Holder,
+	if f.Holder != "" {
+		n, err := saveSnapshotFenced.Run(ctx, b.rdb, []string{k.owner, k.state}, f.Holder,
 			s.Data, s.LastInput, strconv.FormatUint(s.Seq, 10), b.opts.MaxRoomLife.Milliseconds()).Int()
 		if err != nil {
 			return wrap("save snapshot", err)
@@ -366,9 +392,7 @@ func decodeOutput(payload string) (lobby.Output, bool) {
 	}, true
 }
 
-var _ lobby.LastOutputs = (*Bus)(nil)
-
-// LastOutput implements lobby.LastOutputs: the output Publish stored last.
+// LastOutput implements lobby.Broadcaster: the output Publish stored last.
 func (b *Bus) LastOutput(ctx context.Context, room string) (lobby.Output, bool, error) {
 	v, err := b.rdb.Get(ctx, b.keys(room).last).Result()
 	if errors.Is(err, redis.Nil) {

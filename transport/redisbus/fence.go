@@ -27,58 +27,30 @@ import (
 // Redis forgot the room (restarted without persistence, failed over to an
 // empty replica, FLUSHALL): see RenewTerm and RestoreRoom.
 
-// Term is one ownership term of a room: 1 for the creating owner, then one
-// more per takeover.
-type Term uint64
-
-// TermStatus is what RenewTerm found.
-type TermStatus int
+// The term types and sentinel errors are the lobby's (lobby/bus.go, where
+// the Bus contract lives); these names keep this file readable.
+type (
+	Term       = lobby.Term
+	TermStatus = lobby.TermStatus
+	Restore    = lobby.RoomRestore
+)
 
 const (
-	// TermHeld: the term is current and the lease is the caller's again.
-	TermHeld TermStatus = iota + 1
-	// TermLost: another term is current (a takeover happened) or another
-	// game holds the PIN now. The caller must stop acting for the room.
-	TermLost
-	// TermForgotten: Redis has no term for the room at all (or an older one
-	// than the caller's): it forgot the room. The caller, which still holds
-	// the room in memory, writes it back with RestoreRoom.
-	TermForgotten
+	TermHeld      = lobby.TermHeld
+	TermLost      = lobby.TermLost
+	TermForgotten = lobby.TermForgotten
 )
-
-func (s TermStatus) String() string {
-	switch s {
-	case TermHeld:
-		return "held"
-	case TermLost:
-		return "lost"
-	case TermForgotten:
-		return "forgotten"
-	default:
-		return "unknown"
-	}
-}
 
 var (
-	// ErrStaleTerm: the caller's term is not the room's current term. Nothing
-	// was written or published.
-	ErrStaleTerm = errors.New("redisbus: ownership term is not current")
-	// ErrRoomForgotten: Redis holds no term for the room: it never existed,
-	// expired, or Redis forgot it. Nothing was written (no key of a room
-	// that may not exist any more is recreated).
-	ErrRoomForgotten = errors.New("redisbus: redis holds no state for the room")
-	// ErrLeaseHeld: another holder's lease is live; no term was taken.
-	ErrLeaseHeld = errors.New("redisbus: the room's lease is held by another instance")
-	// ErrRoomExists: the room already has a term in Redis (ClaimRoom of a
-	// PIN in use, or RestoreRoom of a room that was not forgotten).
-	ErrRoomExists = errors.New("redisbus: the room already has an owner term")
-	// ErrPINTaken: another game holds the PIN now (RestoreRoom after Redis
-	// forgot, when a new game took the PIN meanwhile).
-	ErrPINTaken = errors.New("redisbus: the PIN belongs to another game now")
-	// ErrNotReplicated: Options.AckReplicas replicas did not confirm the
-	// writes within Options.AckTimeout.
-	ErrNotReplicated = errors.New("redisbus: writes not confirmed by enough replicas")
+	ErrStaleTerm     = lobby.ErrStaleTerm
+	ErrRoomForgotten = lobby.ErrRoomForgotten
+	ErrLeaseHeld     = lobby.ErrLeaseHeld
+	ErrRoomExists    = lobby.ErrRoomExists
+	ErrPINTaken      = lobby.ErrPINTaken
+	ErrNotReplicated = lobby.ErrNotReplicated
 )
+
+var _ lobby.Terms = (*Bus)(nil)
 
 // Script results shared by the term scripts.
 const (
@@ -402,23 +374,6 @@ func (b *Bus) ConfirmTerm(ctx context.Context, room string, term Term) error {
 
 // defaultAckTimeout bounds ConfirmTerm's wait for replicas.
 const defaultAckTimeout = 500 * time.Millisecond
-
-// Restore is what an owner writes back when Redis forgot its room.
-type Restore struct {
-	// Game is the id the room was claimed with.
-	Game string
-	// Term is the owner's term; the room continues in it.
-	Term Term
-	// Snapshot is the room as the owner holds it now. Its LastInput may
-	// name an input of the forgotten log: new input IDs are later (they are
-	// time-based) so a replay after it misses nothing appended since.
-	Snapshot lobby.Snapshot
-	// Last is the room's last output, for subscribers that reconnect; nil
-	// for none.
-	Last *lobby.Output
-	// PINTTL is the life of the PIN reservation written back.
-	PINTTL time.Duration
-}
 
 // RestoreRoom writes room back for holder after Redis forgot it: the term,
 // the lease (ttl), the PIN reservation, the snapshot and the last output, in

@@ -407,9 +407,7 @@ func fairResponse(written, received time.Time, minRTT, maxComp time.Duration) ti
 }
 
 func (c *conn) readLoop(ctx context.Context) {
-	limiter := newLimiter(c.s.cfg)
-	errLimiter := rate.NewLimiter(1, 3)
-	dropped := 0
+	rl := readLimits{messages: newLimiter(c.s.cfg), errors: rate.NewLimiter(1, 3)}
 	joinTimer := time.AfterFunc(c.s.cfg.JoinTimeout, func() { c.closeWith(CloseJoinTimeout) })
 	defer joinTimer.Stop()
 	// The writer's close handshake ends Read when the room or a limit closes
@@ -441,19 +439,11 @@ func (c *conn) readLoop(ctx context.Context) {
 		}
 		received := time.Now()
 		c.s.cfg.Observer.MessageIn()
-		if !limiter.AllowN(received, 1) {
-			dropped++
-			if dropped >= c.s.cfg.FloodLimit {
-				c.logger().Info().Msg("closing a flooding connection")
-				c.closeWith(CloseFlood)
-				return
-			}
-			if errLimiter.AllowN(received, 1) {
-				c.sendError(nil, wire.Errorf(wire.CodeRateLimited, "more than %g messages a second; message dropped", c.s.cfg.MessagesPerSecond))
-			}
+		if allowed, flooding := rl.allow(c, received); flooding {
+			return
+		} else if !allowed {
 			continue
 		}
-		dropped = 0
 		if typ != websocket.MessageText {
 			c.sendError(nil, wire.Errorf(wire.CodeBinaryFrame, "binary frames are not part of the protocol; send JSON text"))
 			continue
@@ -480,6 +470,33 @@ func (c *conn) readLoop(ctx context.Context) {
 		}
 		c.handle(ctx, msg, received)
 	}
+}
+
+// readLimits is a reader's message rate limit: a message over the rate is
+// dropped with an error (the errors themselves rate-limited), and a
+// connection that keeps sending over it is closed as a flood.
+type readLimits struct {
+	messages, errors *rate.Limiter
+	dropped          int // messages dropped in a row
+}
+
+// allow reports whether the message received at now may be handled, and
+// whether the connection was closed as a flood.
+func (rl *readLimits) allow(c *conn, now time.Time) (allowed, flooding bool) {
+	if rl.messages.AllowN(now, 1) {
+		rl.dropped = 0
+		return true, false
+	}
+	rl.dropped++
+	if rl.dropped >= c.s.cfg.FloodLimit {
+		c.logger().Info().Msg("closing a flooding connection")
+		c.closeWith(CloseFlood)
+		return false, true
+	}
+	if rl.errors.AllowN(now, 1) {
+		c.sendError(nil, wire.Errorf(wire.CodeRateLimited, "more than %g messages a second; message dropped", c.s.cfg.MessagesPerSecond))
+	}
+	return false, false
 }
 
 // readBufs holds message buffers for the readers. coder/websocket's Read

@@ -67,14 +67,16 @@ func frameName(typ []byte) string {
 	return "other"
 }
 
-var frameNames = map[string]string{}
-
-func init() {
+// frameNames maps each known frame type to itself, so frameName returns a
+// string it does not have to allocate.
+var frameNames = func() map[string]string {
+	m := map[string]string{}
 	for _, n := range []string{"question", "answer_ack", "reveal", "welcome", "podium", "ended", "error", "reconnect",
 		"leaderboard", "review", "stats", "answers_count", "paused", "resumed", "state", "extended"} {
-		frameNames[n] = n
+		m[n] = n
 	}
-}
+	return m
+}()
 
 // debugTypes counts received frames by type as "errors" (QUIZLOAD_DEBUG_TYPES=1),
 // to see what a server sends.

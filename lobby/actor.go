@@ -1,0 +1,312 @@
+package lobby
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/quizroom/quizroom/game"
+	"github.com/quizroom/quizroom/lobby/wire"
+)
+
+// run is the actor. It returns when the game ends, when the lease is lost,
+// or when ctx ends (shutdown: the room stays on the Bus for another instance).
+func (r *room) run(ctx context.Context) {
+	r.replayBacklog(ctx)
+	defer r.startPump(ctx)()
+
+	renew := time.NewTicker(r.l.cfg.LeaseTTL / 3)
+	defer renew.Stop()
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	noteTimer := time.NewTimer(time.Hour)
+	defer noteTimer.Stop()
+	snapTimer := time.NewTimer(time.Hour)
+	defer snapTimer.Stop()
+	for !r.ended && !r.leaseLost {
+		var fire <-chan time.Time
+		if d := r.g.Deadline(); !d.IsZero() {
+			timer.Reset(max(time.Until(d), 0))
+			fire = timer.C
+		}
+		var notes <-chan time.Time
+		if d := r.noteDue(); !d.IsZero() {
+			noteTimer.Reset(max(time.Until(d), 0))
+			notes = noteTimer.C
+		}
+		var snap <-chan time.Time
+		if !r.snapshotAt.IsZero() {
+			snapTimer.Reset(max(time.Until(r.snapshotAt), 0))
+			snap = snapTimer.C
+		}
+		select {
+		case <-ctx.Done():
+			r.release()
+			return
+		case <-snap:
+			r.snapshotAt = time.Time{}
+			r.dirty = false
+			if err := r.saveSnapshot(ctx); err != nil {
+				r.log.Warn().Err(err).Msg("snapshot failed")
+			}
+		case in := <-r.inputs:
+			// The whole intake in one step: every input waiting now
+			// (a burst of answers, thousands of them) is applied, then
+			// acknowledged and broadcast as one output.
+			r.apply(in)
+			for range len(r.inputs) {
+				r.apply(<-r.inputs)
+			}
+			r.flush(ctx)
+		case q := <-r.queries:
+			q()
+		case <-notes:
+			r.flush(ctx)
+		case <-fire:
+			r.handle(r.g.Advance(time.Now()))
+			r.flush(ctx)
+		case <-renew.C:
+			if !r.renew(ctx) {
+				return
+			}
+			r.onRenewed(ctx)
+		}
+		timer.Stop()
+		noteTimer.Stop()
+		snapTimer.Stop()
+	}
+}
+
+func (r *room) replyError(in input, err error) {
+	var werr *wire.Error
+	if !errors.As(engineError(err), &werr) {
+		r.log.Error().Err(err).Str("op", in.Op).Msg("internal error")
+		werr = wire.Internal(err)
+	}
+	frame := wire.Marshal(wire.ErrorMsg{Type: wire.TypeError, Re: in.Re, Seq: r.wireSeq, Code: werr.Code, Message: werr.Message})
+	it := outItem{To: toRef, Origin: in.Origin, Ref: in.Ref, D: frame}
+	if isAttach(in.Op) {
+		it.Code, it.Msg = werr.Code, werr.Message
+	}
+	r.add(it)
+}
+
+func isAttach(op string) bool { return wire.FirstMessages[op] }
+
+// apply runs one input through the engine. Timers due by now fire first, so
+// an answer read after the deadline finds the question closed.
+func (r *room) apply(in input) {
+	if r.alreadyPublished(in.ID) {
+		defer r.dropItemsSince(len(r.items))
+	}
+	r.lastInput = in.ID
+	if in.Counted && in.Origin == r.l.cfg.Instance {
+		r.pending.Add(-1)
+	}
+	now := r.inputTime(in)
+	r.lastActivity = now
+	r.handle(r.g.Advance(now))
+
+	switch in.Op {
+	case wire.TypeHost:
+		if !tokenMatches(r.meta.HostTokenHash, in.Token) {
+			r.replyError(in, wire.Errorf(wire.CodeBadHostToken, "the host token does not match this game"))
+			return
+		}
+		r.welcome(in, wire.RoleHost, "", "")
+	case wire.TypeDisplay:
+		r.welcome(in, wire.RoleDisplay, "", "")
+	case wire.TypeJoin:
+		r.join(in, now)
+	case wire.TypeResume:
+		r.resume(in, now)
+	case wire.TypeAnswer:
+		r.answer(in, now)
+	case wire.TypeSync:
+		if r.l.localConnGone(r.pin, in.Origin, in.Ref) {
+			return
+		}
+		st := r.state(in.Role, in.Player, now)
+		st.Type, st.Seq, st.Re = wire.TypeState, r.wireSeq, in.Re
+		r.add(outItem{To: toRef, Origin: in.Origin, Ref: in.Ref, D: wire.Marshal(st), Q: r.shownQuestion()})
+	case wire.TypeLeave:
+		r.leave(in, now)
+	case opDetach:
+		if b, ok := r.bindings[in.Player]; ok && b == (binding{in.Origin, in.Ref}) {
+			delete(r.bindings, in.Player)
+			evs, _ := r.g.Disconnect(in.Player, now)
+			r.handle(evs)
+		}
+	case opResync:
+		r.resyncAll(now)
+	default:
+		if wire.HostCommands[in.Op] {
+			r.command(in, now)
+			return
+		}
+		r.log.Error().Str("op", in.Op).Msg("unknown input op")
+	}
+}
+
+func (r *room) join(in input, now time.Time) {
+	if r.repeatedJoin(in) {
+		return
+	}
+	evs, err := r.g.Join(in.Player, in.Nickname, now)
+	if err != nil {
+		r.replyError(in, err)
+		return
+	}
+	r.meta.Tokens[hashToken(in.Token)] = in.Player
+	r.bindings[in.Player] = binding{in.Origin, in.Ref}
+	r.handle(evs)
+	r.welcome(in, wire.RolePlayer, in.Player, in.Token)
+}
+
+// resume gives a player back their seat: a connection that comes back, or
+// a player who left and returns with their token. The connection it
+// replaces is closed.
+func (r *room) resume(in input, now time.Time) {
+	pid, ok := r.meta.Tokens[hashToken(in.Token)]
+	if !ok {
+		r.replyError(in, wire.Errorf(wire.CodeBadResumeToken, "the resume token does not match a player of this game"))
+		return
+	}
+	ps, _ := r.g.Player(pid)
+	var evs []game.Event
+	var err error
+	switch {
+	case ps.Kicked:
+		err = wire.Errorf(wire.CodeKicked, "you were removed from this game")
+	case ps.Left:
+		evs, err = r.g.Join(pid, ps.Nickname, now)
+	default:
+		evs, err = r.g.Reconnect(pid, now)
+	}
+	if err != nil {
+		r.replyError(in, err)
+		return
+	}
+	if old, ok := r.bindings[pid]; ok && old != (binding{in.Origin, in.Ref}) {
+		r.add(outItem{To: toRef, Origin: old.origin, Ref: old.ref, Close: CloseReplaced})
+	}
+	r.bindings[pid] = binding{in.Origin, in.Ref}
+	r.handle(evs)
+	r.welcome(in, wire.RolePlayer, pid, in.Token)
+}
+
+func (r *room) leave(in input, now time.Time) {
+	evs, err := r.g.Leave(in.Player, now)
+	if err != nil {
+		r.replyError(in, err)
+		return
+	}
+	delete(r.bindings, in.Player)
+	r.handle(evs)
+	r.add(outItem{To: toRef, Origin: in.Origin, Ref: in.Ref, Close: CloseLeft})
+}
+
+// maxCompensation bounds how much earlier than "now minus open" a response
+// time may be: RTT and write lag are forgiven, a resume trick is not.
+const maxCompensation = time.Second
+
+func (r *room) answer(in input, now time.Time) {
+	rt := in.RT
+	if floor := in.Recv.Sub(r.g.OpenedAt()) - maxCompensation; rt < floor {
+		rt = floor
+	}
+	// Scored in whole milliseconds, the unit players see (answer_ack.response_ms).
+	rt = rt.Truncate(time.Millisecond)
+	evs, err := r.g.Answer(in.Player, in.Q, in.Answer, rt, r.l.cfg.AnswerGrace, now)
+	ack := wire.AnswerAck{Type: wire.TypeAnswerAck, Re: in.Re, Seq: r.wireSeq, Q: in.Q}
+	if err != nil {
+		werr, _ := engineError(err).(*wire.Error)
+		if werr == nil {
+			werr = wire.Errorf(wire.CodeInternal, "internal error")
+		}
+		ack.Code, ack.Message = werr.Code, werr.Message
+	} else {
+		ack.Accepted = true
+		for _, ev := range evs {
+			if a, ok := ev.(game.AnswerAccepted); ok && a.Player == in.Player {
+				ms := a.ResponseTime.Milliseconds()
+				ack.ResponseMs = &ms
+			}
+		}
+	}
+	r.add(outItem{To: toRef, Origin: in.Origin, Ref: in.Ref, D: encodeAck(ack), Recv: in.Recv})
+	r.handle(evs)
+}
+
+func (r *room) command(in input, now time.Time) {
+	var evs []game.Event
+	var err error
+	switch in.Op {
+	case wire.TypeStart:
+		evs, err = r.g.Start(now)
+	case wire.TypeNext:
+		evs, err = r.g.Next(now)
+	case wire.TypeSkip:
+		evs, err = r.g.Skip(now)
+	case wire.TypePause:
+		evs, err = r.g.Pause(now)
+	case wire.TypeResumeGame:
+		evs, err = r.g.Resume(now)
+	case wire.TypeEnd:
+		evs, err = r.g.End(now)
+	case wire.TypeExtend:
+		evs, err = r.g.Extend(time.Duration(in.Seconds)*time.Second, now)
+	case wire.TypeLock, wire.TypeUnlock:
+		evs, err = r.g.SetLocked(in.Op == wire.TypeLock, now)
+	case wire.TypeKick:
+		evs, err = r.g.Kick(in.Target, now)
+		if err == nil {
+			delete(r.bindings, in.Target)
+			frame := wire.Marshal(wire.ErrorMsg{Type: wire.TypeError, Seq: r.wireSeq, Code: wire.CodeKicked, Message: "the host removed you from the game"})
+			r.add(outItem{To: toPlayer, Player: in.Target, D: frame, Close: CloseKicked})
+		}
+	}
+	if err != nil {
+		r.replyError(in, err)
+		return
+	}
+	r.handle(evs)
+}
+
+// shownQuestion is the question a state or welcome frame shows: the open
+// one, the same for every role and player.
+func (r *room) shownQuestion() questionRef {
+	if r.g.Phase() != game.PhaseQuestion {
+		return noQuestion
+	}
+	return showing(r.g.QuestionIndex())
+}
+
+func (r *room) welcome(in input, role string, pid game.PlayerID, token string) {
+	now := time.Now()
+	st := r.state(role, pid, now)
+	w := wire.Welcome{Type: wire.TypeWelcome, Re: in.Re, Seq: r.wireSeq, Role: role, PIN: r.pin, ServerMs: now.UnixMilli(), State: st}
+	if pid != "" {
+		ps, _ := r.g.Player(pid)
+		w.PlayerID, w.ResumeToken, w.Nickname = string(pid), token, ps.Nickname
+	}
+	r.add(outItem{To: toRef, Origin: in.Origin, Ref: in.Ref, D: wire.Marshal(w), Role: role, Player: pid, Q: r.shownQuestion()})
+}
+
+// repeatedJoin answers a join the room already applied (the same player id
+// and resume token: the instance sent it again because the welcome was lost)
+// with the same player, instead of nickname_taken. It reports whether in was
+// such a repeat.
+func (r *room) repeatedJoin(in input) bool {
+	ps, ok := r.g.Player(in.Player)
+	if !ok || r.meta.Tokens[hashToken(in.Token)] != in.Player {
+		return false
+	}
+	if ps.Kicked {
+		r.replyError(in, wire.Errorf(wire.CodeKicked, "you were removed from this game"))
+		return true
+	}
+	r.bindings[in.Player] = binding{in.Origin, in.Ref}
+	r.welcome(in, wire.RolePlayer, in.Player, in.Token)
+	return true
+}
