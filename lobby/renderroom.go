@@ -13,17 +13,7 @@ import (
 // the end). The outputs stay in items until flush publishes them.
 
 // handle turns engine events into output items.
-func (r *room) handle(evs []game.Event) {
-	now := time.Now()
-	for _, ev := range evs {
-		r.render(ev, now)
-	}
-}
-
-// render turns one engine event into output items for its audiences.
-func (r *room) render(ev game.Event, now time.Time) {
-	r.took(r.renderer.render(r.g, ev, now))
-}
+func (r *room) handle(evs []game.Event) { r.took(r.renderer.handle(r.g, evs, time.Now())) }
 
 // took applies what rendering an event meant to the room.
 func (r *room) took(fx rendered) {
@@ -58,30 +48,10 @@ func (r *room) resyncAll(now time.Time) { r.renderer.resyncAll(r.g, now) }
 // shownQuestion is the question a state or welcome frame shows.
 func (r *room) shownQuestion() questionRef { return shownQuestion(r.g) }
 
-// questionFrame is question i as its frame, numbered seq.
+// questionFrame is question i as its frame, numbered seq: for frames the
+// room shows outside an engine event.
+//
+//lint:ignore U1000 the room's entry to questionFrame, for callers outside the renderer
 func (r *room) questionFrame(i int, seq uint64, now time.Time) wire.Question {
 	return questionFrame(r.g, i, seq, now)
-}
-
-// reviewAndStats sends each player what they missed and host and display
-// the per-question accuracy.
-func (r *room) reviewAndStats() { r.renderer.reviewAndStats(r.g) }
-
-// renderQuestion opens a question for everyone.
-func (r *room) renderQuestion(e game.QuestionOpened, now time.Time) {
-	r.renderer.renderQuestion(r.g, e, now)
-	r.snapshotDue = true
-}
-
-// renderReveal closes a question: the reveal with each player's result.
-func (r *room) renderReveal(e game.QuestionClosed, now time.Time) {
-	r.renderer.renderReveal(r.g, e, now)
-	r.snapshotDue = true
-}
-
-// renderTiming renders the events that move the clock or the door.
-func (r *room) renderTiming(ev game.Event, now time.Time) {
-	if r.renderer.renderTiming(r.g, ev, now) {
-		r.snapshotDue = true
-	}
 }
