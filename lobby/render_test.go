@@ -179,3 +179,115 @@ func TestRendererEventsToAudiences(t *testing.T) {
 		})
 	}
 }
+
+func TestRendererQuestionIndexAndStamp(t *testing.T) {
+	g, r := renderGame(t), &renderer{}
+	_, items := run(t, g, r, q1Open)
+	it := items[len(items)-1]
+	var f wire.Question
+	if err := json.Unmarshal(it.D, &f); err != nil {
+		t.Fatal(err)
+	}
+	// The frame carries the index, the item index+1 (0 is none), and a
+	// frame's Question is the index again.
+	now := renderT0.Add(13 * time.Second)
+	if f.Q != 1 || it.Q != 2 || it.Q.index() != 1 || f.Total != 2 || !f.DoublePoints {
+		t.Errorf("question frame q=%d total=%d double=%v, item q=%d", f.Q, f.Total, f.DoublePoints, it.Q)
+	}
+	if f.ServerMs != now.UnixMilli() || f.DeadlineMs != now.Add(10*time.Second).UnixMilli() || f.TimeMs != 10000 {
+		t.Errorf("times: server %d deadline %d time %d", f.ServerMs, f.DeadlineMs, f.TimeMs)
+	}
+	// The actor stamps the question as it hands the batch over.
+	handed := now.Add(40 * time.Millisecond)
+	r.stampQuestion(handed)
+	if err := json.Unmarshal(r.items[len(r.items)-1].D, &f); err != nil {
+		t.Fatal(err)
+	}
+	if f.ServerMs != handed.UnixMilli() || r.openQuestion != nil {
+		t.Errorf("stamped server_ms %d, want %d", f.ServerMs, handed.UnixMilli())
+	}
+	if shownQuestion(g) != showing(1) {
+		t.Errorf("shown question %d", shownQuestion(g))
+	}
+}
+
+func TestRendererPersonalParts(t *testing.T) {
+	g, r := renderGame(t), &renderer{}
+	_, items := run(t, g, r, q0Closed)
+	rev := items[len(items)-1]
+	var ann, bob wire.YouResult
+	if json.Unmarshal(rev.You["p1"], &ann) != nil || json.Unmarshal(rev.You["p2"], &bob) != nil {
+		t.Fatalf("you parts %s", rev.You)
+	}
+	if !ann.Answered || !ann.Correct || ann.Points <= 0 || ann.Rank != 1 || bob.Answered || bob.Points != 0 || bob.Rank != 2 {
+		t.Errorf("results: Ann %+v, Bob %+v", ann, bob)
+	}
+	_, items = run(t, g, r, []step{cmdStep(12*time.Second, (*game.Game).Next)})
+	var bobRank wire.YouRank
+	if json.Unmarshal(items[0].You["p2"], &bobRank) != nil || bobRank.Rank != 2 || bobRank.Ahead == nil || bobRank.Ahead.Nickname != "Ann" {
+		t.Errorf("Bob's rank %s", items[0].You["p2"])
+	}
+}
+
+func TestRendererHostNotesThrottle(t *testing.T) {
+	g, r := renderGame(t), &renderer{}
+	run(t, g, r, q0Open)
+	r.lastNote = renderT0 // notes went out as the question opened
+	run(t, g, r, []step{answerStep(100*time.Millisecond, "p1", 0, 1)})
+	r.items = nil
+	r.hostNotes(g, renderT0.Add(100*time.Millisecond), false)
+	if len(r.items) != 0 || r.noteDue() != r.lastNote.Add(hostNoteEvery) {
+		t.Fatalf("held count: items %d, due %v", len(r.items), r.noteDue())
+	}
+	r.hostNotes(g, r.noteDue(), false)
+	got := see(t, r.items)
+	if len(got) != 1 || got[0].To != toHosts || got[0].Type != wire.TypeAnswersCount || got[0].Seq != 1 {
+		t.Fatalf("count note %+v", got)
+	}
+	var c wire.AnswersCount
+	if json.Unmarshal(r.items[0].D, &c) != nil || c.Answered != 1 || c.Players != 2 || c.Q != 0 {
+		t.Errorf("count %s", r.items[0].D)
+	}
+	if !r.noteDue().IsZero() {
+		t.Errorf("nothing held, yet due at %v", r.noteDue())
+	}
+}
+
+func TestRendererStateForEachAudience(t *testing.T) {
+	g, r := renderGame(t), &renderer{}
+	run(t, g, r, q0Shown)
+	now := renderT0.Add(4 * time.Second)
+	host := r.state(g, wire.RoleHost, "", now)
+	display := r.state(g, wire.RoleDisplay, "", now)
+	ann := r.state(g, wire.RolePlayer, "p1", now)
+	bob := r.state(g, wire.RolePlayer, "p2", now)
+	if host.Q != 0 || host.Question == nil || host.Question.Q != 0 || host.RemainingMs != 6000 || len(host.Players) != 2 {
+		t.Errorf("host state %+v", host)
+	}
+	if display.Players != nil || display.Answered != nil {
+		t.Errorf("display sees players or a player's own fields: %+v", display)
+	}
+	if ann.Answered == nil || !*ann.Answered || ann.YourAnswer == nil || ann.YourAnswer.Choice == nil || *ann.YourAnswer.Choice != 1 || ann.Nickname != "Ann" {
+		t.Errorf("Ann's state %+v", ann)
+	}
+	if bob.Answered == nil || *bob.Answered || bob.YourAnswer != nil || ann.Players != nil {
+		t.Errorf("Bob's state %+v", bob)
+	}
+}
+
+func TestRendererResyncAll(t *testing.T) {
+	g, r := renderGame(t), &renderer{}
+	run(t, g, r, q0Closed)
+	r.items = nil
+	seq := r.wireSeq
+	r.resyncAll(g, renderT0.Add(11*time.Second))
+	got := see(t, r.items)
+	want := []seen{{To: toHosts, Type: "", Seq: seq + 1}, {To: toPlayers, Type: "", Seq: seq + 1, You: both}}
+	if len(got) != 2 || got[0].To != want[0].To || got[0].Seq != want[0].Seq || got[1].To != want[1].To || !slices.Equal(got[1].You, both) {
+		t.Fatalf("resync %+v", got)
+	}
+	var st wire.State
+	if json.Unmarshal(r.items[1].Per["p2"], &st) != nil || st.Type != wire.TypeState || st.LastReveal == nil || st.LastReveal.You == nil || st.LastReveal.You.Answered {
+		t.Errorf("Bob's resync %s", r.items[1].Per["p2"])
+	}
+}
