@@ -43,8 +43,8 @@ func (r *room) questionShownTo(pid game.PlayerID) questionRef {
 }
 
 // soloQuestionFrame is the question open for one self-paced player.
-func (r *room) soloQuestionFrame(i int, deadline time.Time, d time.Duration, now time.Time) wire.Question {
-	f := r.questionFrame(i, r.wireSeq, now)
+func soloQuestionFrame(g engineView, i int, seq uint64, deadline time.Time, d time.Duration, now time.Time) wire.Question {
+	f := questionFrame(g, i, seq, now)
 	f.DeadlineMs, f.TimeMs = ms(deadline), d.Milliseconds()
 	return f
 }

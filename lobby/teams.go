@@ -19,8 +19,8 @@ func (r *room) teamCommand(in input, now time.Time) ([]game.Event, error) {
 }
 
 // teamList is the teams with their current sizes (nil without team mode).
-func (r *room) teamList() []wire.Team {
-	s := r.g.Settings()
+func teamList(g engineView) []wire.Team {
+	s := g.Settings()
 	if !s.TeamMode() {
 		return nil
 	}
@@ -28,7 +28,7 @@ func (r *room) teamList() []wire.Team {
 	for i, name := range s.TeamNames {
 		out[i] = wire.Team{Team: i + 1, Name: name}
 	}
-	for _, p := range r.g.Players() {
+	for _, p := range g.Players() {
 		if p.Team > 0 && p.Team <= len(out) && !p.Left && !p.Kicked {
 			out[p.Team-1].Members++
 		}
@@ -37,11 +37,10 @@ func (r *room) teamList() []wire.Team {
 }
 
 // teamChanged tells everyone a player changed team, with the new sizes.
-func (r *room) teamChanged(e game.TeamChanged) {
-	teams := r.teamList()
+func (r *renderer) teamChanged(g engineView, e game.TeamChanged) {
+	teams := teamList(g)
 	r.send(toAll, wire.TeamChanged{Type: wire.TypeTeamChanged, Seq: r.seqFor(toAll), PlayerID: string(e.Player), Nickname: e.Nickname,
 		From: e.From, To: e.To, By: e.By, Teams: teams}, nil)
-	r.snapshotDue = true
 }
 
 func teamResultRows(rs []game.TeamResult) []wire.TeamRow {
