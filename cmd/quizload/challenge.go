@@ -64,8 +64,7 @@ func challengeHTTP(i int) *http.Client {
 }
 
 type wsClient struct {
-	c   *websocket.Conn
-	buf []byte
+	c *websocket.Conn
 }
 
 func dialWS(ctx context.Context, base string, client *http.Client) (*wsClient, error) {
