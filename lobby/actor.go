@@ -12,6 +12,11 @@ import (
 // run is the actor. It returns when the game ends, when the lease is lost,
 // or when ctx ends (shutdown: the room stays on the Bus for another instance).
 func (r *room) run(ctx context.Context) {
+	defer func() {
+		if r.roomLost {
+			r.l.closeLostRoom(r.pin)
+		}
+	}()
 	r.replayBacklog(ctx)
 	defer r.startPump(ctx)()
 
@@ -25,7 +30,10 @@ func (r *room) run(ctx context.Context) {
 	defer snapTimer.Stop()
 	for !r.ended && !r.leaseLost {
 		var fire <-chan time.Time
-		if d := r.g.Deadline(); !d.IsZero() {
+		if d := r.g.Deadline(); !d.IsZero() && r.closing != r.g.QuestionIndex()+1 {
+			if r.recordsCloses() && r.closeRetry.After(d) {
+				d = r.closeRetry
+			}
 			timer.Reset(max(time.Until(d), 0))
 			fire = timer.C
 		}
@@ -63,6 +71,10 @@ func (r *room) run(ctx context.Context) {
 		case <-notes:
 			r.flush(ctx)
 		case <-fire:
+			if r.recordsCloses() {
+				r.recordClose(ctx)
+				break
+			}
 			r.handle(r.g.Advance(time.Now()))
 			r.flush(ctx)
 		case <-renew.C:
@@ -139,6 +151,13 @@ func (r *room) apply(in input) {
 		}
 	case opResync:
 		r.resyncAll(now)
+	case opClose:
+		// Advance(now) above closed the question at its recorded place;
+		// a deadline extended since the record keeps it open, and the
+		// timer records the new close.
+		if r.closing == in.Q+1 {
+			r.closing = 0
+		}
 	default:
 		if wire.HostCommands[in.Op] {
 			r.command(in, now)

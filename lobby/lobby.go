@@ -87,8 +87,11 @@ func (c Config) withDefaults() Config {
 type Lobby struct {
 	cfg Config
 	bus Bus
-	log zerolog.Logger
-	obs Observer
+	// terms is bus's ownership-term capability, nil on a Bus without it
+	// (see terms.go).
+	terms Terms
+	log   zerolog.Logger
+	obs   Observer
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -97,8 +100,9 @@ type Lobby struct {
 	refs atomic.Uint64
 
 	mu      sync.Mutex
-	rooms   map[string]*room // rooms whose actor runs here
-	views   map[string]*view // rooms with connections here
+	rooms   map[string]*room     // rooms whose actor runs here
+	views   map[string]*view     // rooms with connections here
+	lost    map[string]time.Time // rooms followed here that no instance holds and the bus forgot: since when (see WatchOwners)
 	closing bool
 }
 
@@ -106,7 +110,10 @@ type Lobby struct {
 func New(bus Bus, cfg Config) *Lobby {
 	cfg = cfg.withDefaults()
 	ctx, cancel := context.WithCancel(context.Background())
+	terms, _ := bus.(Terms)
 	return &Lobby{
+		terms:  terms,
+		lost:   map[string]time.Time{},
 		cfg:    cfg,
 		bus:    bus,
 		log:    cfg.Log,
@@ -221,7 +228,11 @@ func (l *Lobby) CreateGame(ctx context.Context, spec GameSpec) (Created, error) 
 		return Created{}, err
 	}
 	token := "h_" + randomToken()
-	r := newRoom(l, pin, g, roomMeta{HostTokenHash: hashToken(token), Tokens: map[string]game.PlayerID{}})
+	r := newRoom(l, pin, g, roomMeta{HostTokenHash: hashToken(token), Tokens: map[string]game.PlayerID{}, Game: randomHex(8)})
+	if err := l.claim(ctx, r); err != nil {
+		_ = l.bus.ReleasePIN(ctx, pin)
+		return Created{}, err
+	}
 	if ok, err := l.bus.AcquireLease(ctx, pin, l.cfg.Instance, l.cfg.LeaseTTL); err != nil || !ok {
 		_ = l.bus.ReleasePIN(ctx, pin)
 		if err == nil {

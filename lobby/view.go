@@ -76,6 +76,13 @@ func (v *view) stash(seq uint64, items []outItem) {
 	v.mu.Unlock()
 }
 
+// unstash forgets the stashed items of seq (their publish failed).
+func (v *view) unstash(seq uint64) {
+	v.mu.Lock()
+	delete(v.local, seq)
+	v.mu.Unlock()
+}
+
 // takeLocal returns the stashed items of seq and forgets them and any older
 // ones (outputs the subscription dropped).
 func (v *view) takeLocal(seq uint64) ([]outItem, bool) {
@@ -180,9 +187,9 @@ func (l *Lobby) ensureOwner(ctx context.Context, pin string) error {
 	if ph := r.g.Phase(); ph == game.PhaseEnded {
 		return wire.Errorf(wire.CodeGameEnded, "game %s is over", pin)
 	}
-	ok, err := l.bus.AcquireLease(ctx, pin, l.cfg.Instance, l.cfg.LeaseTTL)
+	ok, err := l.takeOver(ctx, r)
 	if err != nil {
-		return wire.Unavailable("cannot take the room over", err)
+		return err
 	}
 	if !ok {
 		return nil // someone else took it over first
@@ -274,7 +281,7 @@ func (v *view) submit(ctx context.Context, ref uint64, in input) error {
 	}
 	data, err := encodeInput(in)
 	if err == nil {
-		_, err = v.l.bus.AppendInput(ctx, v.pin, data)
+		err = v.l.appendInput(ctx, v.pin, data)
 	}
 	if err != nil {
 		if r != nil {
@@ -303,7 +310,7 @@ func (v *view) submitAnswer(ctx context.Context, ref uint64, in input) error {
 	}
 	data, err := encodeInput(in)
 	if err == nil {
-		_, err = v.l.bus.AppendInput(ctx, v.pin, data)
+		err = v.l.appendInput(ctx, v.pin, data)
 	}
 	if err != nil {
 		return wire.Unavailable("cannot reach the room", err)
