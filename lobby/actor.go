@@ -3,6 +3,7 @@ package lobby
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/quizroom/quizroom/game"
@@ -238,6 +239,16 @@ func (r *room) answer(in input, now time.Time) {
 	rt = rt.Truncate(time.Millisecond)
 	evs, err := r.g.Answer(in.Player, in.Q, in.Answer, rt, r.l.cfg.AnswerGrace, now)
 	ack := wire.AnswerAck{Type: wire.TypeAnswerAck, Re: in.Re, Seq: r.wireSeq, Q: in.Q}
+	if err != nil && r.sameAnswer(in) {
+		// The same answer again (a retry after an unavailable whose
+		// append went through late): it gets the first verdict, so one
+		// question never reads "accepted" and then "refused".
+		ps, _ := r.g.Player(in.Player)
+		ms := ps.ResponseTime.Milliseconds()
+		ack.Accepted, ack.ResponseMs = true, &ms
+		r.add(outItem{To: toRef, Origin: in.Origin, Ref: in.Ref, D: encodeAck(ack), Recv: in.Recv})
+		return
+	}
 	if err != nil {
 		werr, _ := engineError(err).(*wire.Error)
 		if werr == nil {
@@ -328,4 +339,14 @@ func (r *room) repeatedJoin(in input) bool {
 	r.bindings[in.Player] = binding{in.Origin, in.Ref}
 	r.welcome(in, wire.RolePlayer, in.Player, in.Token)
 	return true
+}
+
+// sameAnswer reports whether in repeats the answer the player already gave
+// to in.Q.
+func (r *room) sameAnswer(in input) bool {
+	if in.Q != r.g.QuestionIndex() {
+		return false
+	}
+	ps, ok := r.g.Player(in.Player)
+	return ok && ps.Answered && slices.Equal(ps.Answer.Choices, in.Answer.Choices) && ps.Answer.Text == in.Answer.Text
 }
