@@ -2,6 +2,7 @@ package lobby
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -25,7 +26,7 @@ const (
 type readiness struct {
 	once   sync.Once
 	lastOK atomic.Int64 // unix nanos of the last successful ping, 0 before the first
-	failed atomic.Bool  // the first probe failed (before any success)
+	failed atomic.Bool  // the last probe failed outright (not a timeout: the age of lastOK covers those)
 }
 
 // busReady reports whether the Bus answered recently, starting the probe on
@@ -43,21 +44,21 @@ func (l *Lobby) busReady(ctx context.Context) error {
 			l.probeBus()
 		}()
 	})
-	last := l.ready.lastOK.Load()
-	if last == 0 {
-		if l.ready.failed.Load() {
-			return wire.Unavailable("bus", nil)
-		}
-		// No probe answered yet: ask once, bounded.
-		c, cancel := context.WithTimeout(ctx, readyProbeTimeout)
-		defer cancel()
-		if err := l.pingBounded(c); err != nil {
-			return wire.Unavailable("bus", err)
-		}
-		return nil
+	if l.ready.failed.Load() {
+		return wire.Unavailable("bus: the last probe failed", nil)
 	}
-	if age := time.Since(time.Unix(0, last)); age > readyStale {
-		return wire.Unavailable("bus: no answer for "+age.Round(time.Millisecond).String(), nil)
+	if last := l.ready.lastOK.Load(); last != 0 {
+		if age := time.Since(time.Unix(0, last)); age > readyStale {
+			return wire.Unavailable("bus: no answer for "+age.Round(time.Millisecond).String(), nil)
+		}
+	}
+	// The probe says the bus answered lately: ask once more, bounded, so a
+	// store that just went away (connection refused) shows at once. While
+	// it stalls instead, the probe's age answers without this call.
+	c, cancel := context.WithTimeout(ctx, readyProbeTimeout)
+	defer cancel()
+	if err := l.pingBounded(c); err != nil {
+		return wire.Unavailable("bus", err)
 	}
 	return nil
 }
@@ -74,9 +75,8 @@ func (l *Lobby) probeBus() {
 		cancel()
 		if err == nil {
 			l.ready.lastOK.Store(time.Now().UnixNano())
-		} else if l.ready.lastOK.Load() == 0 {
-			l.ready.failed.Store(true)
 		}
+		l.ready.failed.Store(err != nil && !errors.Is(err, context.DeadlineExceeded))
 		select {
 		case <-l.ctx.Done():
 			return
