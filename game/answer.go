@@ -74,7 +74,7 @@ func (g *Game) record(i int, a Answer, rt time.Duration) answerRecord {
 	switch question.Kind {
 	case KindTyped:
 		rec.Text = a.Text
-		rec.Correct = MatchTyped(a.Text, question.Accept)
+		rec.Correct = MatchTypedExcept(a.Text, question.Accept, question.Reject)
 	default:
 		rec.Choices = cloneOrNil(a.Choices)
 		for _, c := range a.Choices {

@@ -39,6 +39,10 @@ type Question struct {
 	// Accept lists the accepted answers of a typed question: the canonical
 	// answer first, then aliases.
 	Accept []string `json:"accept,omitempty"`
+	// Reject lists other terms a typed question must not take for a typo
+	// or a qualified form of an accepted answer ("API key" when "API" is
+	// accepted): names of the bank's other items (MatchTypedExcept).
+	Reject []string `json:"reject,omitempty"`
 	// Explanation is shown at the reveal and in the review.
 	Explanation string `json:"explanation,omitempty"`
 	// Term is the concept the question is about (shown in reviews and per

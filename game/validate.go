@@ -16,6 +16,7 @@ func cloneQuestion(q Question) Question {
 	q.Options = cloneOrNil(q.Options)
 	q.Correct = cloneOrNil(q.Correct)
 	q.Accept = cloneOrNil(q.Accept)
+	q.Reject = cloneOrNil(q.Reject)
 	return q
 }
 

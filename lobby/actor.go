@@ -303,15 +303,6 @@ func (r *room) command(in input, now time.Time) {
 	r.handle(evs)
 }
 
-// shownQuestion is the question a state or welcome frame shows: the open
-// one, the same for every role and player.
-func (r *room) shownQuestion() questionRef {
-	if r.g.Phase() != game.PhaseQuestion {
-		return noQuestion
-	}
-	return showing(r.g.QuestionIndex())
-}
-
 func (r *room) welcome(in input, role string, pid game.PlayerID, token string) {
 	now := time.Now()
 	st := r.state(role, pid, now)

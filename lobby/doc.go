@@ -8,8 +8,9 @@
 //
 // Files: lobby.go (the Lobby: create, attach, submit), room.go (a room's
 // state by purpose), actor.go (the room's loop and how it applies inputs),
-// render.go, notes.go and flush.go (engine events to output items for typed
-// audiences, published as one Output per batch), ownership.go (lease,
+// render.go and notes.go (the renderer: pure, engine events to output items
+// for typed audiences, tested with plain values), renderroom.go (the room's
+// calls into it), flush.go (one Output per batch), ownership.go (lease,
 // snapshot, replay, sequence continuation after a takeover), view.go (an
 // instance's fan-out of a room's outputs to its connections), watch.go
 // (taking rooms over), input.go and output.go (the codecs of the Bus data),

@@ -9,7 +9,7 @@ import (
 	"github.com/quizroom/quizroom/lobby/wire"
 )
 
-func (r *room) add(it outItem) { r.items = append(r.items, it) }
+func (r *renderer) add(it outItem) { r.items = append(r.items, it) }
 
 // flush publishes the batch's items as one Output.
 func (r *room) flush(ctx context.Context) {
@@ -69,19 +69,19 @@ const snapshotDelay = 250 * time.Millisecond
 // is handed to the fan-out (server_ms), as late as the actor can: the
 // engine's deadline (deadline_ms) stays the instant answers close, so
 // deadline_ms - server_ms is what is left of the question when it leaves.
-func (r *room) stampQuestion() {
+func (r *renderer) stampQuestion(now time.Time) {
 	if r.openQuestion == nil {
 		return
 	}
 	f := *r.openQuestion
 	r.openQuestion = nil
-	f.ServerMs = time.Now().UnixMilli()
+	f.ServerMs = now.UnixMilli()
 	r.items[r.openItem].D = wire.Marshal(f)
 }
 
 // seqFor is the wire seq of a frame for audience: the next one for a frame
 // to everyone, the current one otherwise.
-func (r *room) seqFor(to audience) uint64 {
+func (r *renderer) seqFor(to audience) uint64 {
 	// Joins held back by the throttle go first: the host must not see a
 	// player leave, or a question open, before it saw them join.
 	r.announceJoins()
@@ -92,6 +92,6 @@ func (r *room) seqFor(to audience) uint64 {
 }
 
 // send adds frame for audience, encoded once, with each player's part in you.
-func (r *room) send(to audience, frame any, you map[game.PlayerID]json.RawMessage) {
+func (r *renderer) send(to audience, frame any, you map[game.PlayerID]json.RawMessage) {
 	r.add(outItem{To: to, D: wire.Marshal(frame), You: you})
 }

@@ -24,14 +24,14 @@ const (
 
 // hostNotes adds the pending host notes that are due (all of them when
 // force). The actor's timer calls flush again at noteDue.
-func (r *room) hostNotes(now time.Time, force bool) {
+func (r *renderer) hostNotes(g engineView, now time.Time, force bool) {
 	due := force || now.Sub(r.lastNote) >= hostNoteEvery
 	if len(r.pendingJoins) > 0 && (due || r.playerCount < joinThrottleFrom) {
 		r.announceJoins()
 		r.lastNote = now
 	}
 	if r.countDirty && due {
-		if r.lastCount != nil && (force || r.g.Phase() == game.PhaseQuestion) {
+		if r.lastCount != nil && (force || g.Phase() == game.PhaseQuestion) {
 			// Host and display only: players do not need the count.
 			c := *r.lastCount
 			c.Seq = r.wireSeq
@@ -43,7 +43,7 @@ func (r *room) hostNotes(now time.Time, force bool) {
 }
 
 // announceJoins adds the pending joins as player_joined messages.
-func (r *room) announceJoins() {
+func (r *renderer) announceJoins() {
 	for len(r.pendingJoins) > 0 {
 		n := min(len(r.pendingJoins), maxJoinsPerNote)
 		batch := r.pendingJoins[:n:n]
@@ -55,7 +55,7 @@ func (r *room) announceJoins() {
 }
 
 // noteDue is when held-back host notes are due, or zero.
-func (r *room) noteDue() time.Time {
+func (r *renderer) noteDue() time.Time {
 	if len(r.pendingJoins) == 0 && !r.countDirty {
 		return time.Time{}
 	}

@@ -20,16 +20,37 @@ func ms(t time.Time) int64 {
 	return t.UnixMilli()
 }
 
-func (r *room) questionFrame(i int, seq uint64, now time.Time) wire.Question {
-	q := r.g.Question(i)
+// engineView is what the renderer reads of the engine (*game.Game): read
+// only, so rendering never changes the game.
+type engineView interface {
+	Phase() game.Phase
+	QuestionIndex() int
+	Total() int
+	Question(i int) game.Question
+	Settings() game.Settings
+	QuestionDeadline() time.Time
+	Paused() bool
+	Remaining() time.Duration
+	Locked() bool
+	EndReason() string
+	AnswersSoFar() game.AnswersCount
+	Player(id game.PlayerID) (game.PlayerState, bool)
+	Players() []game.PlayerState
+	Results() game.Results
+}
+
+var _ engineView = (*game.Game)(nil)
+
+func questionFrame(g engineView, i int, seq uint64, now time.Time) wire.Question {
+	q := g.Question(i)
 	d := q.Time
 	if d == 0 {
-		d = r.g.Settings().QuestionTime
+		d = g.Settings().QuestionTime
 	}
 	return wire.Question{
-		Type: wire.TypeQuestion, Seq: seq, Q: i, Total: r.g.Total(), Kind: string(q.Kind),
+		Type: wire.TypeQuestion, Seq: seq, Q: i, Total: g.Total(), Kind: string(q.Kind),
 		Prompt: q.Prompt, Options: q.Options, TimeMs: d.Milliseconds(),
-		DeadlineMs: ms(r.g.QuestionDeadline()), ServerMs: ms(now), DoublePoints: q.DoublePoints, Category: q.Category,
+		DeadlineMs: ms(g.QuestionDeadline()), ServerMs: ms(now), DoublePoints: q.DoublePoints, Category: q.Category,
 	}
 }
 
@@ -107,98 +128,120 @@ func playerInfo(id game.PlayerID, nick string, connected bool) wire.Player {
 	return wire.Player{ID: string(id), Nickname: nick, Connected: connected}
 }
 
-// handle turns engine events into output items.
-func (r *room) handle(evs []game.Event) {
-	now := time.Now()
-	for _, ev := range evs {
-		r.render(ev, now)
+// rendered is what rendering an event means for the rest of the room
+// beyond its output items.
+type rendered struct {
+	// Players is the new player count, when PlayersChanged.
+	Players        int
+	PlayersChanged bool
+	// PhaseChanged: the event changed what a snapshot holds (see flush).
+	PhaseChanged bool
+	// Ended: the game is over; the actor stops after this batch.
+	Ended bool
+}
+
+// merge adds later's effects to fx.
+func (fx *rendered) merge(later rendered) {
+	if later.PlayersChanged {
+		fx.Players, fx.PlayersChanged = later.Players, true
 	}
+	fx.PhaseChanged = fx.PhaseChanged || later.PhaseChanged
+	fx.Ended = fx.Ended || later.Ended
+}
+
+// handle turns engine events into output items, rendered at now.
+func (r *renderer) handle(g engineView, evs []game.Event, now time.Time) rendered {
+	var fx rendered
+	for _, ev := range evs {
+		fx.merge(r.render(g, ev, now))
+	}
+	return fx
 }
 
 // render turns one engine event into output items for its audiences.
-func (r *room) render(ev game.Event, now time.Time) {
+func (r *renderer) render(g engineView, ev game.Event, now time.Time) rendered {
 	switch e := ev.(type) {
 	case game.PlayerJoined:
 		r.playerCount = e.Players
 		// Announced in flush, coalesced (see hostNotes).
 		r.pendingJoins = append(r.pendingJoins, playerInfo(e.Player, e.Nickname, true))
-		r.players.Store(int64(e.Players))
+		return rendered{Players: e.Players, PlayersChanged: true}
 	case game.PlayerLeft:
 		r.playerCount = e.Players
 		r.send(toHosts, wire.PlayerLeft{Type: wire.TypePlayerLeft, Seq: r.seqFor(toHosts), PlayerID: string(e.Player), Nickname: e.Nickname, Count: e.Players, Kicked: e.Kicked}, nil)
-		r.players.Store(int64(e.Players))
-		r.snapshotDue = true
+		return rendered{Players: e.Players, PlayersChanged: true, PhaseChanged: true}
 	case game.PlayerConnection:
 		r.send(toHosts, wire.PlayerConnection{Type: wire.TypePlayerConnection, Seq: r.seqFor(toHosts), PlayerID: string(e.Player), Connected: e.Connected}, nil)
 	case game.QuestionOpened:
-		r.renderQuestion(e, now)
+		r.renderQuestion(g, e, now)
+		return rendered{PhaseChanged: true}
 	case game.AnswerAccepted:
 		// Acked to the player in answer; the count follows.
 	case game.AnswersCount:
 		r.lastCount = &wire.AnswersCount{Type: wire.TypeAnswersCount, Q: e.Index, Answered: e.Answered, Players: e.Players, Offline: e.Offline}
 		r.countDirty = true
 	case game.QuestionClosed:
-		r.renderReveal(e, now)
+		r.renderReveal(g, e, now)
+		return rendered{PhaseChanged: true}
 	case game.LeaderboardShown:
 		board := wire.Leaderboard{Type: wire.TypeLeaderboard, Q: e.Index, Top: standings(e.Top)}
 		board.Seq = r.seqFor(toAll)
 		r.send(toAll, board, youRanks(e.All))
 		r.lastBoard = &board
-		r.snapshotDue = true
+		return rendered{PhaseChanged: true}
 	case game.PodiumShown:
 		top := e.Standings[:min(len(e.Standings), podiumSize)]
 		pod := wire.Podium{Type: wire.TypePodium, Top: standings(top), Players: len(e.Standings)}
 		pod.Seq = r.seqFor(toAll)
 		r.send(toAll, pod, youRanks(e.Standings))
 		r.lastPodium = &pod
-		r.reviewAndStats()
-		r.snapshotDue = true
+		r.reviewAndStats(g)
+		return rendered{PhaseChanged: true}
 	case game.GameEnded:
 		r.send(toAll, wire.Ended{Type: wire.TypeEnded, Seq: r.seqFor(toAll), Reason: e.Reason}, nil)
-		r.ended = true
-		r.over.Store(true)
+		return rendered{Ended: true}
 	default:
-		r.renderTiming(ev, now)
+		return rendered{PhaseChanged: r.renderTiming(g, ev, now)}
 	}
+	return rendered{}
 }
 
 // renderTiming renders the events that move the clock or the door: pause,
-// resume, extend, lock.
-func (r *room) renderTiming(ev game.Event, now time.Time) {
+// resume, extend, lock. It reports whether ev was one of them.
+func (r *renderer) renderTiming(g engineView, ev game.Event, now time.Time) bool {
 	switch e := ev.(type) {
 	case game.Paused:
-		r.send(toAll, wire.Paused{Type: wire.TypePaused, Seq: r.seqFor(toAll), Q: r.g.QuestionIndex(), Phase: string(e.Phase), RemainingMs: e.Remaining.Milliseconds()}, nil)
+		r.send(toAll, wire.Paused{Type: wire.TypePaused, Seq: r.seqFor(toAll), Q: g.QuestionIndex(), Phase: string(e.Phase), RemainingMs: e.Remaining.Milliseconds()}, nil)
 	case game.Resumed:
-		r.send(toAll, wire.Resumed{Type: wire.TypeResumed, Seq: r.seqFor(toAll), Q: r.g.QuestionIndex(), Phase: string(e.Phase), DeadlineMs: ms(e.Deadline), ServerMs: ms(now)}, nil)
+		r.send(toAll, wire.Resumed{Type: wire.TypeResumed, Seq: r.seqFor(toAll), Q: g.QuestionIndex(), Phase: string(e.Phase), DeadlineMs: ms(e.Deadline), ServerMs: ms(now)}, nil)
 	case game.Extended:
 		r.send(toAll, wire.Extended{Type: wire.TypeExtended, Seq: r.seqFor(toAll), Q: e.Index, DeadlineMs: ms(e.Deadline), RemainingMs: e.Remaining.Milliseconds(), ServerMs: ms(now)}, nil)
 	case game.LockChanged:
 		r.send(toAll, wire.LockChanged{Type: wire.TypeLocked, Seq: r.seqFor(toAll), Locked: e.Locked}, nil)
 	default:
-		return
+		return false
 	}
-	r.snapshotDue = true
+	return true
 }
 
 // renderQuestion opens a question for everyone.
-func (r *room) renderQuestion(e game.QuestionOpened, now time.Time) {
-	c := r.g.AnswersSoFar()
+func (r *renderer) renderQuestion(g engineView, e game.QuestionOpened, now time.Time) {
+	c := g.AnswersSoFar()
 	r.lastCount = &wire.AnswersCount{Type: wire.TypeAnswersCount, Q: e.Index, Answered: 0, Players: r.playerCount, Offline: c.Offline}
 	r.countDirty = false
-	f := r.questionFrame(e.Index, r.seqFor(toAll), now)
+	f := questionFrame(g, e.Index, r.seqFor(toAll), now)
 	f.DeadlineMs, f.TimeMs, f.DoublePoints = ms(e.Deadline), e.Duration.Milliseconds(), e.DoublePoints
 	r.add(outItem{To: toAll, D: wire.Marshal(f), Q: showing(e.Index)})
 	// server_ms is stamped again when the batch is published.
 	r.openQuestion, r.openItem = &f, len(r.items)-1
-	r.snapshotDue = true
 }
 
 // renderReveal closes a question: the reveal with each player's result.
-func (r *room) renderReveal(e game.QuestionClosed, now time.Time) {
+func (r *renderer) renderReveal(g engineView, e game.QuestionClosed, now time.Time) {
 	// The host sees the final count before the reveal, even when the
 	// throttle held the last one back.
-	r.hostNotes(now, true)
-	q := r.g.Question(e.Index)
+	r.hostNotes(g, now, true)
+	q := g.Question(e.Index)
 	rev := wire.Reveal{Type: wire.TypeReveal, Q: e.Index, Kind: string(e.Kind), Reason: e.Reason,
 		Correct: nonNil(e.Correct), Accept: e.Accept, Distribution: nonNil(e.Distribution), Answered: e.Answered,
 		CorrectCount: e.CorrectCount, Players: e.Players, Skipped: e.Skipped, Explanation: e.Explanation, Term: q.Term}
@@ -209,7 +252,6 @@ func (r *room) renderReveal(e game.QuestionClosed, now time.Time) {
 	rev.Seq = r.seqFor(toAll)
 	r.send(toAll, rev, you)
 	r.lastReveal = &rev
-	r.snapshotDue = true
 }
 
 func nonNil[T any](xs []T) []T {
@@ -244,8 +286,8 @@ func correctText(q game.Question) string {
 
 // reviewAndStats sends each player what they missed and host and display the
 // per-question accuracy.
-func (r *room) reviewAndStats() {
-	res := r.g.Results()
+func (r *renderer) reviewAndStats(g engineView) {
+	res := g.Results()
 	per := make(map[game.PlayerID]json.RawMessage, len(res.Players))
 	for _, p := range res.Players {
 		byIndex := map[int]game.ReviewItem{}
@@ -277,13 +319,12 @@ func (r *room) reviewAndStats() {
 }
 
 // state is where the game stands, for role (and player pid).
-func (r *room) state(role string, pid game.PlayerID, now time.Time) *wire.State {
-	g := r.g
+func (r *renderer) state(g engineView, role string, pid game.PlayerID, now time.Time) *wire.State {
 	st := &wire.State{Phase: string(g.Phase()), Q: g.QuestionIndex(), Total: g.Total(), Count: r.playerCount,
 		Locked: g.Locked(), Paused: g.Paused(), ServerMs: ms(now), EndReason: g.EndReason()}
 	switch g.Phase() {
 	case game.PhaseQuestion:
-		q := r.questionFrame(g.QuestionIndex(), r.wireSeq, now)
+		q := questionFrame(g, g.QuestionIndex(), r.wireSeq, now)
 		st.Question = &q
 		st.Answers = r.lastCount
 		if g.Paused() {
@@ -314,19 +355,19 @@ func (r *room) state(role string, pid game.PlayerID, now time.Time) *wire.State 
 	if !ok {
 		return st
 	}
-	r.personalize(st, ps)
+	personalize(g, st, ps)
 	return st
 }
 
 // personalize adds a player's own fields to a state (copying the shared
 // parts it changes).
-func (r *room) personalize(st *wire.State, ps game.PlayerState) {
+func personalize(g engineView, st *wire.State, ps game.PlayerState) {
 	answered := ps.Answered
 	score, streak, rank := ps.Score, ps.Streak, ps.Rank
 	st.Answered, st.Score, st.Streak, st.Rank, st.Nickname = &answered, &score, &streak, &rank, ps.Nickname
 	if ps.Answered {
 		ya := &wire.YourAnswer{}
-		q := r.g.Question(r.g.QuestionIndex())
+		q := g.Question(g.QuestionIndex())
 		switch {
 		case q.Kind == game.KindTyped:
 			t := ps.Answer.Text
@@ -362,19 +403,28 @@ func (r *room) personalize(st *wire.State, ps game.PlayerState) {
 
 // resyncAll sends every connection a fresh state, as one shared frame plus
 // each player's own fields, after an instance lost outputs.
-func (r *room) resyncAll(now time.Time) {
-	shared := r.state(wire.RoleDisplay, "", now)
+func (r *renderer) resyncAll(g engineView, now time.Time) {
+	shared := r.state(g, wire.RoleDisplay, "", now)
 	shared.Type = wire.TypeState
 	r.wireSeq++
 	shared.Seq = r.wireSeq
-	players := r.g.Players()
+	players := g.Players()
 	you := make(map[game.PlayerID]json.RawMessage, len(players))
 	for _, ps := range players {
 		st := *shared
-		r.personalize(&st, ps)
+		personalize(g, &st, ps)
 		you[ps.ID] = wire.Marshal(st)
 	}
 	// Players get their whole personal state (Per); host and display the shared one.
-	r.add(outItem{To: toHosts, D: wire.Marshal(shared), Q: r.shownQuestion()})
-	r.add(outItem{To: toPlayers, Per: you, Q: r.shownQuestion()})
+	r.add(outItem{To: toHosts, D: wire.Marshal(shared), Q: shownQuestion(g)})
+	r.add(outItem{To: toPlayers, Per: you, Q: shownQuestion(g)})
+}
+
+// shownQuestion is the question a state or welcome frame shows: the open
+// one, the same for every role and player.
+func shownQuestion(g engineView) questionRef {
+	if g.Phase() != game.PhaseQuestion {
+		return noQuestion
+	}
+	return showing(g.QuestionIndex())
 }

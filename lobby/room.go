@@ -50,13 +50,16 @@ type room struct {
 	over         atomic.Bool // ended, for other goroutines: set before the ended output goes out
 	lastActivity time.Time
 
-	renderState // what the renderer (render.go, notes.go, flush.go) keeps between events
-	ownerState  // what ownership (ownership.go) keeps: the Bus positions and the snapshot's state
+	renderer   // the pure renderer (render.go, notes.go, flush.go) and what it keeps between events
+	ownerState // what ownership (ownership.go) keeps: the Bus positions and the snapshot's state
 }
 
-// renderState is what the renderer keeps between events. Its sequence space
-// is wireSeq, the seq clients see on every frame.
-type renderState struct {
+// renderer turns engine events into output items for typed audiences. It
+// is pure: it reads the engine through engineView, is handed the time, and
+// only appends to items, which the actor publishes (flush); no goroutines,
+// no Bus, no clock. It keeps what screens show between events; its sequence
+// space is wireSeq, the seq clients see on every frame.
+type renderer struct {
 	wireSeq      uint64
 	playerCount  int
 	lastReveal   *wire.Reveal

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -94,6 +95,7 @@ func TestAccessibilityAndMarkup(t *testing.T) {
 	phone.typeInto("#nick-input", "Dee")
 	phone.click("#nick-submit")
 	phone.waitText("#v-lobby", "You're in!")
+	phone.waitText("#v-lobby", "1 player in the game when you joined")
 	checkFocus(t, phone, "v-lobby-h")
 	audit(t, phone, "phone lobby")
 	host.waitText("#player-list", "Dee")
@@ -105,6 +107,15 @@ func TestAccessibilityAndMarkup(t *testing.T) {
 	prompt := phone.text("#q-prompt")
 	checkFocus(t, phone, "q-prompt")
 	phone.waitFor("the question to be announced", fmt.Sprintf(`document.querySelector("#announcer").textContent.includes(%s)`, jsString(prompt)))
+	if said := phone.text("#announcer"); strings.Contains(said, "..") || strings.Contains(said, "?.") {
+		t.Errorf("phone announces %q: doubled punctuation", said)
+	}
+	// A prompt that ends a sentence is read with one period, as is a count
+	// of one with its singular noun.
+	spoken := eval[[]string](phone, `import("/static/app/ui.js").then((m) => [m.sentence("Which term sorts query results."), m.sentence("What is DNS?"), m.sentence("A cache"), m.plural(1, "player"), m.plural(2, "player"), m.plural(0, "question")])`)
+	if want := []string{"Which term sorts query results.", "What is DNS?", "A cache.", "1 player", "2 players", "0 questions"}; !slices.Equal(spoken, want) {
+		t.Errorf("sentence/plural give %q, want %q", spoken, want)
+	}
 	audit(t, phone, "phone question")
 	checkReflow(t, phone, 360, 740, true)
 	checkNotColourAlone(t, phone, ".answer-btn")

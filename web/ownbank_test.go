@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"fmt"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -67,6 +68,18 @@ func TestOwnQuestionsThroughThePage(t *testing.T) {
 	// Notes the importer cannot read are refused in words, with the line.
 	paste("Q: What is a load balancer?\n\nQ: What is a CDN?\nA: A CDN caches files near users.\n")
 	host.waitText("#own-error", "A question has no answer. (line 1:")
+	// The shipped example imports without a warning: the report must say
+	// so rather than fail on an empty list.
+	example, err := os.ReadFile("../docs/examples/cell-biology.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	paste(string(example))
+	host.waitText("#own-summary", "Kept 8 questions, skipped 0, 0 warnings.")
+	if eval[bool](host, `!!document.querySelector("#own-warnings, #own-skipped") || document.querySelector("#own-error").textContent !== ""`) {
+		t.Errorf("a report without warnings shows a warning list or an error: %q", host.text("#own-report"))
+	}
+	host.noProblems()
 	paste(pairNotes)
 
 	host.waitText("#own-summary", "Kept 6 questions, skipped 2, 1 warning")

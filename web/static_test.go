@@ -180,7 +180,76 @@ func TestPagesStartUnderCSP(t *testing.T) {
 
 	b.navigate(base + "/display/12")
 	b.waitText("#fatal", "6-digit game PIN")
+	b.waitText("#conn-status", "No such game")
 	b.noProblems()
+
+}
+
+// TestDisplayOfNoGame: the big screen of a well-formed PIN no game has says
+// so, in the page and in the status badge (not "Connecting…").
+func TestDisplayOfNoGame(t *testing.T) {
+	base := startServer(t)
+	browser := newBrowser(t)
+	b := newTab(t, browser, "display", 1280, 720, false)
+	b.navigate(base + "/display/999999")
+	b.waitText("#fatal", "No game here")
+	b.waitText("#conn-status", "No such game")
+	if got := b.text("#conn-status"); strings.Contains(got, "Connecting") {
+		t.Errorf("status badge %q beside \"No game here\"", got)
+	}
+	b.noProblems()
+}
+
+// TestHostSetupFitsAndReads: on a 1920x1080 screen the whole setup form,
+// Create game included, fits above the fold with room to spare; on a laptop
+// and a phone the auto-advance checkbox sits beside its label's first line,
+// not above it; "Use your own questions" shows a marker that turns when it
+// opens (display:flex on a summary drops the browser's triangle).
+func TestHostSetupFitsAndReads(t *testing.T) {
+	base := startServer(t)
+	browser := newBrowser(t)
+	for _, size := range []struct {
+		name          string
+		width, height int64
+		mobile        bool
+	}{{"projector", 1920, 1080, false}, {"phone", 390, 844, true}} {
+		b := newTab(t, browser, size.name, size.width, size.height, size.mobile)
+		b.navigate(base + "/host")
+		b.waitFor("banks and categories", `document.querySelectorAll("#bank option").length > 0 && document.querySelectorAll("#categories input").length > 0`)
+		if size.width == 1920 {
+			// 10% of the screen to spare under the button.
+			if bottom := eval[float64](b, `document.querySelector("#create").getBoundingClientRect().bottom`); bottom > 0.9*float64(size.height) {
+				t.Errorf("%s: Create game ends at %.0f px of %d", size.name, bottom, size.height)
+			}
+		}
+		// The box sits beside the label's text, its middle level with the
+		// text's first line.
+		off := eval[float64](b, `(() => {
+			const label = document.querySelector("#auto-advance").closest("label"), box = document.querySelector("#auto-advance").getBoundingClientRect();
+			const text = [...label.childNodes].find((n) => n.nodeType === 3 && n.textContent.trim());
+			const range = document.createRange(); range.selectNodeContents(text);
+			const lines = [...range.getClientRects()], first = lines[0];
+			// Every line of the text starts right of the box: none wraps under it.
+			if (lines.some((l) => l.width > 0 && l.left < box.right)) return 999;
+			return Math.abs((box.top + box.bottom) / 2 - (first.top + first.bottom) / 2);
+		})()`)
+		if off > 3 {
+			t.Errorf("%s: the auto-advance checkbox is not beside its label's first line (%.0f px off)", size.name, off)
+		}
+		closed := eval[string](b, `getComputedStyle(document.querySelector("#own > summary"), "::before").transform`)
+		marker := eval[bool](b, `(() => { const s = getComputedStyle(document.querySelector("#own > summary"), "::before"); return s.content !== "none" && parseFloat(s.width) > 0 && s.borderRightStyle !== "none"; })()`)
+		if !marker {
+			t.Errorf("%s: \"Use your own questions\" has no disclosure marker", size.name)
+		}
+		b.click("#own > summary")
+		b.waitVisible("#own-notes")
+		if open := eval[string](b, `getComputedStyle(document.querySelector("#own > summary"), "::before").transform`); open == closed {
+			t.Errorf("%s: the marker does not change when the section opens (%s)", size.name, open)
+		}
+		b.click("#own > summary")
+		b.screenshot("host-setup-" + size.name)
+		b.noProblems()
+	}
 }
 
 func TestLandingAndSetupLook(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -117,5 +118,48 @@ func TestPlayNarratesAGame(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("narration lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+// TestPlaySendsTheHostKey: against a server started with --host-key, play
+// without the key says how to pass it; with --host-key (or the environment
+// variable the server reads) the game is played. The floor server sits
+// behind the same check the real server makes on POST /api/games.
+func TestPlaySendsTheHostKey(t *testing.T) {
+	const key = "study group 7"
+	srv := floor.New()
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && r.URL.Path == "/api/games" {
+			switch r.Header.Get("X-Host-Key") {
+			case key:
+			case "":
+				http.Error(w, `{"error":{"code":"host_key_required","message":"this server needs its host key"}}`, http.StatusUnauthorized)
+				return
+			default:
+				http.Error(w, `{"error":{"code":"bad_host_key","message":"the host key is not this server's"}}`, http.StatusUnauthorized)
+				return
+			}
+		}
+		srv.ServeHTTP(w, r)
+	}))
+	defer func() { hs.Close(); srv.Close() }()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	play := func(extra ...string) (string, error) {
+		var stdout, stderr bytes.Buffer
+		args := append([]string{"play", "--url", hs.URL, "--players", "2", "--questions", "1", "--seconds", "5"}, extra...)
+		err := run(ctx, args, nil, &stdout, &stderr)
+		return stdout.String() + stderr.String(), err
+	}
+	t.Setenv("QUIZROOM_HOST_KEY", "")
+	if _, err := play(); err == nil || !strings.Contains(err.Error(), "--host-key") {
+		t.Errorf("play without the key: %v, want an error naming --host-key", err)
+	}
+	if out, err := play("--host-key", key); err != nil {
+		t.Errorf("play --host-key: %v\n%s", err, out)
+	}
+	t.Setenv("QUIZROOM_HOST_KEY", key)
+	if out, err := play(); err != nil {
+		t.Errorf("play with QUIZROOM_HOST_KEY: %v\n%s", err, out)
 	}
 }

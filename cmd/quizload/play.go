@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -21,6 +23,7 @@ func runPlayCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	questions := fs.Int("questions", 3, "questions to play (1..64)")
 	seconds := fs.Int("seconds", 10, "seconds per question")
 	body := fs.String("create-body", "", `JSON body for POST /api/games (default {"count":Q,"seconds":T})`)
+	hostKey := fs.String("host-key", os.Getenv("QUIZROOM_HOST_KEY"), "the server's host key, when it was started with --host-key (env QUIZROOM_HOST_KEY)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -46,7 +49,7 @@ func runPlayCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	start := time.Now()
 	plan := loadclient.Plan{
-		URLs: urls, Games: 1, PlayersPerGame: *players, CreateBody: r.createBody(sc),
+		URLs: urls, Games: 1, PlayersPerGame: *players, CreateBody: r.createBody(sc), HostKey: *hostKey,
 		Job: loadclient.Job{Questions: *questions, Groups: near, ReactionMinMs: 300, ReactionMaxMs: 1500,
 			CorrectPct: 70, Seed: time.Now().UnixNano(), Timeout: time.Duration(*questions*(*seconds+30))*time.Second + time.Minute},
 		JoinTimeout: 20 * time.Second,
@@ -60,6 +63,9 @@ func runPlayCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	say("quizload play: creating a game on %s with %d players, %d questions", urls[0], *players, *questions)
 	res, err := loadclient.Run(ctx, plan)
 	if err != nil {
+		if strings.Contains(err.Error(), `"host_key_required"`) || strings.Contains(err.Error(), `"bad_host_key"`) {
+			return fmt.Errorf("%w\nthe server was started with a host key: pass it with --host-key (or QUIZROOM_HOST_KEY)", err)
+		}
 		return err
 	}
 	say("done in %s: %d players reached the podium, %d answers accepted, %d errors",

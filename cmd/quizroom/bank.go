@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -22,10 +23,12 @@ Commands:
         read Q&A notes (numbered questions with "Answer:", Q:/A: pairs, or
         ## headings) into a bank; prints the bank (or writes it to -o) and an
         import report: kept, skipped with reasons, warnings
-  check FILE [--strict]
+  check FILE [--strict] [--verbose]
         validate a bank (JSON, format v1) and report every problem, then the
         content warnings (definitions, facts, myths, hand-written questions);
-        --strict makes a warning fail the check
+        optional content left out (as in banks made from notes) is summed up
+        in one line, listed per item with --verbose; --strict makes any
+        warning fail the check
   preview [FILE] [-n N] [--seed S] [--kinds single,truefalse,typed,multi] [--category NAME] [--json]
         print N generated questions (default 5) as a player sees them, the
         correct answer marked, and the rules any question breaks; --json
@@ -59,8 +62,7 @@ func runBank(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	case "build":
 		return bankBuild(rest, stdout)
 	}
-	fmt.Fprint(stderr, bankUsage)
-	return usagef("bank: unknown command %q", cmd)
+	return usagef("bank: unknown command %q; the commands are import, check, preview and build ('quizroom bank --help' says more)", cmd)
 }
 
 // parseInterleaved parses flags that may come before, between or after the
@@ -204,7 +206,8 @@ func prefixFromName(path string) string {
 
 func bankCheck(args []string, stdout io.Writer) error {
 	fs := newFlags("check")
-	strict := fs.Bool("strict", false, "fail on content warnings")
+	strict := fs.Bool("strict", false, "fail on content warnings, missing optional content included")
+	verbose := fs.Bool("verbose", false, "list every item's missing optional content")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return flagError("check", err)
@@ -216,20 +219,38 @@ func bankCheck(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	b, err := bank.Parse(data)
+	b, err := parseBankFile(pos[0], data)
 	if err != nil {
-		return inputError(pos[0], err)
+		return err
 	}
 	fmt.Fprintf(stdout, "%s: ok, %q, %d items\n", pos[0], b.Title, len(b.Items))
 	for _, c := range b.Categories() {
 		fmt.Fprintf(stdout, "  %-28s %d\n", c.Name, c.Count)
 	}
 	warnings := b.Lint()
+	var real []bank.Problem
 	for _, w := range warnings {
+		if !w.Missing {
+			real = append(real, w)
+		}
+	}
+	if line := missingContentLine(b, warnings); line != "" {
+		fmt.Fprintln(stdout, line)
+		if *verbose {
+			for _, w := range warnings {
+				if w.Missing {
+					fmt.Fprintf(stdout, "  %s\n", w)
+				}
+			}
+		}
+	}
+	for _, w := range real {
 		fmt.Fprintf(stdout, "warning: %s\n", w)
 	}
+	if len(real) > 0 {
+		fmt.Fprintf(stdout, "%d content warning(s): questions from these items may break the rules of docs/banks.md\n", len(real))
+	}
 	if len(warnings) > 0 {
-		fmt.Fprintf(stdout, "%d content warning(s): questions from these items may break the rules of docs/banks.md\n", len(warnings))
 		if *strict {
 			return inputError(pos[0], &bank.Error{Code: bank.CodeInvalidBank, Message: fmt.Sprintf("%d content warning(s)", len(warnings)), Problems: warnings})
 		}
@@ -257,8 +278,8 @@ func bankPreview(args []string, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if b, err = bank.Parse(data); err != nil {
-			return inputError(pos[0], err)
+		if b, err = parseBankFile(pos[0], data); err != nil {
+			return err
 		}
 	}
 	opts := bank.GenerateOptions{Count: *n, Seed: *seed}
@@ -378,4 +399,58 @@ func bankBuild(args []string, stdout io.Writer) error {
 	fmt.Fprint(stdout, rep)
 	fmt.Fprintf(stdout, "wrote %s (%d items)\n", *out, len(b.Items))
 	return nil
+}
+
+// parseBankFile parses a bank file; notes given where a bank is wanted are
+// refused with the command that reads notes, not only a JSON error.
+func parseBankFile(path string, data []byte) (*bank.Bank, error) {
+	b, err := bank.Parse(data)
+	if err == nil {
+		return b, nil
+	}
+	if bank.CodeOf(err) == bank.CodeInvalidJSON && looksLikeNotes(path, data) {
+		return nil, usagef("%s: %v\nthis looks like notes, not a bank (JSON): 'quizroom bank import %s -o bank.json' makes a bank of it (or serve --banks reads notes as they are)", path, err, path)
+	}
+	return nil, inputError(path, err)
+}
+
+// looksLikeNotes: a notes file's extension, or text that does not open a
+// JSON object.
+func looksLikeNotes(path string, data []byte) bool {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".md", ".markdown", ".txt", ".tsv", ".text":
+		return true
+	}
+	trimmed := bytes.TrimLeft(data, " \t\r\n\ufeff")
+	return len(trimmed) > 0 && trimmed[0] != '{' && trimmed[0] != '['
+}
+
+// missingContentLine sums up, in one line, the optional fields the bank's
+// items leave out (as banks made from notes do) and what adding them
+// improves; "" when none is missing.
+func missingContentLine(b *bank.Bank, warnings []bank.Problem) string {
+	fields := []string{"definition", "facts", "myths", "confusables"}
+	counts := map[string]int{}
+	items := map[string]bool{}
+	for _, w := range warnings {
+		if !w.Missing {
+			continue
+		}
+		item, field, _ := strings.Cut(w.Path, ").")
+		counts[field]++
+		items[item] = true
+	}
+	if len(items) == 0 {
+		return ""
+	}
+	var parts []string
+	for _, f := range fields {
+		if counts[f] > 0 {
+			parts = append(parts, fmt.Sprintf("%s in %d", f, counts[f]))
+		}
+	}
+	return fmt.Sprintf("optional content missing in %d of %d items (%s): the bank plays without it; "+
+		"a definition makes clues in your words, facts and myths make true-or-false and select-all questions, "+
+		"confusables choose the wrong options players mix up (docs/banks.md; --verbose lists them)",
+		len(items), len(b.Items), strings.Join(parts, ", "))
 }

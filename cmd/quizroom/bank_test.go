@@ -82,7 +82,10 @@ func TestBankBadInputExits2WithoutOutput(t *testing.T) {
 		{"invalid bank", []string{"check", writeTemp(t, "i.json", []byte(`{"version": 1, "title": "t", "items": [{"id": "a"}]}`))}, "items[0] (a).question: missing"},
 		{"bad overlay", []string{"build", "-o", out, seedNotes, writeTemp(t, "o.json", []byte(`{"version": 1, "id_prefix": "backend", "title": "t", "items": []}`))}, "no entry for backend-001"},
 		{"build usage", []string{"build", seedNotes}, "usage: build -o OUT NOTES OVERLAY"},
-		{"unknown command", []string{"frobnicate"}, `unknown command "frobnicate"`},
+		{"unknown command", []string{"frobnicate"}, `bank: unknown command "frobnicate"; the commands are import, check, preview and build`},
+		{"check notes", []string{"check", "../../docs/examples/cell-biology.md"}, "this looks like notes, not a bank (JSON): 'quizroom bank import ../../docs/examples/cell-biology.md -o bank.json'"},
+		{"check notes in .json", []string{"check", writeTemp(t, "notes.json", []byte("Q: What is DNS?\nA: DNS names hosts.\n"))}, "'quizroom bank import "},
+		{"preview notes", []string{"preview", writeTemp(t, "notes.tsv", []byte("DNS\tnames hosts\n"))}, "looks like notes"},
 		{"no command", nil, "missing command"},
 		{"bad flag", []string{"preview", "--nope"}, "flag provided but not defined"},
 		{"bad count", []string{"preview", "-n", "500"}, "89 item(s), 500 question(s) asked"},
@@ -192,9 +195,27 @@ func TestBankCheckWarnings(t *testing.T) {
 	if err := os.WriteFile(plain, []byte(js), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// Optional content left out (as every bank made from notes does) is one
+	// line saying so and what adding it improves, not a warning per field.
 	stdout, _, code = runBankCmd(t, "check", plain)
-	if code != 0 || !strings.Contains(stdout, "warning: items[0] (a).definition: missing") {
+	if code != 0 || !strings.Contains(stdout, "optional content missing in 1 of 1 items (definition in 1, facts in 1, myths in 1, confusables in 1): the bank plays without it") ||
+		strings.Contains(stdout, "warning") || strings.Contains(stdout, "items[0]") {
 		t.Errorf("exit %d\n%s", code, stdout)
+	}
+	stdout, _, code = runBankCmd(t, "check", "--verbose", plain)
+	if code != 0 || !strings.Contains(stdout, "  items[0] (a).definition: missing") || !strings.Contains(stdout, "  items[0] (a).confusables: none") {
+		t.Errorf("--verbose: exit %d\n%s", code, stdout)
+	}
+	// A real problem is still a warning of its own, beside the summary.
+	odd := filepath.Join(dir, "odd.json")
+	js = `{"version":1,"title":"t","items":[{"id":"a","question":"What is a cam?","answer":"A cam turns rotation into linear motion.","term":"Cam","aliases":[],"category":"C","facts":["A cam turns rotation into linear motion."]}]}`
+	if err := os.WriteFile(odd, []byte(js), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stdout, _, code = runBankCmd(t, "check", odd)
+	if code != 0 || !strings.Contains(stdout, "warning: items[0] (a).facts: 1 facts, 2 to 4 wanted") || !strings.Contains(stdout, "1 content warning(s)") ||
+		!strings.Contains(stdout, "(definition in 1, myths in 1, confusables in 1)") {
+		t.Errorf("one fact: exit %d\n%s", code, stdout)
 	}
 	_, stderr, code := runBankCmd(t, "check", "--strict", plain)
 	if code != 2 || !strings.Contains(stderr, "content warning") {

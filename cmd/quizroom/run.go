@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 )
 
 // usageError marks a mistake in the command line or configuration; it exits
@@ -46,6 +47,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			fmt.Fprintln(stdout)
 			serveUsage(stdout)
 			return nil
+		}
+		// Serve's flags may come first ("quizroom --addr :9000"); any other
+		// first word is a command this binary does not have.
+		if !strings.HasPrefix(args[0], "-") {
+			return usagef("unknown command %q; the commands are serve (the default), bank and help ('quizroom help' says more)", args[0])
 		}
 	}
 	return runServe(ctx, args, getenv, stdout, stderr)

@@ -413,6 +413,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 // phones cannot get there, what to do about it.
 func joinLine(publicURL, lanURL string, listen net.Addr) string {
 	switch {
+	case publicURL != "" && httpapi.LocalOnly(publicURL):
+		return "players join at " + strings.TrimRight(publicURL, "/") + " (this machine only: phones cannot reach it; " +
+			"set --public-url to the address phones use, e.g. http://192.168.1.20:8080)"
 	case publicURL != "":
 		return "players join at " + strings.TrimRight(publicURL, "/")
 	case lanURL != "":

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -128,6 +129,27 @@ func TestServeConfigErrorsNameTheSetting(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) || exitCode(err) != 2 {
 			t.Errorf("%v %v: err %v (exit %d), want one naming %s with exit 2", tc.args, tc.env, err, exitCode(err), tc.want)
 		}
+	}
+}
+
+// TestUnknownCommand: a mistyped or missing command is named as unknown,
+// with the commands there are, not blamed on serve's arguments; serve's
+// flags may still come first without "serve".
+func TestUnknownCommand(t *testing.T) {
+	for _, word := range []string{"serv", "version", "frobnicate"} {
+		err := run(context.Background(), []string{word}, env(nil), io.Discard, io.Discard)
+		want := fmt.Sprintf("unknown command %q; the commands are serve (the default), bank and help", word)
+		if err == nil || err.Error() != want+" ('quizroom help' says more)" || exitCode(err) != 2 {
+			t.Errorf("quizroom %s: err %v (exit %d), want %q with exit 2", word, err, exitCode(err), want)
+		}
+	}
+	err := run(context.Background(), []string{"--no-such-flag"}, env(nil), io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "no-such-flag") {
+		t.Errorf("quizroom --no-such-flag: %v, want serve's flag error", err)
+	}
+	err = run(context.Background(), []string{"serve", "extra"}, env(nil), io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), `serve: unexpected argument "extra"`) {
+		t.Errorf("quizroom serve extra: %v", err)
 	}
 }
 
@@ -268,5 +290,15 @@ func TestJoinLinkOnLoopbackOnlyServer(t *testing.T) {
 	}
 	if line := joinLine("", "", &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 9000}); !strings.Contains(line, "--public-url") || !strings.Contains(line, "localhost:9000") {
 		t.Errorf("loopback start-up line %q does not name the address and --public-url", line)
+	}
+	// A public URL phones cannot reach gets the same warning.
+	for _, public := range []string{"http://localhost:8080", "http://127.0.0.1:8080/", "http://[::1]:8080"} {
+		line := joinLine(public, "http://192.168.1.20:8080", &net.TCPAddr{IP: net.IPv6unspecified, Port: 8080})
+		if !strings.Contains(line, "phones cannot reach it") || !strings.Contains(line, "--public-url") {
+			t.Errorf("--public-url %s: start-up line %q does not warn that phones cannot reach it", public, line)
+		}
+	}
+	if line := joinLine("https://quiz.example.com/", "", nil); line != "players join at https://quiz.example.com" {
+		t.Errorf("reachable public URL: start-up line %q", line)
 	}
 }

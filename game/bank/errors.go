@@ -80,6 +80,10 @@ type Problem struct {
 	Line    int    `json:"line,omitempty"`
 	Path    string `json:"path,omitempty"`
 	Message string `json:"message"`
+	// Missing marks a content warning that is only an optional field left
+	// out (no definition, facts, myths or confusables), as every bank made
+	// from notes is: the bank plays, with plainer questions.
+	Missing bool `json:"-"`
 }
 
 func (p Problem) String() string {

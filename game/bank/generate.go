@@ -3,6 +3,7 @@ package bank
 import (
 	"fmt"
 	"math/rand/v2"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -176,6 +177,9 @@ type generator struct {
 	// this game, as a true/false stem or a multi-select option: a statement
 	// is never shown twice, in either kind.
 	usedStatements map[string]bool
+	// shown holds every stem and option of the game so far: a later typed
+	// question whose answer one of them names is given away.
+	shown []string
 }
 
 // fact is what the generator knows of one item. Facts are derived once per
@@ -342,6 +346,7 @@ func (g *generator) commit(c candidate) {
 	for _, s := range c.statements {
 		g.usedStatements[normalize(s)] = true
 	}
+	g.shown = append(append(g.shown, c.q.Prompt), c.q.Options...)
 }
 
 // variants lists the variants to try for item idx as a question of kind k.
@@ -444,7 +449,7 @@ func (g *generator) make(idx int, kind game.Kind, variant string) (candidate, bo
 	it := g.b.Items[idx]
 	self := g.facts[idx]
 	c := candidate{variant: strings.TrimSuffix(variant, "+"),
-		q: game.Question{ItemID: it.ID, Kind: kind, Explanation: it.Answer, Term: it.Term, Category: it.Category}}
+		q: game.Question{ItemID: it.ID, Kind: kind, Explanation: g.brief(idx, nil), Term: it.Term, Category: it.Category}}
 	switch variant {
 	case VariantWhichTerm:
 		desc, blank := g.description(idx)
@@ -520,6 +525,7 @@ func (g *generator) make(idx int, kind game.Kind, variant string) (candidate, bo
 		}
 		f := it.Facts[g.rotate(idx, len(it.Facts))]
 		c.q.Prompt = "True or false? " + f
+		c.q.Explanation = "True. " + g.brief(idx, []string{f})
 		c.q.Options, c.q.Correct = []string{"True", "False"}, []int{0}
 		c.statements = []string{f}
 	case VariantMyth:
@@ -530,7 +536,7 @@ func (g *generator) make(idx int, kind game.Kind, variant string) (candidate, bo
 		c.q.Prompt = "True or false? " + m.Text
 		c.statements = []string{m.Text}
 		c.q.Options, c.q.Correct = []string{"True", "False"}, []int{1}
-		c.q.Explanation = "False. " + sentence(m.Why) + g.namedDescriptions(idx, m.Why) + "\n\n" + it.Answer
+		c.q.Explanation = "False. " + sentence(m.Why) + g.namedDescriptions(idx, m.Why) + "\n\n" + g.brief(idx, []string{m.Text})
 	case VariantMeans + "+", VariantMeans:
 		other := idx
 		if variant == VariantMeans {
@@ -556,9 +562,9 @@ func (g *generator) make(idx int, kind game.Kind, variant string) (candidate, bo
 			o := g.b.Items[other]
 			c.q.Correct = []int{1}
 			c.q.Explanation = fmt.Sprintf("False. That describes %s, not %s.\n%s: %s\n%s: %s\n\n%s",
-				o.Term, it.Term, o.Term, sentence(p), it.Term, sentence(self.phrase), it.Answer)
+				o.Term, it.Term, o.Term, sentence(p), it.Term, sentence(self.phrase), g.brief(idx, nil))
 			if self.phrase == "" {
-				c.q.Explanation = fmt.Sprintf("False. That describes %s, not %s.\n\n%s", o.Term, it.Term, it.Answer)
+				c.q.Explanation = fmt.Sprintf("False. That describes %s, not %s.\n\n%s", o.Term, it.Term, g.brief(idx, nil))
 			}
 			c.texts = append(c.texts, other)
 		}
@@ -570,11 +576,17 @@ func (g *generator) make(idx int, kind game.Kind, variant string) (candidate, bo
 		if desc == "" {
 			return c, false
 		}
+		// An earlier stem or option of the game that names the answer
+		// ("...driven by an event loop") gives it away.
+		if slices.ContainsFunc(g.shown, func(s string) bool { return namesIn(s, self.names) }) {
+			return c, false
+		}
 		c.q.Prompt = "Type the term: " + sentence(desc)
 		if blank {
 			c.q.Prompt = "Type the missing term: " + sentence(desc)
 		}
 		c.q.Accept = append(slices.Clone(self.names), it.Accept...)
+		c.q.Reject = g.rejects(idx, c.q.Accept)
 		c.texts = []int{idx}
 	case VariantFacts:
 		shapes := multiShapes(len(it.Facts), len(it.Myths))
@@ -592,7 +604,7 @@ func (g *generator) make(idx int, kind game.Kind, variant string) (candidate, bo
 		c.q.Prompt = it.Term + ": which of these statements are true? Select all that apply."
 		for _, shape := range shapes {
 			for try := 0; try < 4; try++ {
-				g.multiFacts(&c, it, shape[0], shape[1])
+				g.multiFacts(&c, idx, shape[0], shape[1])
 				if len(giveaways(c.q)) == 0 {
 					return c, true
 				}
@@ -606,7 +618,8 @@ func (g *generator) make(idx int, kind game.Kind, variant string) (candidate, bo
 
 // multiFacts fills c with nf of the item's facts and nm of its myths,
 // drawn at random and shuffled, with an explanation of every myth shown.
-func (g *generator) multiFacts(c *candidate, it Item, nf, nm int) {
+func (g *generator) multiFacts(c *candidate, idx, nf, nm int) {
+	it := g.b.Items[idx]
 	facts := slices.Clone(it.Facts)
 	g.shuffle(facts)
 	myths := slices.Clone(it.Myths)
@@ -623,16 +636,161 @@ func (g *generator) multiFacts(c *candidate, it Item, nf, nm int) {
 	}
 	c.q.Options, c.q.Correct = g.shuffleOptions(opts, correct)
 	c.statements = opts
-	c.q.Explanation = it.Answer
+	c.q.Explanation = g.brief(idx, facts[:nf])
 	if len(why) > 0 {
-		c.q.Explanation = strings.Join(why, "\n") + "\n\n" + it.Answer
+		c.q.Explanation = strings.Join(why, "\n") + "\n\n" + c.q.Explanation
 	}
 }
 
-// namedDescriptions describes the other items a myth's "why" names ("That
-// is XSS."), so a false statement explains both terms: one line each, at
-// most two.
+// MaxBriefLen caps the part of an explanation taken from an item's answer
+// (a 150-word answer is not read on the reveal screen): whole sentences, the
+// ones that speak to the statements asked first.
+const MaxBriefLen = 320
+
+// brief is the item's answer cut down for the reveal: the answer as is when
+// it is short or holds code; else, in the answer's order, the sentence that
+// shares most words with each statement asked (at least two words beyond the
+// term's own), up to two, or the first sentence when none does, then
+// following sentences while they fit MaxBriefLen.
+func (g *generator) brief(idx int, statements []string) string {
+	answer := g.b.Items[idx].Answer
+	if utf8.RuneCountInString(answer) <= MaxBriefLen || strings.Contains(answer, "```") || strings.Contains(answer, "~~~") {
+		return answer
+	}
+	ss := sentences(answer)
+	if len(ss) == 0 {
+		return answer
+	}
+	own := g.facts[idx].words
+	pick := map[int]bool{}
+	for _, st := range statements {
+		want := contentWords(st)
+		best, bestScore := -1, 1
+		for i, s := range ss {
+			score := 0
+			for w := range contentWords(s) {
+				if want[w] && !own[w] {
+					score++
+				}
+			}
+			if score > bestScore {
+				best, bestScore = i, score
+			}
+		}
+		if best >= 0 && len(pick) < 2 {
+			pick[best] = true
+		}
+	}
+	if len(pick) == 0 {
+		pick[0] = true
+	}
+	n := 0
+	for i := range pick {
+		n += utf8.RuneCountInString(ss[i]) + 1
+	}
+	// Context: the opening sentence (it introduces the term), then the
+	// sentences after the last one picked, in order, while they fit.
+	extend := func(i int) bool {
+		if i >= len(ss) || pick[i] || len(pick) >= 3 || n+utf8.RuneCountInString(ss[i]) > MaxBriefLen {
+			return false
+		}
+		pick[i] = true
+		n += utf8.RuneCountInString(ss[i]) + 1
+		return true
+	}
+	extend(0)
+	for i := slices.Max(keys(pick)) + 1; extend(i); i++ {
+	}
+	var out []string
+	for i, s := range ss {
+		if pick[i] {
+			out = append(out, s)
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+func keys(m map[int]bool) []int {
+	out := make([]int, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+// reIdentifies matches a why that says what the myth really describes.
+var reIdentifies = regexp.MustCompile(`^(?i)(that|this|it)('s|’s| is| describes| would be| was| means| sounds like)\b`)
+
+// namesIn reports whether text holds one of names as words in a row,
+// plurals folded ("event loops" names "Event loop").
+func namesIn(text string, names []string) bool {
+	fold := func(s string) []string {
+		var ws []string
+		for _, w := range strings.Fields(normalize(s)) {
+			if w == "s" { // possessive: "client's side" names "client side"
+				continue
+			}
+			if len(w) > 3 && strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") && !strings.HasSuffix(w, "us") {
+				w = strings.TrimSuffix(w, "s")
+			}
+			ws = append(ws, w)
+		}
+		return ws
+	}
+	tw := fold(text)
+	for _, n := range names {
+		nw := fold(n)
+		if len(nw) == 0 {
+			continue
+		}
+		for i := 0; i+len(nw) <= len(tw); i++ {
+			if slices.Equal(tw[i:i+len(nw)], nw) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// rejects lists the names of other items that a typed question of item idx
+// would take for a typo or a qualified form of one of its accepted answers
+// ("API key" for "API"): typing another term is wrong. Items of its concept
+// and related ones are exempt: their names are near enough to count.
+func (g *generator) rejects(idx int, accept []string) []string {
+	it := g.b.Items[idx]
+	own := map[string]bool{}
+	for _, a := range accept {
+		own[game.NormalizeTyped(a)] = true
+	}
+	var out []string
+	for j, other := range g.b.Items {
+		if j == idx || (it.Concept != "" && other.Concept == it.Concept) ||
+			slices.Contains(it.Related, other.ID) || slices.Contains(other.Related, it.ID) {
+			continue
+		}
+		for _, n := range g.facts[j].names {
+			if !own[game.NormalizeTyped(n)] && game.MatchTyped(n, accept) {
+				out = append(out, n)
+			}
+		}
+	}
+	return out
+}
+
+// namedDescriptions describes the other items a myth's "why" says the myth
+// describes ("That is XSS."), so a false statement explains both terms: one
+// line each, at most two. A term the why names in passing ("data at rest
+// needs its own encryption", "shorter transactions hold locks for less
+// time") gets no line: its definition would read as a stray glossary entry.
 func (g *generator) namedDescriptions(idx int, why string) string {
+	lead, _, _ := strings.Cut(why, ";")
+	if ss := sentences(lead); len(ss) > 0 {
+		lead = ss[0]
+	}
+	if !reIdentifies.MatchString(lead) {
+		return ""
+	}
+	why = lead
 	var b strings.Builder
 	n := 0
 	for j, f := range g.facts {

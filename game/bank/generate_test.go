@@ -181,3 +181,85 @@ func TestGenerateConcurrentOnFreshBank(t *testing.T) {
 		}
 	}
 }
+
+// TestTypedRefusesOtherTerms: a typed question never scores another item's
+// name (typed as its own answer) unless that item is of the same concept or
+// related: "API key" is wrong for "API", "HTTP methods" for "HTTP", however
+// the qualifier and typo rules of game.MatchTyped read them. And the
+// review's natural answers score.
+func TestTypedRefusesOtherTerms(t *testing.T) {
+	b := Default()
+	byID := map[string]Item{}
+	for _, it := range b.Items {
+		byID[it.ID] = it
+	}
+	seen := map[string]bool{}
+	for seed := int64(0); seed < 40; seed++ {
+		qs, err := Generate(b, GenerateOptions{Count: 20, Seed: seed, Kinds: []game.Kind{game.KindTyped}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range qs {
+			seen[q.ItemID] = true
+			it := byID[q.ItemID]
+			for _, other := range b.Items {
+				if other.ID == it.ID || (it.Concept != "" && other.Concept == it.Concept) ||
+					slices.Contains(it.Related, other.ID) || slices.Contains(other.Related, it.ID) {
+					continue
+				}
+				for _, n := range append([]string{other.Term}, other.Aliases...) {
+					if slices.ContainsFunc(q.Accept, func(a string) bool { return game.NormalizeTyped(a) == game.NormalizeTyped(n) }) {
+						continue
+					}
+					if game.MatchTypedExcept(n, q.Accept, q.Reject) {
+						t.Errorf("%s (%s): %q, a name of %s, scores", it.ID, it.Term, n, other.ID)
+					}
+				}
+			}
+		}
+	}
+	if len(seen) < 60 {
+		t.Fatalf("only %d items asked as typed", len(seen))
+	}
+	for _, tc := range []struct{ item, text string }{
+		{"backend-049", "stored XSS"}, {"backend-049", "persistent XSS"},
+		{"backend-044", "inner join"}, {"backend-044", "equi-join"},
+		{"backend-029", "N+1"}, {"backend-029", "N+1 query"}, {"backend-029", "N+1 selects"},
+		{"backend-041", "URL versioning"}, {"backend-041", "path versioning"},
+		{"backend-007", "request methods"}, {"backend-007", "methods"},
+		{"backend-053", "async task"}, {"backend-053", "background process"}, {"backend-053", "asynchronous processing"},
+	} {
+		q := typedQuestion(t, b, tc.item)
+		if !game.MatchTypedExcept(tc.text, q.Accept, q.Reject) {
+			t.Errorf("%s: %q does not score (accepted %q)", tc.item, tc.text, q.Accept)
+		}
+	}
+	for _, tc := range []struct{ item, text string }{
+		{"backend-006", "HTTP"}, {"backend-006", "HTTP/2"}, {"backend-003", "API key"},
+		{"backend-011", "database index"}, {"backend-005", "HTTP methods"},
+	} {
+		q := typedQuestion(t, b, tc.item)
+		if game.MatchTypedExcept(tc.text, q.Accept, q.Reject) {
+			t.Errorf("%s: %q scores (accepted %q, rejected %q)", tc.item, tc.text, q.Accept, q.Reject)
+		}
+	}
+}
+
+// typedQuestion is a typed question of item id, from the first seed that
+// asks one.
+func typedQuestion(t *testing.T, b *Bank, id string) game.Question {
+	t.Helper()
+	for seed := int64(0); seed < 200; seed++ {
+		qs, err := Generate(b, GenerateOptions{Count: 20, Seed: seed, Kinds: []game.Kind{game.KindTyped}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range qs {
+			if q.ItemID == id {
+				return q
+			}
+		}
+	}
+	t.Fatalf("%s is never asked as typed", id)
+	return game.Question{}
+}

@@ -2,6 +2,7 @@ package bank
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"strings"
 	"testing"
@@ -309,5 +310,44 @@ func TestImportTSV(t *testing.T) {
 	// Prose with one tab somewhere is not a TSV export.
 	if _, _, ok := parseTSV([]byte("1. What is X?\nAnswer: X\tis a thing.\n")); ok {
 		t.Error("notes read as TSV")
+	}
+}
+
+// TestReportListsAreArrays: a report with nothing skipped and no warnings
+// still gives clients arrays, never null (the host page reads .length).
+func TestReportListsAreArrays(t *testing.T) {
+	_, rep, err := ImportNotes(readFile(t, "../../docs/examples/cell-biology.md"), ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []*Report{rep, {}} {
+		data, err := json.Marshal(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(data), "null") {
+			t.Errorf("report JSON has null: %s", data)
+		}
+		var back map[string]any
+		if err := json.Unmarshal(data, &back); err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range []string{"kept", "skipped", "warnings"} {
+			if _, ok := back[k].([]any); !ok {
+				t.Errorf("%s is %v, want an array: %s", k, back[k], data)
+			}
+		}
+	}
+}
+
+// TestStrayTextNamesItsLineOnce: a problem starts with its line, so a
+// single stray line is not named again in the message.
+func TestStrayTextNamesItsLineOnce(t *testing.T) {
+	_, rep, err := ImportNotes([]byte("Week 4 notes\n\nQ: What is DNS?\nA: DNS turns host names into IP addresses.\n"), ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Warnings) != 1 || rep.Warnings[0].Line != 1 || rep.Warnings[0].Message != "text before the first question ignored" {
+		t.Errorf("warnings = %+v", rep.Warnings)
 	}
 }

@@ -3,6 +3,7 @@ package bank
 import (
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -210,7 +211,7 @@ func parseNotes(data string) (entries []*entry, title string, warnings []Problem
 		if len(stray) == 0 {
 			return
 		}
-		warnings = append(warnings, Problem{Line: stray[0], Message: fmt.Sprintf("%s ignored (%s)", what, lineRange(stray))})
+		warnings = append(warnings, Problem{Line: stray[0], Message: what + " ignored" + spanNote(stray)})
 		stray = nil
 	}
 	newPara := true
@@ -336,11 +337,14 @@ func isListLine(s string) bool {
 	return ok
 }
 
-func lineRange(ls []int) string {
+// spanNote names the lines a problem covers when they are more than its
+// first: a problem already starts with its first line ("line 4: ..."), so a
+// single line is not repeated.
+func spanNote(ls []int) string {
 	if len(ls) == 1 || ls[0] == ls[len(ls)-1] {
-		return fmt.Sprintf("line %d", ls[0])
+		return ""
 	}
-	return fmt.Sprintf("lines %d-%d", ls[0], ls[len(ls)-1])
+	return fmt.Sprintf(" (lines %d-%d)", ls[0], ls[len(ls)-1])
 }
 
 // editorial reports whether a paragraph is only an editorial note: wholly in
@@ -545,7 +549,7 @@ func importEntries(notes []byte) ([]cleanEntry, string, *Report, error) {
 		case !paras[0].code && editorial(paras[0].text):
 			skip(noteReason(paras[0].text), paras[0].text)
 			if len(paras) > 1 {
-				rep.Warnings = append(rep.Warnings, Problem{Line: paras[1].line, Message: fmt.Sprintf("commentary after the editorial note of question %d ignored (%s)", e.num, lineRange([]int{paras[1].line, paras[len(paras)-1].line}))})
+				rep.Warnings = append(rep.Warnings, Problem{Line: paras[1].line, Message: fmt.Sprintf("commentary after the editorial note of question %d ignored", e.num) + spanNote([]int{paras[1].line, paras[len(paras)-1].line})})
 			}
 		}
 		if c.skip == "" {
@@ -854,4 +858,21 @@ func parseTSV(data []byte) ([]*entry, []Problem, bool) {
 func cardText(s string) string {
 	s = strings.NewReplacer("<br>", "\n", "<br/>", "\n", "<br />", "\n", "&nbsp;", " ", "&amp;", "&", "&lt;", "<", "&gt;", ">").Replace(s)
 	return strings.TrimSpace(s)
+}
+
+// MarshalJSON writes every list of the report as a JSON array, empty when
+// there is nothing in it: clients read .length without checking for null.
+func (r Report) MarshalJSON() ([]byte, error) {
+	type plain Report
+	p := plain(r)
+	if p.Kept == nil {
+		p.Kept = []Kept{}
+	}
+	if p.Skipped == nil {
+		p.Skipped = []Skipped{}
+	}
+	if p.Warnings == nil {
+		p.Warnings = []Problem{}
+	}
+	return json.Marshal(p)
 }

@@ -277,6 +277,9 @@ func (b *Bank) Lint() []Problem {
 		add := func(path, format string, args ...any) {
 			ps = append(ps, Problem{Path: p + path, Message: fmt.Sprintf(format, args...)})
 		}
+		missing := func(path, message string) {
+			ps = append(ps, Problem{Path: p + path, Message: message, Missing: true})
+		}
 		names := append([]string{it.Term}, it.Aliases...)
 		words := map[string]bool{}
 		for _, n := range names {
@@ -286,7 +289,7 @@ func (b *Bank) Lint() []Problem {
 		}
 		switch d := it.Definition; {
 		case d == "":
-			add(".definition", "missing: the generator falls back on the answer's first sentence")
+			missing(".definition", "missing: the generator falls back on the answer's first sentence")
 		case utf8.RuneCountInString(d) > MaxDefinitionLen:
 			add(".definition", "%d characters, at most %d", utf8.RuneCountInString(d), MaxDefinitionLen)
 		case openers[strings.ToLower(strings.Fields(d)[0])]:
@@ -301,11 +304,14 @@ func (b *Bank) Lint() []Problem {
 				add(".definition", "%q spells out the letters of %s", d, a)
 			}
 		}
-		if n := len(it.Facts); n < 2 || n > 4 {
+		switch n := len(it.Facts); {
+		case n == 0:
+			missing(".facts", "0 facts, 2 to 4 wanted")
+		case n < 2 || n > 4:
 			add(".facts", "%d facts, 2 to 4 wanted", n)
 		}
 		if len(it.Myths) == 0 {
-			add(".myths", "none: true/false and multi-select need a false statement")
+			missing(".myths", "none: true/false and multi-select need a false statement")
 		}
 		for j, s := range append(slices.Clone(it.Facts), mythTexts(it.Myths)...) {
 			if utf8.RuneCountInString(s) > MaxOptionLen {
@@ -313,7 +319,7 @@ func (b *Bank) Lint() []Problem {
 			}
 		}
 		if len(it.Confusables) == 0 {
-			add(".confusables", "none")
+			missing(".confusables", "none")
 		}
 		for j, c := range it.Confusables {
 			if k, ok := byID[c]; ok && b.Items[k].Concept != "" && b.Items[k].Concept == it.Concept {

@@ -20,6 +20,8 @@ type ruleChecker struct {
 	items map[string]bool
 	// texts counts, per item, the questions its definition appears in.
 	texts map[string]int
+	// shown: the stems and options of the game so far.
+	shown []string
 }
 
 func newRuleChecker(t *testing.T, b *Bank) *ruleChecker {
@@ -60,6 +62,20 @@ func splitWords(s string) []string {
 		out = append(out, w)
 	}
 	return out
+}
+
+// containsWords reports whether text holds the words of name in a row.
+func containsWords(text, name string) bool {
+	tw, nw := words(text), words(name)
+	if len(nw) == 0 {
+		return false
+	}
+	for i := 0; i+len(nw) <= len(tw); i++ {
+		if slices.Equal(tw[i:i+len(nw)], nw) {
+			return true
+		}
+	}
+	return false
 }
 
 func shareWord(a, b string) bool {
@@ -115,6 +131,17 @@ func (rc *ruleChecker) check(q game.Question) {
 		}
 	}
 	variant := variantOf(q)
+	// No earlier stem or option names a typed question's answer.
+	if q.Kind == game.KindTyped {
+		for _, s := range rc.shown {
+			for _, n := range names {
+				if containsWords(s, n) {
+					t.Errorf("%s: the answer %q is named earlier in the game: %q", q.ID, n, s)
+				}
+			}
+		}
+	}
+	rc.shown = append(append(rc.shown, q.Prompt), q.Options...)
 	// Where the answer is the term, the stem names neither it nor its words.
 	if variant == VariantWhichTerm || variant == VariantTyped {
 		for _, n := range names {

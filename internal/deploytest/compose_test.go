@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/quizroom/quizroom/transport/httpapi"
 )
 
 // compose is the part of the Compose specification these files use.
@@ -282,6 +284,10 @@ func TestComposeMatchesBinary(t *testing.T) {
 		env[k] = v
 	}
 	for k, v := range app.Environment {
+		v, err := interpolate(v, operatorEnv)
+		if err != nil {
+			t.Fatalf("%s: %v", k, err)
+		}
 		env[k] = v
 	}
 	for k := range env {
@@ -355,5 +361,74 @@ func waitOK(ctx context.Context, url string, exited <-chan struct{}) error {
 			return fmt.Errorf("not 200 in time: %v", last)
 		case <-tick.C:
 		}
+	}
+}
+
+// operatorEnv is what an operator following the compose file's comment
+// sets in the shell (or .env) before docker compose up.
+var operatorEnv = map[string]string{"QUIZROOM_PUBLIC_URL": "http://192.168.1.20:8080"}
+
+// interpolation is Compose's ${VAR}, ${VAR:-default} and ${VAR:?error}.
+var interpolation = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:-|:\?)([^}]*))?\}`)
+
+// interpolate substitutes variables in a compose value as docker compose
+// does, failing as it would on an unset ${VAR:?error}.
+func interpolate(value string, env map[string]string) (string, error) {
+	var failed error
+	out := interpolation.ReplaceAllStringFunc(value, func(ref string) string {
+		m := interpolation.FindStringSubmatch(ref)
+		if v := env[m[1]]; v != "" {
+			return v
+		}
+		switch m[2] {
+		case ":-":
+			return m[3]
+		case ":?":
+			failed = fmt.Errorf("required variable %s is missing a value: %s", m[1], m[3])
+		}
+		return ""
+	})
+	return out, failed
+}
+
+// TestComposePublicURLIsSetByTheOperator: join links and QR codes carry the
+// public URL, so the compose file cannot default it to an address phones
+// cannot open (localhost is the phone itself): compose refuses to start
+// until the operator sets it, and says how, with an example that works.
+func TestComposePublicURLIsSetByTheOperator(t *testing.T) {
+	c := loadCompose(t)
+	for _, name := range quizroomServices(c) {
+		raw, ok := c.Services[name].Environment["QUIZROOM_PUBLIC_URL"]
+		if !ok {
+			t.Errorf("%s: QUIZROOM_PUBLIC_URL not set: join links would carry each instance's own address", name)
+			continue
+		}
+		unset, err := interpolate(raw, nil)
+		if err == nil {
+			if unset == "" || httpapi.LocalOnly(unset) {
+				t.Errorf("%s: with QUIZROOM_PUBLIC_URL unset the join links are %q, which phones cannot open; require it (${QUIZROOM_PUBLIC_URL:?...})", name, unset)
+			}
+			continue
+		}
+		example := regexp.MustCompile(`https?://\S+`).FindString(err.Error())
+		if example == "" || httpapi.LocalOnly(example) {
+			t.Errorf("%s: the error when QUIZROOM_PUBLIC_URL is unset (%v) gives no reachable example address", name, err)
+		}
+		if set, err := interpolate(raw, operatorEnv); err != nil || set != operatorEnv["QUIZROOM_PUBLIC_URL"] {
+			t.Errorf("%s: QUIZROOM_PUBLIC_URL set by the operator gives %q, %v", name, set, err)
+		}
+	}
+	// The README and the compose file's comment start it the same way.
+	readme, err := os.ReadFile(filepath.Join(repoRoot(t), "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	composeFile, err := os.ReadFile(filepath.Join(repoRoot(t), "docker-compose.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := regexp.MustCompile(`QUIZROOM_PUBLIC_URL=\S+ docker compose up --build`)
+	if a, b := start.Find(readme), start.Find(composeFile); a == nil || !bytes.Equal(a, b) {
+		t.Errorf("README starts compose with %q, docker-compose.yml's comment with %q: want the same command, setting QUIZROOM_PUBLIC_URL", a, b)
 	}
 }

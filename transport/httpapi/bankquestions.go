@@ -164,6 +164,14 @@ func (a *App) checkOwnQuestions(qs []game.Question) ([]game.Question, error) {
 		if len(q.Accept) > 20 {
 			return nil, bad("accept: at most 20 answers")
 		}
+		for j, s := range q.Reject {
+			if utf8.RuneCountInString(s) > maxUploadedOptionRunes {
+				return nil, bad("reject[%d]: at most %d characters", j, maxUploadedOptionRunes)
+			}
+		}
+		if len(q.Reject) > 40 {
+			return nil, bad("reject: at most 40 answers")
+		}
 		for _, s := range []string{q.Explanation, q.Term, q.Category, q.ID, q.ItemID} {
 			if utf8.RuneCountInString(s) > maxUploadedTextRunes {
 				return nil, bad("a text field is over %d characters", maxUploadedTextRunes)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -438,4 +439,49 @@ func TestExportKeepsEdits(t *testing.T) {
 	if !asked {
 		t.Error("the hand-written question from the edit is never asked")
 	}
+}
+
+// TestUploadedBankListsAreNeverNull: notes that import without a warning or
+// a skip (the shipped example) still answer with empty arrays, on upload and
+// when read back, so a page can read .length of every list.
+func TestUploadedBankListsAreNeverNull(t *testing.T) {
+	s := start(t, options{})
+	notes, err := os.ReadFile("../../docs/examples/cell-biology.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	status, up := upload(t, s.URL, string(notes))
+	if status != http.StatusCreated {
+		t.Fatalf("upload: %d %v", status, up)
+	}
+	_, got := do(t, s.URL, call{method: "GET", path: "/api/banks/" + up["id"].(string)})
+	for name, body := range map[string]map[string]any{"POST /api/banks": up, "GET /api/banks/:id": got} {
+		if nulls := nullsIn(body, ""); len(nulls) > 0 {
+			t.Errorf("%s: null at %v", name, nulls)
+		}
+		rep, _ := body["report"].(map[string]any)
+		for _, k := range []string{"kept", "skipped", "warnings"} {
+			if _, ok := rep[k].([]any); !ok {
+				t.Errorf("%s: report.%s is %v, want an array", name, k, rep[k])
+			}
+		}
+	}
+}
+
+// nullsIn lists the paths of the JSON nulls in v.
+func nullsIn(v any, path string) []string {
+	var out []string
+	switch v := v.(type) {
+	case nil:
+		return []string{path}
+	case map[string]any:
+		for k, x := range v {
+			out = append(out, nullsIn(x, path+"."+k)...)
+		}
+	case []any:
+		for i, x := range v {
+			out = append(out, nullsIn(x, fmt.Sprintf("%s[%d]", path, i))...)
+		}
+	}
+	return out
 }

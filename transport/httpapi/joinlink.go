@@ -102,3 +102,7 @@ func loopbackHost(hostport string) bool {
 	ip, err := netip.ParseAddr(host)
 	return err == nil && ip.Unmap().IsLoopback()
 }
+
+// LocalOnly reports whether a link (a join link, a public URL) reaches only
+// the machine it is opened on, as localhost and 127.0.0.1 do on a phone.
+func LocalOnly(link string) bool { return joinLocalOnly(link) }

@@ -6,13 +6,20 @@ import { $, show, errorText, api } from "./ui.js";
 const pin = decodeURIComponent((location.pathname.match(/^\/display\/([^/]+)/) || [])[1] || "");
 let stage = null;
 
+// fatal shows why there is no game to follow; the status badge says it too
+// (it would otherwise keep saying "Connecting…").
+function fatal(badge, text) {
+  $("#conn-status").textContent = badge;
+  $("#fatal-text").textContent = text;
+  show("fatal");
+}
+
 const conn = new Conn(() => ({ type: "display", pin }), {
   onMessage(msg) {
     if (msg.type === "error") {
       if (stage.phase === "") {
         conn.stop();
-        $("#fatal-text").textContent = errorText(msg.code, msg.message);
-        show("fatal");
+        fatal(msg.code === "unknown_game" ? "No such game" : "Not connected", errorText(msg.code, msg.message));
       }
       return;
     }
@@ -28,8 +35,7 @@ stage.pin = pin;
 stage.qrSrc = `/api/games/${encodeURIComponent(pin)}/qr.png`;
 document.title = `Game ${pin} · Quizroom`;
 if (!/^\d{6}$/.test(pin)) {
-  $("#fatal-text").textContent = "The address should end with the 6-digit game PIN, like /display/123456.";
-  show("fatal");
+  fatal("No such game", "The address should end with the 6-digit game PIN, like /display/123456.");
 } else {
   conn.start();
   // The join link as the server makes it (its LAN address, not this

@@ -1,7 +1,7 @@
 // "Use your own questions" on the host page: paste notes or drop a file, see
 // what the import kept and skipped, review and edit the questions the game
 // will ask, download the bank. host.js mounts it and asks it for the list.
-import { el, $, clear, announce, errorText, KIND_NAMES } from "./ui.js";
+import { el, $, clear, announce, errorText, KIND_NAMES, plural } from "./ui.js";
 import { hostApi } from "./hostkey.js";
 
 const MAX_BYTES = 2 * 1024 * 1024;
@@ -31,7 +31,8 @@ export function mountOwnQuestions(root, form, onActive = () => {}) {
   const report = el("section", { id: "own-report", class: "own-report", hidden: true, "aria-labelledby": "own-report-h" });
   const review = el("section", { id: "own-review", hidden: true, "aria-labelledby": "own-review-h" });
   const details = el("details", { class: "own", id: "own" },
-    el("summary", { text: "Use your own questions" }),
+    el("summary", {}, el("span", { text: "Use your own questions" }),
+      el("span", { class: "own-hint", text: "(paste notes or drop a file)" })),
     el("p", { class: "muted", text: "Paste study notes in any of these shapes: numbered questions each followed by \"Answer:\", Q: and A: pairs, or ## headings with the answer below. Quizroom turns each answer into a question." }),
     el("label", { for: "own-notes", class: "own-label", text: "Your notes" }), notes, drop,
     el("div", { class: "own-actions" }, importBtn), error, report, review);
@@ -87,7 +88,9 @@ export function mountOwnQuestions(root, form, onActive = () => {}) {
   }
 
   function paintReport() {
-    const rep = bank.report || { kept: [], skipped: [], warnings: [] };
+    // A list the server left out or sent as null reads as empty.
+    const list = (x) => (Array.isArray(x) ? x : []);
+    const rep = { kept: list(bank.report?.kept), skipped: list(bank.report?.skipped), warnings: list(bank.report?.warnings) };
     const kept = bank.report ? rep.kept.length : bank.items;
     clear(report).hidden = false;
     report.append(
@@ -171,7 +174,7 @@ export function mountOwnQuestions(root, form, onActive = () => {}) {
   function remove(i) {
     const [gone] = list.splice(i, 1);
     paintReview(list.length);
-    announce(`Removed “${gone.prompt.slice(0, 60)}”. ${list.length} questions left.`);
+    announce(`Removed “${gone.prompt.slice(0, 60)}”. ${plural(list.length, "question")} left.`);
     const next = $(`#own-q${Math.min(i, list.length - 1)} .own-remove`) || $("#own-remake");
     if (next) next.focus();
   }

@@ -2,7 +2,7 @@
 import { Conn, Countdown } from "./conn.js";
 import {
   $, el, clear, show, announce, optionFace, optionClass, optionLabel, KIND_NAMES,
-  formatScore, ordinal, errorText, storageGet, storageSet, focusView, nicknameProblem,
+  formatScore, ordinal, errorText, storageGet, storageSet, focusView, nicknameProblem, plural, sentence,
 } from "./ui.js";
 
 const JOIN_KEY = "quizroom.join";
@@ -115,11 +115,11 @@ function receive(msg) {
     case "state": return applyState(msg.state || msg);
     case "error": return error(msg);
     case "player_joined":
-      $("#lobby-count").textContent = String(msg.count);
+      $("#lobby-count").textContent = plural(msg.count, "player");
       return;
     case "player_left":
       if (msg.player_id === myId && msg.kicked !== false) kicked();
-      else if (msg.count !== undefined) $("#lobby-count").textContent = String(msg.count);
+      else if (msg.count !== undefined) $("#lobby-count").textContent = plural(msg.count, "player");
       return;
     case "question": return showQuestion(msg, msg.deadline_ms, null, null);
     case "answer_ack": return ack(msg);
@@ -195,7 +195,7 @@ function applyState(st) {
       return;
     default:
       phase = "lobby";
-      if (st.count !== undefined) $("#lobby-count").textContent = String(st.count);
+      if (st.count !== undefined) $("#lobby-count").textContent = plural(st.count, "player");
       present("v-lobby");
       announce("You're in. Waiting for the host to start.");
   }
@@ -287,7 +287,7 @@ function showQuestion(q, deadline, pausedLeft, yourAnswer) {
   present("v-question", fresh);
   const spoken = q.kind === "typed" ? " Type your answer." :
     " Options: " + (q.options || []).map((t, i) => `${i + 1}, ${optionLabel(i)}: ${t}`).join("; ");
-  if (fresh) announce(`Question ${q.q + 1} of ${q.total}. ${q.prompt}.${spoken}`);
+  if (fresh) announce(`Question ${q.q + 1} of ${q.total}. ${sentence(q.prompt)}${spoken}`);
 }
 
 function paintAnswerArea() {
@@ -362,7 +362,7 @@ function received(text, title = "Answer received") {
   for (const b of document.querySelectorAll("#q-answer button, #q-answer input")) b.disabled = true;
   $("#q-answer").classList.add("locked");
   $("#received-text").textContent = title;
-  $("#received-sub").textContent = text ? `You answered: ${text}. Waiting for the others…` : "Waiting for the others…";
+  $("#received-sub").textContent = text ? `${sentence(`You answered: ${text}`)} Waiting for the others…` : "Waiting for the others…";
   $("#q-received").hidden = false;
 }
 
@@ -440,8 +440,8 @@ function showReveal(r) {
   $("#r-answer").textContent = poll ? "Polls have no right answer." : correctText;
   $("#r-explanation").textContent = r.explanation || "";
   present("v-result");
-  const yours = mine ? `You answered ${mine}. ` : "";
-  announce(`${verdict}. ${yours}${poll || r.skipped ? "" : `${pts} points. `}${poll ? "" : `Correct answer: ${correctText}.`}`);
+  const yours = mine ? `${sentence(`You answered ${mine}`)} ` : "";
+  announce(`${sentence(verdict)} ${yours}${poll || r.skipped ? "" : `${plural(pts, "point")}. `}${poll ? "" : sentence(`Correct answer: ${correctText}`)}`);
 }
 
 function showStanding(lb) {

@@ -3,7 +3,7 @@
 import { Countdown } from "./conn.js";
 import {
   el, clear, announce, optionFace, optionClass, optionLabel, KIND_NAMES,
-  formatScore, ordinal,
+  formatScore, ordinal, plural, sentence,
 } from "./ui.js";
 
 export class Stage {
@@ -56,7 +56,7 @@ export class Stage {
         if (this.phase === "lobby") {
           this.renderLobby();
           const who = joined.length === 1 ? joined[0].nickname : `${joined.length} players`;
-          announce(`${who} joined. ${this.players.size} players.`);
+          announce(`${who} joined. ${plural(this.players.size, "player")}.`);
         }
         break;
       }
@@ -263,7 +263,7 @@ export class Stage {
     else this.countdown.run(deadlineMs || this.conn.serverNow() + total, total);
     const spoken = q.kind === "typed" ? "" :
       " Options: " + (q.options || []).map((t, i) => `${optionLabel(i)}: ${t}`).join("; ");
-    announce(`Question ${q.q + 1} of ${q.total}. ${q.prompt}.${spoken}`);
+    announce(`Question ${q.q + 1} of ${q.total}. ${sentence(q.prompt)}${spoken}`);
   }
 
   paintAnswered() {
@@ -334,7 +334,7 @@ export class Stage {
     if (body.tagName === "OL") fitPage(body, 0.7);
     const answerText = r.kind === "typed" ? (r.accept || [])[0] :
       [...correct].map((i) => `${optionLabel(i)}: ${(q.options || [])[i]}`).join(", ");
-    announce(r.kind === "poll" ? "Poll results are in." : `Correct answer: ${answerText}. ${r.explanation || ""}`);
+    announce(r.kind === "poll" ? "Poll results are in." : `${sentence(`Correct answer: ${answerText}`)} ${r.explanation || ""}`.trimEnd());
   }
 
   renderLeaderboard(lb) {

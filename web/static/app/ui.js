@@ -85,6 +85,18 @@ export function optionClass(index) {
   return "opt opt-" + OPTION_STYLES[index % OPTION_STYLES.length].name;
 }
 
+// plural names a count with its noun: "1 player", "3 players".
+export function plural(n, one, many = one + "s") {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+// sentence ends text with a period unless it already ends a sentence, so a
+// prompt that ends in "." is not read with two.
+export function sentence(text) {
+  const t = String(text ?? "").trimEnd();
+  return t === "" || /[.!?…:][)"”’»]*$/.test(t) ? t : t + ".";
+}
+
 // announce speaks text through the page's polite live region.
 export function announce(text, assertive = false) {
   const region = document.getElementById(assertive ? "alert" : "announcer");

@@ -24,8 +24,12 @@ type Game struct {
 	JoinURL   string `json:"join_url,omitempty"`
 }
 
-// CreateGame creates a game through the HTTP API with the given JSON body.
-func CreateGame(ctx context.Context, client *http.Client, baseURL string, body map[string]any) (Game, error) {
+// HostKeyHeader carries a server's host key (quizroom serve --host-key).
+const HostKeyHeader = "X-Host-Key"
+
+// CreateGame creates a game through the HTTP API with the given JSON body,
+// sending hostKey when it is set (a server with a host key refuses others).
+func CreateGame(ctx context.Context, client *http.Client, baseURL, hostKey string, body map[string]any) (Game, error) {
 	b, err := json.Marshal(body)
 	if err != nil {
 		return Game{}, err
@@ -37,6 +41,9 @@ func CreateGame(ctx context.Context, client *http.Client, baseURL string, body m
 		return Game{}, err
 	}
 	req.Header.Set("Content-Type", "application/json")
+	if hostKey != "" {
+		req.Header.Set(HostKeyHeader, hostKey)
+	}
 	resp, err := client.Do(req)
 	if err != nil {
 		return Game{}, fmt.Errorf("create game: %w", err)

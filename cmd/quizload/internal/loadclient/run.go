@@ -19,6 +19,9 @@ type Plan struct {
 	PlayersPerGame int
 	// CreateBody is the JSON body of POST /api/games.
 	CreateBody map[string]any
+	// HostKey is sent with POST /api/games when set (servers started with
+	// --host-key need it).
+	HostKey string
 	// Job is the template of every shard: Run fills URLs, PINs, First and
 	// Count.
 	Job Job
@@ -76,7 +79,7 @@ func Run(ctx context.Context, plan Plan) (*Result, error) {
 	pins := make([]string, plan.Games)
 	for k := range hosts {
 		base := plan.URLs[k%len(plan.URLs)]
-		g, err := CreateGame(ctx, client, base, plan.CreateBody)
+		g, err := CreateGame(ctx, client, base, plan.HostKey, plan.CreateBody)
 		if err != nil {
 			return nil, fmt.Errorf("game %d of %d: %w", k+1, plan.Games, err)
 		}
