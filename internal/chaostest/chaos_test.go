@@ -171,6 +171,9 @@ type scenario struct {
 	// fault runs when question faultQ opens; it must end the fault. The
 	// held-back players answer once it calls r.open() (or it returns).
 	fault func(ctx context.Context, r *run)
+	// lost: the fault leaves no instance able to hold the room; every
+	// connection must be told (room_lost, then unknown_game on resume).
+	lost bool
 }
 
 // finishBound: after the fault ended, every connection must see the game
@@ -297,6 +300,10 @@ func runScenario(t *testing.T, s scenario) {
 	res, status, err := c.results(rctx, created)
 	rcancel()
 	switch {
+	case s.lost && lost == len(all):
+		r.note("room lost as expected: every connection got unknown_game on resume (results: %d)", status)
+	case s.lost:
+		v.add("%d of %d connections told unknown_game, want all (results %d %v)", lost, len(all), status, err)
 	case err == nil:
 		checkResults(v, all, res)
 		if res.Phase != "ended" && res.Phase != "podium" {
@@ -445,5 +452,19 @@ func TestOwnerFrozenDuringSnapshot(t *testing.T) {
 			r.note("takeover by %q %v after SIGSTOP", h, took.Round(10*time.Millisecond))
 			r.open()
 			sleepCtx(ctx, 6*time.Second)
+		}})
+}
+
+func TestRoomLostWhenOwnerAndRedisForget(t *testing.T) {
+	runScenario(t, scenario{name: "owner SIGKILLed and Redis restarted empty", lost: true,
+		fault: func(ctx context.Context, r *run) {
+			r.waitEvenAcked(ctx, faultQ)
+			if err := r.owner.signal(syscall.SIGKILL); err != nil {
+				r.t.Error(err)
+				return
+			}
+			r.c.redis.Stop()
+			r.c.redis.Restart()
+			r.note("owner killed, redis restarted empty")
 		}})
 }
