@@ -3,6 +3,7 @@ package lobby
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/quizroom/quizroom/game"
@@ -12,6 +13,11 @@ import (
 // run is the actor. It returns when the game ends, when the lease is lost,
 // or when ctx ends (shutdown: the room stays on the Bus for another instance).
 func (r *room) run(ctx context.Context) {
+	defer func() {
+		if r.roomLost {
+			r.l.closeLostRoom(r.pin)
+		}
+	}()
 	r.replayBacklog(ctx)
 	defer r.startPump(ctx)()
 
@@ -25,7 +31,10 @@ func (r *room) run(ctx context.Context) {
 	defer snapTimer.Stop()
 	for !r.ended && !r.leaseLost {
 		var fire <-chan time.Time
-		if d := r.g.Deadline(); !d.IsZero() {
+		if d := r.g.Deadline(); !d.IsZero() && r.closing != r.g.QuestionIndex()+1 {
+			if r.recordsCloses() && r.closeRetry.After(d) {
+				d = r.closeRetry
+			}
 			timer.Reset(max(time.Until(d), 0))
 			fire = timer.C
 		}
@@ -63,6 +72,10 @@ func (r *room) run(ctx context.Context) {
 		case <-notes:
 			r.flush(ctx)
 		case <-fire:
+			if r.recordsCloses() {
+				r.recordClose(ctx)
+				break
+			}
 			r.handle(r.g.Advance(time.Now()))
 			r.flush(ctx)
 		case <-renew.C:
@@ -139,6 +152,13 @@ func (r *room) apply(in input) {
 		}
 	case opResync:
 		r.resyncAll(now)
+	case opClose:
+		// Advance(now) above closed the question at its recorded place;
+		// a deadline extended since the record keeps it open, and the
+		// timer records the new close.
+		if r.closing == in.Q+1 {
+			r.closing = 0
+		}
 	default:
 		if wire.HostCommands[in.Op] {
 			r.command(in, now)
@@ -223,6 +243,16 @@ func (r *room) answer(in input, now time.Time) {
 	rt = rt.Truncate(time.Millisecond)
 	evs, err := r.g.Answer(in.Player, in.Q, in.Answer, rt, r.l.cfg.AnswerGrace, now)
 	ack := wire.AnswerAck{Type: wire.TypeAnswerAck, Re: in.Re, Seq: r.wireSeq, Q: in.Q}
+	if err != nil && r.sameAnswer(in) {
+		// The same answer again (a retry after an unavailable whose
+		// append went through late): it gets the first verdict, so one
+		// question never reads "accepted" and then "refused".
+		ps, _ := r.g.Player(in.Player)
+		ms := ps.ResponseTime.Milliseconds()
+		ack.Accepted, ack.ResponseMs = true, &ms
+		r.add(outItem{To: toRef, Origin: in.Origin, Ref: in.Ref, D: encodeAck(ack), Recv: in.Recv})
+		return
+	}
 	if err != nil {
 		werr, _ := engineError(err).(*wire.Error)
 		if werr == nil {
@@ -306,4 +336,14 @@ func (r *room) repeatedJoin(in input) bool {
 	r.bindings[in.Player] = binding{in.Origin, in.Ref}
 	r.welcome(in, wire.RolePlayer, in.Player, in.Token)
 	return true
+}
+
+// sameAnswer reports whether in repeats the answer the player already gave
+// to in.Q.
+func (r *room) sameAnswer(in input) bool {
+	if in.Q != r.g.QuestionIndex() {
+		return false
+	}
+	ps, ok := r.g.Player(in.Player)
+	return ok && ps.Answered && slices.Equal(ps.Answer.Choices, in.Answer.Choices) && ps.Answer.Text == in.Answer.Text
 }

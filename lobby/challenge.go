@@ -68,7 +68,7 @@ func (l *Lobby) Practice(ctx context.Context, pin, resumeToken string) (Practice
 	}
 	token := "r_" + randomToken()
 	players := ng.Players()
-	meta := roomMeta{HostTokenHash: hashToken("h_" + randomToken()), Tokens: map[string]game.PlayerID{hashToken(token): players[0].ID}}
+	meta := roomMeta{HostTokenHash: hashToken("h_" + randomToken()), Tokens: map[string]game.PlayerID{hashToken(token): players[0].ID}, Game: randomHex(8)}
 	// The player resumes into the round: they count as away until then.
 	_, _ = ng.Disconnect(players[0].ID, now)
 	npin, err := l.openRoom(ctx, ng, meta)

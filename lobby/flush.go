@@ -42,7 +42,13 @@ func (r *room) flush(ctx context.Context) {
 	}
 	c, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
-	if err := r.l.bus.Publish(c, r.pin, Output{Seq: r.outSeq, Data: data}); err != nil {
+	if err := r.publish(c, Output{Seq: r.outSeq, Data: data}); err != nil {
+		// What the subscription does not bring back is not delivered
+		// here either: a refused output (an ended term) must reach no
+		// one, and the next owner's output of the same seq is its own.
+		if v != nil {
+			v.unstash(r.outSeq)
+		}
 		r.log.Warn().Err(err).Uint64("seq", r.outSeq).Msg("publish failed; receivers will resync")
 	}
 	if r.snapshotDue && !r.ended && r.snapshotAt.IsZero() {

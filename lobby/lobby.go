@@ -87,8 +87,11 @@ func (c Config) withDefaults() Config {
 type Lobby struct {
 	cfg Config
 	bus Bus
-	log zerolog.Logger
-	obs Observer
+	// terms is bus's ownership-term capability, nil on a Bus without it
+	// (see terms.go).
+	terms Terms
+	log   zerolog.Logger
+	obs   Observer
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -99,6 +102,8 @@ type Lobby struct {
 	mu      sync.Mutex
 	rooms   map[string]*room // rooms whose actor runs here
 	views   map[string]*view // rooms with connections here
+	ready   readiness
+	lost    map[string]time.Time // rooms followed here that no instance holds and the bus forgot: since when (see WatchOwners)
 	closing bool
 }
 
@@ -106,7 +111,10 @@ type Lobby struct {
 func New(bus Bus, cfg Config) *Lobby {
 	cfg = cfg.withDefaults()
 	ctx, cancel := context.WithCancel(context.Background())
+	terms, _ := bus.(Terms)
 	return &Lobby{
+		terms:  terms,
+		lost:   map[string]time.Time{},
 		cfg:    cfg,
 		bus:    bus,
 		log:    cfg.Log,
@@ -129,10 +137,7 @@ func (l *Lobby) Ready(ctx context.Context) error {
 	if closing {
 		return wire.Unavailable("shutting down", nil)
 	}
-	if err := l.bus.Ping(ctx); err != nil {
-		return wire.Unavailable("bus", err)
-	}
-	return nil
+	return l.busReady(ctx)
 }
 
 // Drain starts a shutdown: from now on Ready fails (a load balancer stops
@@ -223,7 +228,7 @@ func (l *Lobby) CreateGame(ctx context.Context, spec GameSpec) (Created, error) 
 		}
 	}
 	token := "h_" + randomToken()
-	pin, err := l.openRoom(ctx, g, roomMeta{HostTokenHash: hashToken(token), Tokens: map[string]game.PlayerID{}})
+	pin, err := l.openRoom(ctx, g, roomMeta{HostTokenHash: hashToken(token), Tokens: map[string]game.PlayerID{}, Game: randomHex(8)})
 	if err != nil {
 		return Created{}, err
 	}
@@ -237,6 +242,10 @@ func (l *Lobby) openRoom(ctx context.Context, g *game.Game, meta roomMeta) (stri
 		return "", err
 	}
 	r := newRoom(l, pin, g, meta)
+	if err := l.claim(ctx, r); err != nil {
+		_ = l.bus.ReleasePIN(ctx, pin)
+		return "", err
+	}
 	if ok, err := l.bus.AcquireLease(ctx, pin, l.cfg.Instance, l.cfg.LeaseTTL); err != nil || !ok {
 		_ = l.bus.ReleasePIN(ctx, pin)
 		if err == nil {
@@ -454,11 +463,51 @@ func (m *Member) Submit(ctx context.Context, msg Message) error {
 		m.answering.Add(-1)
 		return wire.Errorf(wire.CodeRoomBusy, "your previous answer is still on its way; try again")
 	}
-	if err := m.v.submitAnswer(ctx, m.ref, in); err != nil {
-		m.answered()
-		return err
-	}
+	m.v.l.wg.Add(1)
+	go func() {
+		defer m.v.l.wg.Done()
+		m.submitAnswer(in)
+	}()
 	return nil
+}
+
+// intakeBound is how long an answer may wait for the Bus before its
+// connection is told unavailable (retryable). The connection's reader
+// never waits on the Bus: it goes on answering ping and reading.
+const intakeBound = time.Second
+
+// submitAnswer appends an answer, answering unavailable on the connection
+// when the Bus does not take it within intakeBound. An append that goes
+// through after that (a stalled store that wakes up) is applied, but its
+// ack is not delivered: the client was told to retry, and the retry gets
+// the first verdict (room.sameAnswer).
+func (m *Member) submitAnswer(in input) {
+	done := make(chan error, 1)
+	m.v.l.wg.Add(1)
+	go func() {
+		defer m.v.l.wg.Done()
+		ctx, cancel := context.WithTimeout(m.v.l.ctx, 5*time.Second)
+		defer cancel()
+		done <- m.v.submitAnswer(ctx, m.ref, in)
+	}()
+	t := time.NewTimer(intakeBound)
+	defer t.Stop()
+	var err error
+	select {
+	case err = <-done:
+	case <-t.C:
+		m.v.giveUp(m.ref, in.Re)
+		err = wire.Unavailable("the room did not take the answer in time", nil)
+	}
+	if err == nil {
+		return
+	}
+	m.answered()
+	var werr *wire.Error
+	if !errors.As(err, &werr) {
+		werr = wire.Internal(err)
+	}
+	m.conn.Send(Frame{Data: wire.Marshal(wire.ErrorMsg{Type: wire.TypeError, Re: in.Re, Code: werr.Code, Message: werr.Message}), Question: -1})
 }
 
 // answered frees the answer slot of one acknowledged (or failed) answer.

@@ -42,6 +42,9 @@ type input struct {
 const (
 	opDetach = "detach"
 	opResync = "resync"
+	// opClose is a question's deadline close, decided by the owner and
+	// recorded in the input log (see room.recordClose).
+	opClose = "close"
 )
 
 // audience is who an output item is for. The values are on the Bus (in

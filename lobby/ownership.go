@@ -161,6 +161,9 @@ func (r *room) saveIfDirty(ctx context.Context, force bool) {
 }
 
 func (r *room) renew(ctx context.Context) bool {
+	if r.l.terms != nil && r.term != 0 {
+		return r.renewTerm(ctx)
+	}
 	c, cancel := context.WithTimeout(ctx, r.l.cfg.LeaseTTL/3)
 	defer cancel()
 	ok, err := r.l.bus.RenewLease(c, r.pin, r.l.cfg.Instance, r.l.cfg.LeaseTTL)
@@ -338,7 +341,7 @@ func (r *room) heartbeat(ctx context.Context) {
 	c, cancel := context.WithTimeout(ctx, r.l.cfg.LeaseTTL/3)
 	defer cancel()
 	// A failed publish still moved outSeq: the next output shows the gap.
-	_ = r.l.bus.Publish(c, r.pin, Output{Seq: r.outSeq, Data: heartbeatOutput(r.wireSeq, r.lastInput)})
+	_ = r.publish(c, Output{Seq: r.outSeq, Data: heartbeatOutput(r.wireSeq, r.lastInput)})
 }
 
 // inputTime is the engine time at which in is applied: when it was submitted

@@ -13,6 +13,9 @@ import (
 type roomMeta struct {
 	HostTokenHash string                   `json:"host"`
 	Tokens        map[string]game.PlayerID `json:"tokens"` // hash(resume token) -> player
+	// Game tells this game from a later one on the same PIN (see
+	// Terms.ClaimRoom and RestoreRoom).
+	Game string `json:"game,omitempty"`
 }
 
 type binding struct {
@@ -81,6 +84,10 @@ type ownerState struct {
 	published   string    // the old owner published the outputs of inputs up to this one (see continueSequences)
 	lastInputAt time.Time // see inputTime
 	leaseLost   bool      // a fenced write found another instance holding the lease
+	term        Term      // the ownership term this actor runs the room in (0: the Bus has no terms)
+	roomLost    bool      // the bus forgot the room and it could not be written back: connections get room_lost
+	closing     int       // 1 + the question whose deadline close is recorded in the log, not applied yet (see recordClose)
+	closeRetry  time.Time // when a failed close record is tried again
 	handingOver bool      // release is taking the final snapshot of a planned hand-over
 	handedOver  bool      // restored from such a snapshot
 	dirty       bool      // changed since the last snapshot

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strconv"
 	"sync"
 	"time"
 
@@ -15,9 +16,12 @@ import (
 // here and the subscription that feeds them the room's outputs. Its
 // dispatcher goroutine is the only reader of the subscription.
 type view struct {
-	l   *Lobby
-	pin string
-	sub Subscription
+	// gaveUp: answers (ref/re) told unavailable before the Bus took them
+	// (see Member.submitAnswer); guarded by mu.
+	gaveUp map[string]struct{}
+	l      *Lobby
+	pin    string
+	sub    Subscription
 
 	mu sync.Mutex
 	// members finds a connection by ref; hosts (host and display) and
@@ -73,6 +77,13 @@ func (v *view) stash(seq uint64, items []outItem) {
 	if !v.ended {
 		v.local[seq] = items
 	}
+	v.mu.Unlock()
+}
+
+// unstash forgets the stashed items of seq (their publish failed).
+func (v *view) unstash(seq uint64) {
+	v.mu.Lock()
+	delete(v.local, seq)
 	v.mu.Unlock()
 }
 
@@ -180,9 +191,9 @@ func (l *Lobby) ensureOwner(ctx context.Context, pin string) error {
 	if ph := r.g.Phase(); ph == game.PhaseEnded {
 		return wire.Errorf(wire.CodeGameEnded, "game %s is over", pin)
 	}
-	ok, err := l.bus.AcquireLease(ctx, pin, l.cfg.Instance, l.cfg.LeaseTTL)
+	ok, err := l.takeOver(ctx, r)
 	if err != nil {
-		return wire.Unavailable("cannot take the room over", err)
+		return err
 	}
 	if !ok {
 		return nil // someone else took it over first
@@ -274,7 +285,7 @@ func (v *view) submit(ctx context.Context, ref uint64, in input) error {
 	}
 	data, err := encodeInput(in)
 	if err == nil {
-		_, err = v.l.bus.AppendInput(ctx, v.pin, data)
+		err = v.l.appendInput(ctx, v.pin, data)
 	}
 	if err != nil {
 		if r != nil {
@@ -303,7 +314,7 @@ func (v *view) submitAnswer(ctx context.Context, ref uint64, in input) error {
 	}
 	data, err := encodeInput(in)
 	if err == nil {
-		_, err = v.l.bus.AppendInput(ctx, v.pin, data)
+		err = v.l.appendInput(ctx, v.pin, data)
 	}
 	if err != nil {
 		return wire.Unavailable("cannot reach the room", err)
@@ -482,6 +493,13 @@ func (v *view) deliverReply(it *outItem, frameQ int) {
 	if !ok || it.Role != "" {
 		return // gone, or a welcome repeated for an attach resubmitted after a gap
 	}
+	if !it.Recv.IsZero() && len(v.gaveUp) > 0 {
+		k := gaveUpKey(it.Ref, replyRe(it.D))
+		if _, ok := v.gaveUp[k]; ok {
+			delete(v.gaveUp, k)
+			return // the connection was told unavailable: no second reply
+		}
+	}
 	if len(it.D) > 0 {
 		m.conn.Send(Frame{Data: it.D, Question: frameQ})
 		if !it.Recv.IsZero() {
@@ -542,4 +560,33 @@ func (l *Lobby) localConnGone(pin, origin string, ref uint64) bool {
 	}
 	c, ok := m.conn.(closedReporter)
 	return ok && c.Closed()
+}
+
+// giveUp records that the answer re of connection ref was answered
+// unavailable before the Bus took it: a late ack for it is not delivered.
+func (v *view) giveUp(ref uint64, re json.RawMessage) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.gaveUp == nil {
+		v.gaveUp = map[string]struct{}{}
+	}
+	if len(v.gaveUp) >= maxGaveUp {
+		clear(v.gaveUp) // bounded: a lost entry costs one extra reply at worst
+	}
+	v.gaveUp[gaveUpKey(ref, re)] = struct{}{}
+}
+
+const maxGaveUp = 4096
+
+func gaveUpKey(ref uint64, re []byte) string {
+	return strconv.FormatUint(ref, 10) + "/" + string(re)
+}
+
+// replyRe is the re of an encoded reply frame.
+func replyRe(frame []byte) []byte {
+	var h struct {
+		Re json.RawMessage `json:"re"`
+	}
+	_ = json.Unmarshal(frame, &h)
+	return h.Re
 }

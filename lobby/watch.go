@@ -44,7 +44,9 @@ func (l *Lobby) WatchOwners(ctx context.Context, interval time.Duration) {
 			c, cancel := context.WithTimeout(ctx, max(interval, time.Second))
 			err := l.ensureOwner(c, pin)
 			var werr *wire.Error
-			if errors.As(err, &werr) && werr.Code == wire.CodeGameEnded {
+			errors.As(err, &werr)
+			l.noteLost(pin, werr != nil && werr.Code == wire.CodeUnknownGame)
+			if werr != nil && werr.Code == wire.CodeGameEnded {
 				l.finishEndedView(c, pin)
 			} else if err != nil {
 				l.log.Debug().Err(err).Str("pin", pin).Msg("owner check failed")
@@ -108,3 +110,35 @@ func (v *view) resubmitWaiting() {
 		}
 	}()
 }
+
+// noteLost tracks a room followed here that the Bus does not know any more
+// (no lease holder, no snapshot: the store forgot it or it expired). Its
+// owner, when alive, writes it back within a lease renewal period; when the
+// room stays unknown for lostAfter lease periods, nobody holds it: every
+// connection here gets room_lost, and a resume then answers unknown_game.
+// Never silence.
+func (l *Lobby) noteLost(pin string, unknown bool) {
+	l.mu.Lock()
+	if !unknown {
+		delete(l.lost, pin)
+		l.mu.Unlock()
+		return
+	}
+	since, seen := l.lost[pin]
+	if !seen {
+		l.lost[pin] = time.Now()
+	}
+	gone := seen && time.Since(since) >= lostAfter*l.cfg.LeaseTTL
+	if gone {
+		delete(l.lost, pin)
+	}
+	l.mu.Unlock()
+	if gone {
+		l.log.Warn().Str("pin", pin).Msg("room lost: the bus forgot it and no instance holds it")
+		l.closeLostRoom(pin)
+	}
+}
+
+// lostAfter is how many lease periods a forgotten room is given for its
+// owner to write it back.
+const lostAfter = 2

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"os"
 	"strings"
 	"sync"
 	"syscall"
@@ -172,9 +171,9 @@ type scenario struct {
 	// fault runs when question faultQ opens; it must end the fault. The
 	// held-back players answer once it calls r.open() (or it returns).
 	fault func(ctx context.Context, r *run)
-	// knownFailure, when set, skips the scenario until #17 phase 2 unless
-	// CHAOS_KNOWN_FAILURES=1 (to see today's failure).
-	knownFailure string
+	// lost: the fault leaves no instance able to hold the room; every
+	// connection must be told (room_lost, then unknown_game on resume).
+	lost bool
 }
 
 // finishBound: after the fault ended, every connection must see the game
@@ -182,9 +181,6 @@ type scenario struct {
 const finishBound = 25 * time.Second
 
 func runScenario(t *testing.T, s scenario) {
-	if s.knownFailure != "" && os.Getenv("CHAOS_KNOWN_FAILURES") == "" {
-		t.Skip("fails until #17 phase 2: " + s.knownFailure)
-	}
 	t0 := time.Now()
 	c := startCluster(t)
 	clusterUp := time.Since(t0)
@@ -304,6 +300,10 @@ func runScenario(t *testing.T, s scenario) {
 	res, status, err := c.results(rctx, created)
 	rcancel()
 	switch {
+	case s.lost && lost == len(all):
+		r.note("room lost as expected: every connection got unknown_game on resume (results: %d)", status)
+	case s.lost:
+		v.add("%d of %d connections told unknown_game, want all (results %d %v)", lost, len(all), status, err)
 	case err == nil:
 		checkResults(v, all, res)
 		if res.Phase != "ended" && res.Phase != "podium" {
@@ -363,7 +363,7 @@ func TestOwnerKilled(t *testing.T) {
 
 func TestRedisFrozenAcrossDeadline(t *testing.T) {
 	runScenario(t, scenario{name: "Redis frozen 7s across the question's deadline",
-		knownFailure: "one answer request gets accepted, too_late, too_late after 8s; app ping and /readyz unanswered during the freeze",
+
 		fault: func(ctx context.Context, r *run) {
 			r.waitEvenAcked(ctx, faultQ)
 			if err := r.c.redis.Signal(syscall.SIGSTOP); err != nil {
@@ -382,7 +382,7 @@ func TestRedisFrozenAcrossDeadline(t *testing.T) {
 
 func TestRedisRestartedEmpty(t *testing.T) {
 	runScenario(t, scenario{name: "Redis restarted empty mid-question",
-		knownFailure: "the game hangs: no frame for 25s after the restart, no room_lost, results 404",
+
 		fault: func(ctx context.Context, r *run) {
 			r.waitEvenAcked(ctx, faultQ)
 			r.c.redis.Stop()
@@ -393,7 +393,7 @@ func TestRedisRestartedEmpty(t *testing.T) {
 
 func TestRedisStoppedWithoutPersistence(t *testing.T) {
 	runScenario(t, scenario{name: "Redis stopped 20s without persistence",
-		knownFailure: "the game hangs after Redis returns empty; answers unanswered; ping and /readyz unanswered while down",
+
 		fault: func(ctx context.Context, r *run) {
 			r.waitEvenAcked(ctx, faultQ)
 			r.c.redis.Stop()
@@ -409,7 +409,7 @@ func TestRedisStoppedWithoutPersistence(t *testing.T) {
 
 func TestOwnerFrozenPastLease(t *testing.T) {
 	runScenario(t, scenario{name: "owner SIGSTOPped past its lease, then SIGCONT",
-		knownFailure: "the thawed owner publishes its stale reveal of the question: seq goes back, accepted answers shown as not answered",
+
 		fault: func(ctx context.Context, r *run) {
 			r.waitEvenAcked(ctx, faultQ)
 			thaw, err := r.freezeOwner()
@@ -436,7 +436,7 @@ func TestOwnerFrozenPastLease(t *testing.T) {
 
 func TestOwnerFrozenDuringSnapshot(t *testing.T) {
 	runScenario(t, scenario{name: "owner SIGSTOPped while it writes the question's snapshot",
-		knownFailure: "in some runs the thawed owner's stale reveal reaches every connection (outputs are not fenced)",
+
 		fault: func(ctx context.Context, r *run) {
 			// The owner snapshots 250 ms after a phase change: stop it
 			// just before, with the question's opening not yet in Redis's
@@ -452,5 +452,19 @@ func TestOwnerFrozenDuringSnapshot(t *testing.T) {
 			r.note("takeover by %q %v after SIGSTOP", h, took.Round(10*time.Millisecond))
 			r.open()
 			sleepCtx(ctx, 6*time.Second)
+		}})
+}
+
+func TestRoomLostWhenOwnerAndRedisForget(t *testing.T) {
+	runScenario(t, scenario{name: "owner SIGKILLed and Redis restarted empty", lost: true,
+		fault: func(ctx context.Context, r *run) {
+			r.waitEvenAcked(ctx, faultQ)
+			if err := r.owner.signal(syscall.SIGKILL); err != nil {
+				r.t.Error(err)
+				return
+			}
+			r.c.redis.Stop()
+			r.c.redis.Restart()
+			r.note("owner killed, redis restarted empty")
 		}})
 }

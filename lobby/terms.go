@@ -1,0 +1,200 @@
+package lobby
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/quizroom/quizroom/game"
+	"github.com/quizroom/quizroom/lobby/wire"
+)
+
+// Ownership terms in the room (issue 17). On a Bus that implements Terms
+// (transport/redisbus), the owner runs the room in one term: taken with the
+// lease when it creates the room (ClaimRoom) or takes it over (TakeOver),
+// renewed with it (RenewTerm), and checked inside the store on every output
+// (PublishFenced) and on every close it decides (AppendInputFenced). An
+// owner whose term ended (a pause past its lease, a Redis that stalled
+// while another instance took over) has its writes refused there, so no
+// client ever sees its outputs: its local connections included, because
+// the view delivers only what came back through the Bus.
+//
+// On a Bus without Terms (lobby/membus: one instance, nobody to fence out)
+// the room falls back to the plain lease.
+
+// claim takes the first term of the new room r.
+func (l *Lobby) claim(ctx context.Context, r *room) error {
+	if l.terms == nil {
+		return nil
+	}
+	t, err := l.terms.ClaimRoom(ctx, r.pin, r.meta.Game, l.cfg.Instance, l.cfg.LeaseTTL)
+	if err != nil {
+		return wire.Unavailable("cannot claim the new room", err)
+	}
+	r.term = t
+	return nil
+}
+
+// takeOver takes the lease of the restored room r and its next term. It
+// reports false, with no error, when another instance was first. A room the
+// store forgot is unknown_game: nothing is created for it.
+func (l *Lobby) takeOver(ctx context.Context, r *room) (bool, error) {
+	if l.terms == nil {
+		ok, err := l.bus.AcquireLease(ctx, r.pin, l.cfg.Instance, l.cfg.LeaseTTL)
+		if err != nil {
+			return false, wire.Unavailable("cannot take the room over", err)
+		}
+		return ok, nil
+	}
+	t, err := l.terms.TakeOver(ctx, r.pin, l.cfg.Instance, l.cfg.LeaseTTL)
+	switch {
+	case errors.Is(err, ErrLeaseHeld):
+		return false, nil
+	case errors.Is(err, ErrRoomForgotten):
+		return false, wire.Errorf(wire.CodeUnknownGame, "no game with PIN %s", r.pin)
+	case err != nil:
+		return false, wire.Unavailable("cannot take the room over", err)
+	}
+	r.term = t
+	return true, nil
+}
+
+// publish sends out, fenced by the room's term. A refusal for a stale term
+// stops the actor (another owner runs the room); a room the store forgot is
+// written back at once (restoreForgotten).
+func (r *room) publish(ctx context.Context, out Output) error {
+	if r.l.terms == nil || r.term == 0 {
+		return r.l.bus.Publish(ctx, r.pin, out)
+	}
+	err := r.l.terms.PublishFenced(ctx, r.pin, r.term, out)
+	r.termError(ctx, err)
+	return err
+}
+
+// termError acts on what a fenced write found.
+func (r *room) termError(ctx context.Context, err error) {
+	switch {
+	case errors.Is(err, ErrStaleTerm):
+		r.log.Warn().Uint64("term", uint64(r.term)).Msg("term ended: another instance owns the room now")
+		r.leaseLost = true
+	case errors.Is(err, ErrRoomForgotten):
+		r.restoreForgotten(ctx)
+	}
+}
+
+// renewTerm is renew on a Bus with terms.
+func (r *room) renewTerm(ctx context.Context) bool {
+	c, cancel := context.WithTimeout(ctx, r.l.cfg.LeaseTTL/3)
+	defer cancel()
+	st, err := r.l.terms.RenewTerm(c, r.pin, r.l.cfg.Instance, r.term, r.l.cfg.LeaseTTL)
+	if err != nil {
+		r.log.Warn().Err(err).Msg("term renewal failed")
+		return true
+	}
+	switch st {
+	case TermHeld:
+		return true
+	case TermForgotten:
+		r.restoreForgotten(ctx)
+		return !r.roomLost
+	default:
+		r.log.Warn().Uint64("term", uint64(r.term)).Msg("term lost: another instance owns the room now")
+		r.leaseLost = true
+		return false
+	}
+}
+
+// restoreForgotten writes the room back from memory after the store forgot
+// it (a restart without persistence, a failover to an empty replica, a
+// FLUSHALL): the game goes on in the same term with every answer this
+// actor applied. When the PIN belongs to another game now, or another
+// instance holds the room, the room is lost: the actor stops and every
+// connection here gets room_lost (resume then answers unknown_game).
+func (r *room) restoreForgotten(ctx context.Context) {
+	data, err := r.encodeSnapshot()
+	if err != nil {
+		r.log.Error().Err(err).Msg("cannot encode the room to write it back")
+		return
+	}
+	c, cancel := context.WithTimeout(ctx, r.l.cfg.LeaseTTL/3)
+	defer cancel()
+	err = r.l.terms.RestoreRoom(c, r.pin, r.l.cfg.Instance, r.l.cfg.LeaseTTL, RoomRestore{
+		Game: r.meta.Game, Term: r.term, PINTTL: pinTTL,
+		Snapshot: Snapshot{Data: data, LastInput: r.lastInput, Seq: r.outSeq},
+	})
+	switch {
+	case err == nil:
+		r.log.Warn().Uint64("term", uint64(r.term)).Msg("the bus forgot the room: written back from memory")
+	case errors.Is(err, ErrRoomExists), errors.Is(err, ErrLeaseHeld):
+		// Another instance restored or took it first, or it was never
+		// forgotten (a stale read): ours is no longer the room's term.
+		r.log.Warn().Err(err).Msg("room not written back: another term holds it")
+		r.leaseLost = true
+	case errors.Is(err, ErrPINTaken):
+		r.log.Warn().Err(err).Msg("room lost: its PIN belongs to another game now")
+		r.roomLost, r.leaseLost = true, true
+	default:
+		r.log.Warn().Err(err).Msg("cannot write the forgotten room back yet")
+	}
+}
+
+// closeLostRoom closes this instance's connections of a lost room with
+// room_lost.
+func (l *Lobby) closeLostRoom(pin string) {
+	l.mu.Lock()
+	v := l.views[pin]
+	l.mu.Unlock()
+	if v != nil {
+		v.close(CloseRoomLost)
+	}
+}
+
+// deadlineDue reports whether the question's deadline close must be
+// recorded before it is applied (see recordClose).
+func (r *room) recordsCloses() bool {
+	return r.l.terms != nil && r.term != 0 && r.g.Phase() == game.PhaseQuestion
+}
+
+// recordClose records the close of the open question in the input log,
+// fenced by the term, instead of closing it from the clock: the close is
+// then one entry of the log, after the answers that made it and before the
+// ones that did not, and it is applied when the pump reads it back. An owner
+// that replays the log (a takeover) closes the question at the same place:
+// one close per question, in one term, and the reveal clients see is that
+// one. While the record fails (the store does not answer) the question stays
+// open and the record is tried again.
+func (r *room) recordClose(ctx context.Context) {
+	q := r.g.QuestionIndex()
+	data, err := encodeInput(input{Op: opClose, Q: q, At: r.g.Deadline(), Origin: r.l.cfg.Instance})
+	if err != nil {
+		r.log.Error().Err(err).Msg("cannot encode the close")
+		return
+	}
+	c, cancel := context.WithTimeout(ctx, closeRecordTimeout)
+	defer cancel()
+	if _, err := r.l.terms.AppendInputFenced(c, r.pin, r.term, data); err != nil {
+		r.log.Warn().Err(err).Int("q", q).Msg("cannot record the question's close yet")
+		r.termError(ctx, err)
+		r.closeRetry = time.Now().Add(closeRecordRetry)
+		return
+	}
+	r.closing = q + 1
+}
+
+const (
+	closeRecordTimeout = time.Second
+	closeRecordRetry   = 200 * time.Millisecond
+)
+
+// appendInput appends an input from a connection here. On a Bus with terms
+// it appends only to a room the store knows: an input to a game that ended
+// long ago, or that the store forgot, recreates no key (the caller answers
+// unavailable; the owner writes a forgotten room back, or the room is lost).
+func (l *Lobby) appendInput(ctx context.Context, pin string, data []byte) error {
+	if l.terms == nil {
+		_, err := l.bus.AppendInput(ctx, pin, data)
+		return err
+	}
+	_, err := l.terms.AppendInputLive(ctx, pin, data)
+	return err
+}
