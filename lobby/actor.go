@@ -31,7 +31,7 @@ func (r *room) run(ctx context.Context) {
 	defer snapTimer.Stop()
 	for !r.ended && !r.leaseLost {
 		var fire <-chan time.Time
-		if d := r.g.Deadline(); !d.IsZero() && r.closing != r.g.QuestionIndex()+1 {
+		if d := r.g.Deadline(); !d.IsZero() && (r.closing == 0 || r.closing != r.g.QuestionIndex()+1) {
 			if r.recordsCloses() && r.closeRetry.After(d) {
 				d = r.closeRetry
 			}
