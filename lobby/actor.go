@@ -23,31 +23,10 @@ func (r *room) run(ctx context.Context) {
 
 	renew := time.NewTicker(r.l.cfg.LeaseTTL / 3)
 	defer renew.Stop()
-	timer := time.NewTimer(time.Hour)
-	defer timer.Stop()
-	noteTimer := time.NewTimer(time.Hour)
-	defer noteTimer.Stop()
-	snapTimer := time.NewTimer(time.Hour)
-	defer snapTimer.Stop()
+	var t actorTimers
+	defer t.stop()
 	for !r.ended && !r.leaseLost {
-		var fire <-chan time.Time
-		if d := r.g.Deadline(); !d.IsZero() && (r.closing == 0 || r.closing != r.g.QuestionIndex()+1) {
-			if r.recordsCloses() && r.closeRetry.After(d) {
-				d = r.closeRetry
-			}
-			timer.Reset(max(time.Until(d), 0))
-			fire = timer.C
-		}
-		var notes <-chan time.Time
-		if d := r.noteDue(); !d.IsZero() {
-			noteTimer.Reset(max(time.Until(d), 0))
-			notes = noteTimer.C
-		}
-		var snap <-chan time.Time
-		if !r.snapshotAt.IsZero() {
-			snapTimer.Reset(max(time.Until(r.snapshotAt), 0))
-			snap = snapTimer.C
-		}
+		fire, notes, snap := t.arm(r)
 		select {
 		case <-ctx.Done():
 			r.release()
@@ -84,9 +63,51 @@ func (r *room) run(ctx context.Context) {
 			}
 			r.onRenewed(ctx)
 		}
-		timer.Stop()
-		noteTimer.Stop()
-		snapTimer.Stop()
+		t.stop()
+	}
+}
+
+// actorTimers are the room's three one-shot timers: the phase deadline (or
+// the retry of recording a close), the host-note throttle and the snapshot
+// after a phase change. Each is armed afresh on every turn of the loop.
+type actorTimers struct {
+	deadline, notes, snapshot *time.Timer
+}
+
+// arm sets each timer that has a due time and returns its channel; a nil
+// channel (nothing due) never fires in a select.
+func (t *actorTimers) arm(r *room) (fire, notes, snap <-chan time.Time) {
+	// issue 15: a challenge (QuestionIndex -1, closing 0) has its timer too.
+	if d := r.g.Deadline(); !d.IsZero() && (r.closing == 0 || r.closing != r.g.QuestionIndex()+1) {
+		if r.recordsCloses() && r.closeRetry.After(d) {
+			d = r.closeRetry
+		}
+		fire = armTimer(&t.deadline, d)
+	}
+	if d := r.noteDue(); !d.IsZero() {
+		notes = armTimer(&t.notes, d)
+	}
+	if !r.snapshotAt.IsZero() {
+		snap = armTimer(&t.snapshot, r.snapshotAt)
+	}
+	return fire, notes, snap
+}
+
+func armTimer(t **time.Timer, at time.Time) <-chan time.Time {
+	d := max(time.Until(at), 0)
+	if *t == nil {
+		*t = time.NewTimer(d)
+	} else {
+		(*t).Reset(d)
+	}
+	return (*t).C
+}
+
+func (t *actorTimers) stop() {
+	for _, tm := range []*time.Timer{t.deadline, t.notes, t.snapshot} {
+		if tm != nil {
+			tm.Stop()
+		}
 	}
 }
 
