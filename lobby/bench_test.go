@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"runtime/metrics"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -177,4 +178,98 @@ func BenchmarkAnswerBurst(b *testing.B) {
 		<-done
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/answer")
+}
+
+// BenchmarkManyRooms measures the common hosting case: 200 games of 50
+// players on one instance. Each round opens a question in every room, then
+// every player answers, the answers of all rooms interleaved as readers on
+// different connections deliver them, until every ack is queued. Reported
+// per answer: time, goroutines created (each one a wake-up an ack waits
+// behind when the core is busy) and allocations.
+func BenchmarkManyRooms(b *testing.B) {
+	const rooms, perRoom = 200, 50
+	ctx := context.Background()
+	l := lobby.New(membus.New(membus.Options{}), lobby.Config{})
+	defer l.Close()
+	qs := make([]game.Question, 30) // a snapshot holds the questions: keep them few, as in the scenario
+	for i := range qs {
+		qs[i] = game.Question{ID: fmt.Sprint(i), Kind: game.KindSingle, Prompt: "Which one?", Options: []string{"a", "b", "c", "d"}, Correct: []int{1}}
+	}
+	var acks, target atomic.Int64
+	done := make(chan struct{}, 1)
+	hosts := make([]*lobby.Member, rooms)
+	var members []*lobby.Member
+	var conns []*ackConn
+	for k := range rooms {
+		created, err := l.CreateGame(ctx, lobby.GameSpec{Questions: qs, Settings: game.Settings{MaxPlayers: perRoom}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if hosts[k], err = l.Attach(ctx, lobby.Hello{Type: wire.TypeHost, PIN: created.PIN, HostToken: created.HostToken}, &fakeConn{}); err != nil {
+			b.Fatal(err)
+		}
+		for i := range perRoom {
+			c := &ackConn{acks: &acks, target: &target, done: done}
+			m, err := l.Attach(ctx, lobby.Hello{Type: wire.TypeJoin, PIN: created.PIN, Nickname: fmt.Sprint("p", i)}, c)
+			if err != nil {
+				b.Fatal(err)
+			}
+			members, conns = append(members, m), append(conns, c)
+		}
+	}
+	// Interleave the rooms: answer k comes from room k % rooms.
+	order := make([]int, 0, len(members))
+	for i := range perRoom {
+		for k := range rooms {
+			order = append(order, k*perRoom+i)
+		}
+	}
+	const readers = 64
+	created := func() float64 {
+		s := []metrics.Sample{{Name: "/sched/goroutines-created:goroutines"}}
+		metrics.Read(s)
+		return float64(s[0].Value.Uint64())
+	}
+	var goroutines float64
+	b.ResetTimer()
+	for i := 0; i < b.N && i < len(qs)-1; i++ {
+		b.StopTimer()
+		cmd := wire.TypeNext // every player answered: the reveal is on
+		if i == 0 {
+			cmd = wire.TypeStart
+		}
+		for _, h := range hosts {
+			if err := h.Submit(ctx, lobby.Message{Type: cmd}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		for _, c := range conns {
+			for c.asked.Load() < int64(i+1) {
+				runtime.Gosched()
+			}
+		}
+		target.Store(int64(i+1) * int64(len(members)))
+		before := created()
+		b.StartTimer()
+		var wg sync.WaitGroup
+		for r := range readers {
+			wg.Go(func() {
+				for k := r; k < len(order); k += readers {
+					if err := members[order[k]].Submit(ctx, lobby.Message{Type: wire.TypeAnswer, Q: i, Answer: game.Answer{Choices: []int{1}},
+						Received: time.Now(), ResponseTime: time.Second}); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
+		<-done
+		b.StopTimer()
+		goroutines += created() - before - readers
+		b.StartTimer()
+	}
+	answers := float64(min(b.N, len(qs)-1) * len(members))
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/answers, "ns/answer")
+	b.ReportMetric(goroutines/answers, "goroutines/answer")
 }

@@ -56,8 +56,9 @@ func (r *room) flush(ctx context.Context) {
 		// just published is under way: encoding a 10,000-player game takes
 		// milliseconds of the actor's core, which the view's dispatcher and
 		// the writers need first. Nothing is lost meanwhile: every input
-		// after the last snapshot is in the input log.
-		r.snapshotAt = time.Now().Add(snapshotDelay)
+		// after the last snapshot is in the input log. Rooms changing
+		// phase together take their snapshots in turn (pacer.go).
+		r.snapshotAt = r.l.snapshotSlots.slot(time.Now().Add(snapshotDelay))
 	}
 	r.snapshotDue = false
 }

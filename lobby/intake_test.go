@@ -1,6 +1,7 @@
 package lobby_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"sync"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/quizroom/quizroom/game"
 	"github.com/quizroom/quizroom/lobby"
+	"github.com/quizroom/quizroom/lobby/membus"
 	"github.com/quizroom/quizroom/lobby/wire"
 )
 
@@ -100,6 +102,76 @@ func TestAnswerSlotBoundsOneConnection(t *testing.T) {
 		}
 		if err := p.Submit(ctx, answer); err != nil {
 			t.Fatalf("answer once the acks arrived: %v", err)
+		}
+	})
+}
+
+// stallingBus is a Bus whose store stalls answer appends while stalled is
+// open: a remote store that stops answering. It is not in-process, so the
+// lobby bounds each answer's wait for it.
+type stallingBus struct {
+	lobby.Bus
+	stalled chan struct{}
+}
+
+func (b *stallingBus) AppendInput(ctx context.Context, room string, data []byte) (string, error) {
+	if bytes.Contains(data, []byte(`"op":"answer"`)) {
+		select {
+		case <-b.stalled:
+		case <-ctx.Done():
+			return "", ctx.Err()
+		}
+	}
+	return b.Bus.AppendInput(ctx, room, data)
+}
+
+// On a remote Bus, an answer the store does not take within the intake
+// bound is answered unavailable (the client retries), and the connection's
+// slot is free again; once the store answers, answers are acknowledged.
+func TestAnswerTheStoreDoesNotTakeIsAnsweredUnavailable(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx := context.Background()
+		bus := &stallingBus{Bus: membus.New(membus.Options{}), stalled: make(chan struct{})}
+		l := lobby.New(bus, lobby.Config{})
+		defer l.Close()
+		created, err := l.CreateGame(ctx, lobby.GameSpec{Questions: questions(), Settings: game.Settings{QuestionTime: time.Minute}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		host, err := l.Attach(ctx, lobby.Hello{Type: wire.TypeHost, PIN: created.PIN, HostToken: created.HostToken}, &fakeConn{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pc := &fakeConn{}
+		p, err := l.Attach(ctx, lobby.Hello{Type: wire.TypeJoin, PIN: created.PIN, Nickname: "ada"}, pc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := host.Submit(ctx, lobby.Message{Type: wire.TypeStart}); err != nil {
+			t.Fatal(err)
+		}
+		synctest.Wait()
+		answer := lobby.Message{Type: wire.TypeAnswer, Re: []byte(`"a1"`), Q: 0, Answer: game.Answer{Choices: []int{1}}, Received: time.Now()}
+		for range lobby.MaxAnswersInFlight {
+			if err := p.Submit(ctx, answer); err != nil {
+				t.Fatal(err)
+			}
+		}
+		time.Sleep(2 * time.Second)
+		synctest.Wait()
+		errs := framesOf[wire.ErrorMsg](t, pc, wire.TypeError)
+		if len(errs) != lobby.MaxAnswersInFlight || errs[0].Code != wire.CodeUnavailable || string(errs[0].Re) != `"a1"` {
+			t.Fatalf("errors %+v, want %d unavailable for re a1", errs, lobby.MaxAnswersInFlight)
+		}
+		close(bus.stalled)
+		answer.Re = []byte(`"a2"`)
+		if err := p.Submit(ctx, answer); err != nil {
+			t.Fatalf("answer after the stall (its slot must be free): %v", err)
+		}
+		synctest.Wait()
+		acks := framesOf[wire.AnswerAck](t, pc, wire.TypeAnswerAck)
+		if len(acks) != 1 || !acks[0].Accepted || string(acks[0].Re) != `"a2"` {
+			t.Fatalf("acks %+v, want one accepted ack for a2", acks)
 		}
 	})
 }

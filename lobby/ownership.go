@@ -204,8 +204,9 @@ func (r *room) finish(ctx context.Context) {
 	r.log.Info().Msg("room ended")
 }
 
-// pump moves the input log into the actor's channel. Blocking on a full
-// channel is fine here: the bound that refuses inputs is counted on submit.
+// pump moves the input log into the actor's channel, one read of the log
+// (up to 256 inputs) at a time. Blocking on a full channel is fine here: the
+// bound that refuses inputs is counted on submit.
 func (r *room) pump(ctx context.Context, after string) {
 	for {
 		ins, err := r.l.bus.ReadInputs(ctx, r.pin, after, 256, 5*time.Second)
@@ -223,19 +224,24 @@ func (r *room) pump(ctx context.Context, after string) {
 			}
 			continue
 		}
+		batch := make([]input, 0, len(ins))
 		for _, raw := range ins {
 			after = raw.ID
-			var in input
-			if in, err = decodeInput(raw.Data); err != nil {
+			in, err := decodeInput(raw.Data)
+			if err != nil {
 				r.log.Error().Err(err).Str("input", raw.ID).Msg("undecodable input skipped")
 				continue
 			}
 			in.ID = raw.ID
-			select {
-			case r.inputs <- in:
-			case <-ctx.Done():
-				return
-			}
+			batch = append(batch, in)
+		}
+		if len(batch) == 0 {
+			continue
+		}
+		select {
+		case r.inputs <- batch:
+		case <-ctx.Done():
+			return
 		}
 	}
 }

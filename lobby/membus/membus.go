@@ -463,5 +463,10 @@ func (b *Bus) ExpireRoom(ctx context.Context, room string, ttl time.Duration) er
 	return nil
 }
 
+// InProcess reports that the input log lives in this process: appending
+// never waits on a network, so the lobby appends answers without a
+// goroutine or a timer of their own.
+func (b *Bus) InProcess() bool { return true }
+
 // Ping implements lobby.Pinger; memory is always there.
 func (b *Bus) Ping(ctx context.Context) error { return ctx.Err() }
