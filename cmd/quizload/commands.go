@@ -119,7 +119,7 @@ func runScenarioCmd(ctx context.Context, args []string, stdout, stderr io.Writer
 	fs.Var(&urls, "url", "base URL of a running instance (repeatable or comma-separated); empty: build and start ./cmd/quizroom")
 	pid := fs.Int("server-pid", 0, "pid of the server for CPU and RSS (default: found from the first URL's port)")
 	players := fs.Int("players", 0, "players per game (default: the scenario's)")
-	games := fs.Int("games", 0, "games (default: the scenario's)")
+	gamesFlag := fs.Int("games", 0, "games (default: the scenario's; rooms-ladder: one step of this many games)")
 	questions := fs.Int("questions", 0, "questions per game (default: the scenario's)")
 	jsonOut := fs.String("json", "", "write the JSON result to this file")
 	plotOut := fs.String("plot", "", "write the fan-out plot (PNG) to this file")
@@ -132,14 +132,14 @@ func runScenarioCmd(ctx context.Context, args []string, stdout, stderr io.Writer
 		return err
 	}
 	sc, ok := findScenario(*name)
-	if !ok && *name != "ladder" && *name != challengeScenario {
+	if !ok && *name != "ladder" && *name != roomsLadderName && *name != challengeScenario {
 		return usageError{fmt.Sprintf("unknown scenario %q", *name)}
 	}
 	if *players > 0 {
 		sc.perGame = *players
 	}
-	if *games > 0 {
-		sc.games = *games
+	if *gamesFlag > 0 {
+		sc.games = *gamesFlag
 	}
 	if *questions > 0 {
 		sc.questions = min(*questions, loadclient.MaxQuestions)
@@ -184,6 +184,26 @@ func runScenarioCmd(ctx context.Context, args []string, stdout, stderr io.Writer
 			}
 			defer f.Close()
 			return report.WriteJSON(f, report.Report{Machine: machine(), Command: "quizload " + strings.Join(args, " "), Ladder: l})
+		}
+		return nil
+	}
+	if *name == roomsLadderName {
+		games := roomsLadderGames
+		if *gamesFlag > 0 { // one step of that many games
+			games = []int{*gamesFlag}
+		}
+		l, err := r.runRoomsLadder(ctx, ses, games, stderr)
+		if err != nil {
+			return err
+		}
+		fmt.Fprint(stdout, roomsLadderMarkdown(l))
+		if *jsonOut != "" {
+			f, err := os.Create(*jsonOut)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			return report.WriteJSON(f, report.Report{Machine: machine(), Command: "quizload " + strings.Join(args, " "), RoomsLadder: l})
 		}
 		return nil
 	}
@@ -273,7 +293,7 @@ func runBenchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err := r.pin.pinClient(); err != nil {
 		return err
 	}
-	names := []string{"room-1k", "room-10k", "many-rooms", "fairness", "churn", "cluster", "ladder"}
+	names := []string{"room-1k", "room-10k", "many-rooms", roomsLadderName, "fairness", "churn", "cluster", "ladder"}
 	if *only != "" {
 		names = strings.Split(*only, ",")
 	}
@@ -289,7 +309,41 @@ func runBenchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	var recs []report.Record
 	var skipped []string
 	var ladder *report.Ladder
+	var roomsLadder *report.RoomsLadder
 	for _, name := range names {
+		if name == roomsLadderName {
+			began := time.Now()
+			l, err := r.runRoomsLadder(ctx, ses, roomsLadderGames, stderr)
+			fmt.Fprintf(stderr, "quizload: rooms ladder took %s\n", time.Since(began).Round(time.Second))
+			if err != nil {
+				if ctx.Err() != nil {
+					return err
+				}
+				skipped = append(skipped, fmt.Sprintf("%s: %v", roomsLadderName, err))
+			}
+			if len(l.Steps) > 0 {
+				roomsLadder = l
+			}
+			continue
+		}
+		if name == "many-rooms" {
+			sc, _ := findScenario(name)
+			fmt.Fprintf(stderr, "quizload: %s (%s), %d runs\n", sc.name, sc.what, manyRoomsRuns)
+			began := time.Now()
+			rec, failed, err := r.measureRepeated(ctx, ses, sc, manyRoomsRuns, stderr)
+			fmt.Fprintf(stderr, "quizload: %s took %s\n", name, time.Since(began).Round(time.Second))
+			skipped = append(skipped, failed...)
+			if err != nil {
+				if ctx.Err() != nil {
+					return err
+				}
+				skipped = append(skipped, fmt.Sprintf("%s: %v", name, err))
+				continue
+			}
+			recs = append(recs, rec)
+			report.WriteTable(stderr, []report.Record{rec})
+			continue
+		}
 		if name == "ladder" {
 			began := time.Now()
 			l, err := r.runLadder(ctx, ses, ladderSizes, stderr)
@@ -347,7 +401,7 @@ func runBenchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	docsDir := filepath.Dir(*out)
-	rep := report.Report{Machine: machine(), Command: "make bench  (go run ./cmd/quizload bench -out " + *out + ")", Records: recs, Ladder: ladder}
+	rep := report.Report{Machine: machine(), Command: "make bench  (go run ./cmd/quizload bench -out " + *out + ")", Records: recs, Ladder: ladder, RoomsLadder: roomsLadder}
 	jf, err := os.Create(filepath.Join(docsDir, "benchmarks-quizload.json"))
 	if err != nil {
 		return err

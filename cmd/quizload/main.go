@@ -40,7 +40,7 @@ type usageError struct{ msg string }
 func (e usageError) Error() string { return e.msg }
 
 const topUsage = `Usage:
-  quizload run --scenario NAME [flags]      one scenario (room-1k, room-10k, many-rooms, fairness, churn, cluster, ladder, smoke, challenge-1k)
+  quizload run --scenario NAME [flags]      one scenario (room-1k, room-10k, many-rooms, rooms-ladder, fairness, churn, cluster, ladder, smoke, challenge-1k)
   quizload bench -out docs/benchmarks.md    the standard set; starts the server itself
   quizload play --url URL --players N       a scripted game, narrated
 Run 'quizload COMMAND -h' for the flags of each.

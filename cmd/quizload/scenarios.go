@@ -40,6 +40,10 @@ var near = []loadclient.Group{{Name: "local"}}
 // are the server's shortest (5 s); where every player answers within 1 s
 // the early close ends them sooner. 10,000-player games play 3 questions:
 // 30,000 fan-out samples put p99 on 300 of them.
+// manyRoomsSpread is how long many-rooms (and its ladder) takes to start
+// its games: independent hosts press start over 2 s, not in one instant.
+const manyRoomsSpread = 2 * time.Second
+
 var scenarios = []scenario{
 	{name: "room-1k", what: "one game, 1,000 players, one instance, 10 questions, answers spread over 3 s",
 		target: "fan-out p99 <= 1.2x floor and <= 25 ms; ack p99 <= 10 ms; 0 errors",
@@ -48,8 +52,9 @@ var scenarios = []scenario{
 		target: "0 errors; fan-out p99 <= 1.2x floor; ack p99 <= 1.5x the floor's; RSS per player <= 1.3x the floor's per connection",
 		games:  1, perGame: 10000, questions: 3, seconds: 5, instances: 1, reactionMin: 0, reactionMax: 1000, groups: near, correctPct: 70},
 	{name: "many-rooms", what: "200 games x 50 players, one instance, games started over 2 s (independent hosts)",
-		target: "fan-out p99 <= 25 ms; 0 errors",
-		games:  200, perGame: 50, questions: 3, seconds: 5, instances: 1, reactionMin: 0, reactionMax: 1000, groups: near, correctPct: 70},
+		target: "fan-out p99 <= 1.5x floor; ack p99 <= 100 ms; 0 errors",
+		games:  200, perGame: 50, questions: 3, seconds: 5, instances: 1, reactionMin: 0, reactionMax: 1000, groups: near, correctPct: 70,
+		startSpread: manyRoomsSpread},
 	{name: "fairness", what: "200 players in two groups, 5 ms and 300 ms round trip, same reaction times",
 		target: "mean score gap <= 1% (and several % without compensation)",
 		games:  1, perGame: 200, questions: 5, seconds: 5, instances: 1, reactionMin: 800, reactionMax: 2500,
@@ -395,5 +400,12 @@ func (r *runner) profile(ctx context.Context, addr, label string) {
 	// The text heap profile ends with runtime.MemStats (stacks, heap in use,
 	// idle, released): what RSS per player is made of.
 	get("/debug/pprof/heap?debug=1", name+".memstats.txt")
+	// The goroutine profile and an execution trace of the same seconds as
+	// the CPU profile: where goroutines wait, and how long runnable ones
+	// wait for a core (go tool trace -pprof=sched).
+	get("/debug/pprof/goroutine", name+".goroutine.pprof")
+	var traced sync.WaitGroup
+	traced.Go(func() { get("/debug/pprof/trace?seconds=5", name+".trace") })
 	get("/debug/pprof/profile?seconds=8", name+".cpu.pprof")
+	traced.Wait()
 }

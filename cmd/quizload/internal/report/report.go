@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -54,6 +55,10 @@ type Record struct {
 	Pinning               string   `json:"pinning"`
 	DurationS             float64  `json:"duration_s"`
 	Notes                 []string `json:"notes,omitempty"`
+	// Repeats, when the scenario ran several times: the median and range of
+	// each headline figure over the runs (the record itself is the median
+	// run by fan-out p99 over the floor).
+	Repeats *Spread `json:"repeats,omitempty"`
 
 	// Samples are kept for the plot only.
 	FanoutSamples      []float64 `json:"-"`
@@ -66,6 +71,65 @@ type Report struct {
 	Command string   `json:"command"`
 	Records []Record `json:"results"`
 	Ladder  *Ladder  `json:"ladder,omitempty"`
+	// RoomsLadder is the many-rooms ladder (concurrent small games).
+	RoomsLadder *RoomsLadder `json:"rooms_ladder,omitempty"`
+}
+
+// Spread is one scenario run several times, on a fresh instance each, with
+// its floor each time: a single lucky run cannot stand as the result.
+type Spread struct {
+	Runs             int   `json:"runs"`
+	FanoutP99Ms      Range `json:"fanout_p99_ms"`
+	FloorFanoutP99Ms Range `json:"floor_fanout_p99_ms"`
+	FanoutP99VsFloor Range `json:"fanout_p99_vs_floor"`
+	AckP99Ms         Range `json:"ack_p99_ms"`
+	Errors           Range `json:"errors"`
+	ServerCPUSeconds Range `json:"server_cpu_s"`
+}
+
+// Range is the median, least and greatest of one figure over runs.
+type Range struct {
+	Median float64 `json:"median"`
+	Min    float64 `json:"min"`
+	Max    float64 `json:"max"`
+}
+
+// RangeOf is the Range of values (the median of an even count is the mean
+// of the middle two).
+func RangeOf(values []float64) Range {
+	if len(values) == 0 {
+		return Range{}
+	}
+	v := append([]float64(nil), values...)
+	slices.Sort(v)
+	n := len(v)
+	med := v[n/2]
+	if n%2 == 0 {
+		med = (v[n/2-1] + v[n/2]) / 2
+	}
+	return Range{Median: med, Min: v[0], Max: v[n-1]}
+}
+
+// RoomsLadder is the search for the most concurrent small games one
+// instance holds with fan-out p99 and ack p99 under their limits: more
+// games per step, one fresh instance each, until the first step over a
+// limit (or with errors).
+type RoomsLadder struct {
+	PlayersPerGame int         `json:"players_per_game"`
+	FanoutLimitMs  float64     `json:"fanout_limit_ms"`
+	AckLimitMs     float64     `json:"ack_limit_ms"`
+	Largest        int         `json:"largest_games_under_limits"`
+	Steps          []RoomsStep `json:"steps"`
+}
+
+// RoomsStep is one step of the rooms ladder.
+type RoomsStep struct {
+	Games     int           `json:"games"`
+	Questions int           `json:"questions"`
+	FanoutMs  stats.Summary `json:"fanout_ms"`
+	AckMs     stats.Summary `json:"ack_ms"`
+	Errors    int64         `json:"errors"`
+	Under     bool          `json:"under_limits"`
 }
 
 // Ladder is the search for the largest single game one instance holds with
