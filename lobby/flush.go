@@ -40,7 +40,7 @@ func (r *room) flush(ctx context.Context) {
 	if v != nil {
 		v.stash(r.outSeq, items)
 	}
-	c, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	c, cancel := r.publishContext(ctx)
 	defer cancel()
 	if err := r.publish(c, Output{Seq: r.outSeq, Data: data}); err != nil {
 		// What the subscription does not bring back is not delivered
@@ -61,6 +61,17 @@ func (r *room) flush(ctx context.Context) {
 		r.snapshotAt = r.l.snapshotSlots.slot(time.Now().Add(snapshotDelay))
 	}
 	r.snapshotDue = false
+}
+
+// publishContext bounds a publish to a remote Bus to 5 s, past the actor's
+// shutdown (the output of a batch applied must go out). An in-process Bus
+// publishes under a mutex: no timer for every flush of every room.
+func (r *room) publishContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	ctx = context.WithoutCancel(ctx)
+	if r.l.inProcess {
+		return ctx, func() {}
+	}
+	return context.WithTimeout(ctx, 5*time.Second)
 }
 
 // snapshotDelay is how long after a phase change its snapshot is taken.
