@@ -21,7 +21,7 @@ const manyRoomsRuns = 3
 // roomsAckLimitMs: a fresh instance per step, two questions, no floor, the
 // games started at many-rooms' rate (100 a second), stopping at the first
 // step over a limit or with errors.
-var roomsLadderGames = []int{100, 200, 300}
+var roomsLadderGames = []int{100, 150, 200, 250, 300}
 
 const (
 	roomsLadderName    = "rooms-ladder"
