@@ -488,7 +488,8 @@ func (m *Member) Submit(ctx context.Context, msg Message) error {
 		m.failAnswer(in, m.v.submitAnswer(m.v.l.ctx, m.ref, in))
 		return nil
 	}
-	m.v.l.wg.Go(func() { m.submitAnswer(in) })
+	queued := in // only this copy escapes to the goroutine: the in-process path allocates no input
+	m.v.l.wg.Go(func() { m.submitAnswer(queued) })
 	return nil
 }
 
