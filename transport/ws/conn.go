@@ -176,7 +176,13 @@ func (c *conn) serve(ctx context.Context) {
 	wg.Go(func() { c.writeLoop(ctx, &wg) })
 	c.readLoop(ctx)
 	c.closeWith(CloseNormal)
-	if c.member != nil {
+	switch {
+	case c.member == nil:
+	case c.closeReason() == CloseShutdown:
+		// Sent to another instance, not gone: the room keeps the player
+		// connected until the resume there (lobby.Member.Handoff).
+		c.member.Handoff()
+	default:
 		c.member.Detach()
 	}
 	cancel()
