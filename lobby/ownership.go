@@ -161,22 +161,7 @@ func (r *room) saveIfDirty(ctx context.Context, force bool) {
 }
 
 func (r *room) renew(ctx context.Context) bool {
-	if r.l.terms != nil && r.term != 0 {
-		return r.renewTerm(ctx)
-	}
-	c, cancel := context.WithTimeout(ctx, r.l.cfg.LeaseTTL/3)
-	defer cancel()
-	ok, err := r.l.bus.RenewLease(c, r.pin, r.l.cfg.Instance, r.l.cfg.LeaseTTL)
-	if err != nil {
-		// The store is unreachable: keep running; the lease may still hold.
-		r.log.Warn().Err(err).Msg("lease renewal failed")
-		return true
-	}
-	if !ok {
-		r.log.Warn().Msg("lease lost: another instance owns the room now")
-		return false
-	}
-	return true
+	return r.renewTerm(ctx)
 }
 
 func (r *room) release() {

@@ -9,8 +9,7 @@ import (
 	"github.com/quizroom/quizroom/lobby/wire"
 )
 
-// Ownership terms in the room (issue 17). On a Bus that implements Terms
-// (transport/redisbus), the owner runs the room in one term: taken with the
+// Ownership terms in the room (issue 17). The owner runs the room in one term: taken with the
 // lease when it creates the room (ClaimRoom) or takes it over (TakeOver),
 // renewed with it (RenewTerm), and checked inside the store on every output
 // (PublishFenced) and on every close it decides (AppendInputFenced). An
@@ -18,16 +17,10 @@ import (
 // while another instance took over) has its writes refused there, so no
 // client ever sees its outputs: its local connections included, because
 // the view delivers only what came back through the Bus.
-//
-// On a Bus without Terms (lobby/membus: one instance, nobody to fence out)
-// the room falls back to the plain lease.
 
 // claim takes the first term of the new room r.
 func (l *Lobby) claim(ctx context.Context, r *room) error {
-	if l.terms == nil {
-		return nil
-	}
-	t, err := l.terms.ClaimRoom(ctx, r.pin, r.meta.Game, l.cfg.Instance, l.cfg.LeaseTTL)
+	t, err := l.bus.ClaimRoom(ctx, r.pin, r.meta.Game, l.cfg.Instance, l.cfg.LeaseTTL)
 	if err != nil {
 		return wire.Unavailable("cannot claim the new room", err)
 	}
@@ -39,14 +32,7 @@ func (l *Lobby) claim(ctx context.Context, r *room) error {
 // reports false, with no error, when another instance was first. A room the
 // store forgot is unknown_game: nothing is created for it.
 func (l *Lobby) takeOver(ctx context.Context, r *room) (bool, error) {
-	if l.terms == nil {
-		ok, err := l.bus.AcquireLease(ctx, r.pin, l.cfg.Instance, l.cfg.LeaseTTL)
-		if err != nil {
-			return false, wire.Unavailable("cannot take the room over", err)
-		}
-		return ok, nil
-	}
-	t, err := l.terms.TakeOver(ctx, r.pin, l.cfg.Instance, l.cfg.LeaseTTL)
+	t, err := l.bus.TakeOver(ctx, r.pin, l.cfg.Instance, l.cfg.LeaseTTL)
 	switch {
 	case errors.Is(err, ErrLeaseHeld):
 		return false, nil
@@ -63,10 +49,7 @@ func (l *Lobby) takeOver(ctx context.Context, r *room) (bool, error) {
 // stops the actor (another owner runs the room); a room the store forgot is
 // written back at once (restoreForgotten).
 func (r *room) publish(ctx context.Context, out Output) error {
-	if r.l.terms == nil || r.term == 0 {
-		return r.l.bus.Publish(ctx, r.pin, out)
-	}
-	err := r.l.terms.PublishFenced(ctx, r.pin, r.term, out)
+	err := r.l.bus.PublishFenced(ctx, r.pin, r.term, out)
 	r.termError(ctx, err)
 	return err
 }
@@ -86,7 +69,7 @@ func (r *room) termError(ctx context.Context, err error) {
 func (r *room) renewTerm(ctx context.Context) bool {
 	c, cancel := context.WithTimeout(ctx, r.l.cfg.LeaseTTL/3)
 	defer cancel()
-	st, err := r.l.terms.RenewTerm(c, r.pin, r.l.cfg.Instance, r.term, r.l.cfg.LeaseTTL)
+	st, err := r.l.bus.RenewTerm(c, r.pin, r.l.cfg.Instance, r.term, r.l.cfg.LeaseTTL)
 	if err != nil {
 		r.log.Warn().Err(err).Msg("term renewal failed")
 		return true
@@ -118,7 +101,7 @@ func (r *room) restoreForgotten(ctx context.Context) {
 	}
 	c, cancel := context.WithTimeout(ctx, r.l.cfg.LeaseTTL/3)
 	defer cancel()
-	err = r.l.terms.RestoreRoom(c, r.pin, r.l.cfg.Instance, r.l.cfg.LeaseTTL, RoomRestore{
+	err = r.l.bus.RestoreRoom(c, r.pin, r.l.cfg.Instance, r.l.cfg.LeaseTTL, RoomRestore{
 		Game: r.meta.Game, Term: r.term, PINTTL: pinTTL,
 		Snapshot: Snapshot{Data: data, LastInput: r.lastInput, Seq: r.outSeq},
 	})
@@ -152,7 +135,7 @@ func (l *Lobby) closeLostRoom(pin string) {
 // deadlineDue reports whether the question's deadline close must be
 // recorded before it is applied (see recordClose).
 func (r *room) recordsCloses() bool {
-	return r.l.terms != nil && r.term != 0 && r.g.Phase() == game.PhaseQuestion
+	return r.g.Phase() == game.PhaseQuestion
 }
 
 // recordClose records the close of the open question in the input log,
@@ -172,7 +155,7 @@ func (r *room) recordClose(ctx context.Context) {
 	}
 	c, cancel := context.WithTimeout(ctx, closeRecordTimeout)
 	defer cancel()
-	if _, err := r.l.terms.AppendInputFenced(c, r.pin, r.term, data); err != nil {
+	if _, err := r.l.bus.AppendInputFenced(c, r.pin, r.term, data); err != nil {
 		r.log.Warn().Err(err).Int("q", q).Msg("cannot record the question's close yet")
 		r.termError(ctx, err)
 		r.closeRetry = time.Now().Add(closeRecordRetry)
@@ -186,15 +169,10 @@ const (
 	closeRecordRetry   = 200 * time.Millisecond
 )
 
-// appendInput appends an input from a connection here. On a Bus with terms
-// it appends only to a room the store knows: an input to a game that ended
+// appendInput appends an input from a connection here. It appends only to a room the store knows: an input to a game that ended
 // long ago, or that the store forgot, recreates no key (the caller answers
 // unavailable; the owner writes a forgotten room back, or the room is lost).
 func (l *Lobby) appendInput(ctx context.Context, pin string, data []byte) error {
-	if l.terms == nil {
-		_, err := l.bus.AppendInput(ctx, pin, data)
-		return err
-	}
-	_, err := l.terms.AppendInputLive(ctx, pin, data)
+	_, err := l.bus.AppendInputLive(ctx, pin, data)
 	return err
 }
