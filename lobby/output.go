@@ -111,6 +111,10 @@ type outMsg struct {
 	// output: a new owner replaying the inputs after an older snapshot
 	// publishes nothing for those up to L, whose outputs went out already.
 	L string `json:"l,omitempty"`
+	// T is the ownership term the output was published in: a view drops
+	// an output of an older term than the newest it delivered (see
+	// view.dispatch); every frame in it carries the term too, for clients.
+	T Term `json:"t,omitempty"`
 }
 
 // encodeOutput encodes a batch for the Bus. The per-player maps (You, Per)

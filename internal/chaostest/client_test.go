@@ -32,6 +32,7 @@ type rec struct {
 type head struct {
 	Type        string          `json:"type"`
 	Seq         *uint64         `json:"seq"`
+	Term        uint64          `json:"owner_term"`
 	Re          json.RawMessage `json:"re"`
 	Q           *int            `json:"q"`
 	Accepted    *bool           `json:"accepted"`

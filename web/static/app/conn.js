@@ -24,6 +24,10 @@ export class Conn {
     this.stopped = false;
     this.attempt = 0;
     this.lastSeq = 0;
+    // term is the newest ownership term of the room seen in a frame: a
+    // frame of an older term (an owner that was paused past its lease) is
+    // dropped, never shown (docs/protocol.md, "owner_term").
+    this.term = 0;
     this.offset = 0;
     this.bestRtt = Infinity;
     this.rttSamples = [];
@@ -169,6 +173,10 @@ export class Conn {
   }
 
   receive(msg) {
+    if (typeof msg.owner_term === "number") {
+      if (msg.owner_term < this.term) return;
+      this.term = msg.owner_term;
+    }
     if (this.retried(msg)) return;
     switch (msg.type) {
       case "pong": {

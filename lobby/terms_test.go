@@ -1,0 +1,108 @@
+package lobby_test
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/quizroom/quizroom/game"
+	"github.com/quizroom/quizroom/lobby"
+	"github.com/quizroom/quizroom/lobby/wire"
+)
+
+// terms returns the "term" of every frame c received, in order (0 for a
+// frame without one).
+func (c *fakeConn) terms() []uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []uint64
+	for _, f := range c.frames {
+		var h struct {
+			Term uint64 `json:"owner_term"`
+		}
+		_ = json.Unmarshal(f.Data, &h)
+		out = append(out, h.Term)
+	}
+	return out
+}
+
+// Every frame carries the term it was decided in, and a view drops an
+// output of an older term than the newest it delivered: an owner paused
+// past its lease that publishes where nothing fences it (a stale reveal
+// here) reaches no connection, and its seq does not make the view resync.
+func TestViewDropsAnOlderTermsOutput(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		p := newPair(t, game.Settings{QuestionTime: time.Minute})
+		defer p.close()
+		p.startQuestion(t)
+		for i, term := range p.pc.terms() {
+			if term != 1 {
+				t.Fatalf("frame %d (%s) of the first owner carries term %d, want 1", i, p.pc.types()[i], term)
+			}
+		}
+		p.fa.Kill()
+		time.Sleep(leaseTTL + time.Second)
+		synctest.Wait()
+		if p.lb.Rooms() != 1 {
+			t.Fatalf("b runs %d rooms after a died, want 1", p.lb.Rooms())
+		}
+		if got := p.pc.terms(); got[len(got)-1] != 2 {
+			t.Fatalf("the new owner's frame carries term %d, want 2 (terms %v)", got[len(got)-1], got)
+		}
+		states := p.pc.count(wire.TypeState)
+		stale := `{"i":[{"to":0,"d":{"type":"reveal","seq":90,"q":0,"kind":"single","reason":"deadline","correct":[0],"owner_term":1}}],"w":90,"t":1}`
+		if err := p.fa.Inner().Publish(context.Background(), p.pin, lobby.Output{Seq: 1000, Data: []byte(stale)}); err != nil {
+			t.Fatal(err)
+		}
+		synctest.Wait()
+		if n := p.pc.count(wire.TypeReveal); n != 0 {
+			t.Fatalf("the player saw %d reveals of an ended term", n)
+		}
+		if ack := p.answer(t, 0); !ack.Accepted {
+			t.Fatalf("answer after the stale output: %+v", ack)
+		}
+		if n := p.pc.count(wire.TypeState); n != states {
+			t.Errorf("the stale output's seq made the view resync (%d states, had %d)", n, states)
+		}
+	})
+}
+
+// A bus that forgets every room (lobby/membus.Forget, as FLUSHALL on
+// Redis): the owner's next renewal finds its term forgotten and writes the
+// room back from memory in the same term, and the game goes on with the
+// answer acknowledged before.
+func TestForgottenRoomIsWrittenBack(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		p := newPair(t, game.Settings{QuestionTime: time.Minute})
+		defer p.close()
+		p.startQuestion(t)
+		if ack := p.answer(t, 0); !ack.Accepted {
+			t.Fatalf("answer: %+v", ack)
+		}
+		p.fa.Forget()
+		time.Sleep(leaseTTL / 2)
+		synctest.Wait()
+		ctx := context.Background()
+		if term, err := p.fa.CurrentTerm(ctx, p.pin); err != nil || term != 1 {
+			t.Fatalf("term after the bus forgot the room: %d, %v; want 1 written back", term, err)
+		}
+		if err := p.host.Submit(ctx, lobby.Message{Type: wire.TypeSkip}); err != nil {
+			t.Fatal(err)
+		}
+		synctest.Wait()
+		var rev struct {
+			You struct {
+				Answered bool `json:"answered"`
+			} `json:"you"`
+		}
+		p.pc.last(t, wire.TypeReveal, &rev)
+		if !rev.You.Answered {
+			t.Fatal("the reveal after the write-back lost the acknowledged answer")
+		}
+		if r := p.pc.reason(); r != "" {
+			t.Fatalf("the player's connection closed: %s", r)
+		}
+	})
+}
