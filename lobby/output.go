@@ -29,6 +29,7 @@ type input struct {
 	Token    string        `json:"tok,omitempty"`
 
 	Q      int           `json:"q,omitempty"`
+	Step   string        `json:"st,omitempty"` // opClose: the step recorded (room.stepKey)
 	Answer game.Answer   `json:"a,omitzero"`
 	RT     time.Duration `json:"rt,omitempty"`
 	Recv   time.Time     `json:"recv,omitzero"`
@@ -42,8 +43,9 @@ type input struct {
 const (
 	opDetach = "detach"
 	opResync = "resync"
-	// opClose is a question's deadline close, decided by the owner and
-	// recorded in the input log (see room.recordClose).
+	// opClose is a timed step (a question's deadline close, an
+	// auto-advance, a challenge's end), decided by the owner and recorded
+	// in the input log (see room.recordClose).
 	opClose = "close"
 )
 

@@ -3,9 +3,9 @@ package lobby
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
-	"github.com/quizroom/quizroom/game"
 	"github.com/quizroom/quizroom/lobby/wire"
 )
 
@@ -132,23 +132,26 @@ func (l *Lobby) closeLostRoom(pin string) {
 	}
 }
 
-// deadlineDue reports whether the question's deadline close must be
-// recorded before it is applied (see recordClose).
-func (r *room) recordsCloses() bool {
-	return r.g.Phase() == game.PhaseQuestion
+// stepKey names the timed step the engine is waiting for: its phase, its
+// question and the deadline itself, so that a recorded step is never taken
+// for a later one (an extended deadline, the next phase's).
+func (r *room) stepKey() string {
+	return fmt.Sprintf("%s/%d/%d", r.g.Phase(), r.g.QuestionIndex(), r.g.Deadline().UnixNano())
 }
 
-// recordClose records the close of the open question in the input log,
-// fenced by the term, instead of closing it from the clock: the close is
-// then one entry of the log, after the answers that made it and before the
-// ones that did not, and it is applied when the pump reads it back. An owner
-// that replays the log (a takeover) closes the question at the same place:
-// one close per question, in one term, and the reveal clients see is that
-// one. While the record fails (the store does not answer) the question stays
-// open and the record is tried again.
+// recordClose records the timed step due now (a question's deadline close,
+// the auto-advance from a reveal or leaderboard, a challenge's end) in the
+// input log, fenced by the term, instead of taking it from the clock: the
+// step is then one entry of the log, after the inputs that came before it
+// and before the ones that did not, and it is applied when the pump reads
+// it back (apply advances the engine to the recorded deadline). An owner
+// that replays the log (a takeover) takes the step at the same place: each
+// step once, in one term, and what clients see of it is that one. While the
+// record fails (the store does not answer) the step waits and the record is
+// tried again.
 func (r *room) recordClose(ctx context.Context) {
-	q := r.g.QuestionIndex()
-	data, err := encodeInput(input{Op: opClose, Q: q, At: r.g.Deadline(), Origin: r.l.cfg.Instance})
+	q, step := r.g.QuestionIndex(), r.stepKey()
+	data, err := encodeInput(input{Op: opClose, Q: q, Step: step, At: r.g.Deadline(), Origin: r.l.cfg.Instance})
 	if err != nil {
 		r.log.Error().Err(err).Msg("cannot encode the close")
 		return
@@ -156,12 +159,12 @@ func (r *room) recordClose(ctx context.Context) {
 	c, cancel := context.WithTimeout(ctx, closeRecordTimeout)
 	defer cancel()
 	if _, err := r.l.bus.AppendInputFenced(c, r.pin, r.term, data); err != nil {
-		r.log.Warn().Err(err).Int("q", q).Msg("cannot record the question's close yet")
+		r.log.Warn().Err(err).Str("step", step).Msg("cannot record the timed step yet")
 		r.termError(ctx, err)
 		r.closeRetry = time.Now().Add(closeRecordRetry)
 		return
 	}
-	r.closing = q + 1
+	r.closing = step
 }
 
 const (

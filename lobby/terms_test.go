@@ -106,3 +106,36 @@ func TestForgottenRoomIsWrittenBack(t *testing.T) {
 		}
 	})
 }
+
+// An auto-advance is a timed step recorded in the input log like a
+// question's close: the owner that took it dies before its snapshot, and
+// the new owner replays the step at its recorded place instead of taking
+// it again from its own clock. The player sees the next question once.
+func TestAutoAdvanceTakenOnceAcrossATakeover(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const reveal = 5 * time.Second
+		p := newPair(t, game.Settings{QuestionTime: time.Minute, AutoAdvance: true, RevealTime: reveal, LeaderboardTime: reveal})
+		defer p.close()
+		p.startQuestion(t)
+		if ack := p.answer(t, 0); !ack.Accepted { // the only player: the question closes
+			t.Fatalf("answer: %+v", ack)
+		}
+		if p.pc.count(wire.TypeReveal) != 1 {
+			t.Fatalf("the player saw %v, want the reveal", p.pc.types())
+		}
+		time.Sleep(reveal)
+		synctest.Wait()
+		if n := p.pc.count(wire.TypeQuestion); n != 2 {
+			t.Fatalf("the player saw %d questions at the reveal's end, want 2: %v", n, p.pc.types())
+		}
+		p.fa.Kill() // before the next question's snapshot: b restores the reveal
+		time.Sleep(leaseTTL + time.Second)
+		synctest.Wait()
+		if p.lb.Rooms() != 1 {
+			t.Fatalf("b runs %d rooms after a died, want 1", p.lb.Rooms())
+		}
+		if n := p.pc.count(wire.TypeQuestion); n != 2 {
+			t.Fatalf("the player saw %d questions across the takeover, want 2 (the second once): %v", n, p.pc.types())
+		}
+	})
+}
