@@ -26,6 +26,7 @@ func (r *room) flush(ctx context.Context) {
 		r.add(outItem{To: toAll, End: true})
 	}
 	r.stampQuestion()
+	r.confirmAcks(ctx)
 	stampTerm(r.items, r.term)
 	items := r.items
 	// The items go to the local view as they are (see view.stash): the next

@@ -44,8 +44,13 @@ type Config struct {
 	LeaseTTL time.Duration
 	// AttachTimeout bounds the wait for a room's welcome (default 10s).
 	AttachTimeout time.Duration
-	Log           zerolog.Logger
-	Observer      Observer
+	// ConfirmAcks makes the owner confirm its term with the Bus
+	// (Bus.ConfirmTerm: on Redis with replicas, a WAIT for them) before it
+	// publishes answer acks; an ack it cannot confirm within
+	// ackConfirmBound goes out as unavailable (see confirmAcks).
+	ConfirmAcks bool
+	Log         zerolog.Logger
+	Observer    Observer
 }
 
 func (c Config) withDefaults() Config {

@@ -179,3 +179,47 @@ func (l *Lobby) appendInput(ctx context.Context, pin string, data []byte) error 
 	_, err := l.bus.AppendInputLive(ctx, pin, data)
 	return err
 }
+
+// ackConfirmBound bounds the owner's wait for ConfirmTerm before a batch
+// with answer acks goes out.
+const ackConfirmBound = 750 * time.Millisecond
+
+// confirmAcks holds the batch's answer acks to what the owner can stand
+// behind when Config.ConfirmAcks is set: its term still current and (on a
+// replicated store) the inputs they acknowledge on enough replicas, checked
+// after they were decided and before anyone hears of them. When that cannot
+// be confirmed within ackConfirmBound, each ack goes out as unavailable
+// instead (retryable): the answer stays applied, and the client's retry
+// gets its first verdict (room.sameAnswer), never a second one.
+func (r *room) confirmAcks(ctx context.Context) {
+	if !r.l.cfg.ConfirmAcks {
+		return
+	}
+	acks := 0
+	for i := range r.items {
+		if isAck(&r.items[i]) {
+			acks++
+		}
+	}
+	if acks == 0 {
+		return
+	}
+	c, cancel := context.WithTimeout(context.WithoutCancel(ctx), ackConfirmBound)
+	err := r.l.bus.ConfirmTerm(c, r.pin, r.term)
+	cancel()
+	if err == nil {
+		return
+	}
+	r.log.Warn().Err(err).Int("acks", acks).Msg("acks not confirmed: answered unavailable")
+	for i := range r.items {
+		if it := &r.items[i]; isAck(it) {
+			werr := wire.Unavailable("the room could not confirm the answer in time", nil)
+			it.D = wire.Marshal(wire.ErrorMsg{Type: wire.TypeError, Re: replyRe(it.D), Seq: r.wireSeq, Code: werr.Code, Message: werr.Message})
+		}
+	}
+	r.termError(ctx, err)
+}
+
+// isAck reports whether it is an answer's ack (a reply carrying when the
+// answer was read).
+func isAck(it *outItem) bool { return it.To == toRef && !it.Recv.IsZero() }

@@ -9,6 +9,8 @@ import (
 
 	"github.com/quizroom/quizroom/game"
 	"github.com/quizroom/quizroom/lobby"
+	"github.com/quizroom/quizroom/lobby/bustest"
+	"github.com/quizroom/quizroom/lobby/membus"
 	"github.com/quizroom/quizroom/lobby/wire"
 )
 
@@ -136,6 +138,61 @@ func TestAutoAdvanceTakenOnceAcrossATakeover(t *testing.T) {
 		}
 		if n := p.pc.count(wire.TypeQuestion); n != 2 {
 			t.Fatalf("the player saw %d questions across the takeover, want 2 (the second once): %v", n, p.pc.types())
+		}
+	})
+}
+
+// With ConfirmAcks, an answer is acknowledged only once the owner has
+// confirmed its term with the bus after deciding it: when the bus cannot
+// confirm (a replica WAIT that times out, a stalled store), the answer is
+// told unavailable instead, and the retry gets the first verdict: accepted.
+func TestAckWaitsForTheTermsConfirmation(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		fb := bustest.NewFaultBus(membus.New(membus.Options{}), 1)
+		l := lobby.New(fb, lobby.Config{Instance: "a", LeaseTTL: leaseTTL, ConfirmAcks: true})
+		defer l.Close()
+		ctx := context.Background()
+		created, err := l.CreateGame(ctx, lobby.GameSpec{Questions: questions(), Settings: game.Settings{QuestionTime: time.Minute}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		hc, pc := &fakeConn{}, &fakeConn{}
+		host, err := l.Attach(ctx, lobby.Hello{Type: wire.TypeHost, PIN: created.PIN, HostToken: created.HostToken}, hc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		player, err := l.Attach(ctx, lobby.Hello{Type: wire.TypeJoin, PIN: created.PIN, Nickname: "ada"}, pc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := host.Submit(ctx, lobby.Message{Type: wire.TypeStart}); err != nil {
+			t.Fatal(err)
+		}
+		synctest.Wait()
+		answer := func(re string) {
+			err := player.Submit(ctx, lobby.Message{Type: wire.TypeAnswer, Q: 0, Answer: game.Answer{Choices: []int{1}},
+				Received: time.Now(), Re: []byte(re)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			synctest.Wait()
+		}
+		fb.Fail("ConfirmTerm", nil)
+		answer(`"a1"`)
+		if n := pc.count(wire.TypeAnswerAck); n != 0 {
+			t.Fatalf("an ack the bus did not confirm reached the player (%d acks)", n)
+		}
+		var refusal wire.ErrorMsg
+		pc.last(t, wire.TypeError, &refusal)
+		if refusal.Code != wire.CodeUnavailable || string(refusal.Re) != `"a1"` {
+			t.Fatalf("reply to the unconfirmed answer: %+v, want unavailable for a1", refusal)
+		}
+		fb.Heal("ConfirmTerm")
+		answer(`"a2"`)
+		var ack wire.AnswerAck
+		pc.last(t, wire.TypeAnswerAck, &ack)
+		if !ack.Accepted || string(ack.Re) != `"a2"` {
+			t.Fatalf("the retry's ack: %+v, want accepted", ack)
 		}
 	})
 }

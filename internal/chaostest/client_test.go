@@ -444,11 +444,20 @@ func (c *client) answer(q, choice int) {
 // ping sends an app-level ping on the current connection and reports how
 // long the pong took, or false when none came within limit.
 func (c *client) ping(limit time.Duration) (time.Duration, bool) {
+	return c.pingBehind(nil, limit)
+}
+
+// pingBehind is ping sent right after msg (nil: none), a message that
+// waits on the room's store: the pong must not wait for it.
+func (c *client) pingBehind(msg map[string]any, limit time.Duration) (time.Duration, bool) {
 	c.mu.Lock()
 	conn, from := c.conn, len(c.recs)
 	c.mu.Unlock()
 	if conn == nil {
 		return 0, false
+	}
+	if msg != nil {
+		c.write(conn, msg)
 	}
 	start := time.Now()
 	c.write(conn, map[string]any{"type": "ping", "t": start.UnixMilli()})
