@@ -441,14 +441,10 @@ func (c *client) answer(q, choice int) {
 	}
 }
 
-// ping sends an app-level ping on the current connection and reports how
-// long the pong took, or false when none came within limit.
-func (c *client) ping(limit time.Duration) (time.Duration, bool) {
-	return c.pingBehind(nil, limit)
-}
-
-// pingBehind is ping sent right after msg (nil: none), a message that
-// waits on the room's store: the pong must not wait for it.
+// pingBehind sends msg (nil: none; a message that waits on the room's
+// store) and right after it an app-level ping on the current connection,
+// and reports how long the pong took, or false when none came within limit:
+// the pong must not wait for msg.
 func (c *client) pingBehind(msg map[string]any, limit time.Duration) (time.Duration, bool) {
 	c.mu.Lock()
 	conn, from := c.conn, len(c.recs)
