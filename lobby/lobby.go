@@ -538,6 +538,25 @@ func (m *Member) Detach() {
 	m.v.detach(m)
 }
 
+// Handoff ends the connection here without telling the room the player went
+// away: this instance is shutting down and sent the client to reconnect to
+// another one, where its resume takes the seat back. Marked disconnected in
+// between, the player would not count for the open question, which closes
+// "all_answered" as soon as everyone else answered, before the moving
+// players are back to give (or give again) their answers: a planned
+// hand-over would cost them what a crash does not (a killed instance tells
+// the room nothing either). A client that never comes back leaves the
+// question to its deadline, as after a crash. Detach and Handoff together
+// run once.
+func (m *Member) Handoff() {
+	if m.closed.Swap(true) {
+		return
+	}
+	m.v.mu.Lock()
+	m.v.remove(m)
+	m.v.mu.Unlock()
+}
+
 // ---- tokens and ids ----
 
 func randomHex(n int) string {

@@ -332,7 +332,12 @@ func heartbeatOutput(wireSeq uint64, lastInput string, term Term) []byte {
 // connections, within one lease renewal period.
 func (r *room) heartbeat(ctx context.Context) {
 	r.outSeq++
-	c, cancel := context.WithTimeout(ctx, r.l.cfg.LeaseTTL/3)
+	// Not cancelled by shutdown, like flush's publish: a heartbeat cut
+	// short there would move outSeq past the last output on the bus, and
+	// the hand-over snapshot that follows would record a seq nobody
+	// published, so the next owner leaves a hole and every instance warns
+	// "outputs lost" for a planned hand-over that lost nothing.
+	c, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.l.cfg.LeaseTTL/3)
 	defer cancel()
 	// A failed publish still moved outSeq: the next output shows the gap.
 	_ = r.publish(c, Output{Seq: r.outSeq, Data: heartbeatOutput(r.wireSeq, r.lastInput, r.term)})

@@ -195,7 +195,13 @@ func (c *conn) serve(ctx context.Context) {
 	commands.Wait()
 	c.takeAttach(true)
 	c.attachWG.Wait()
-	if c.member != nil {
+	switch {
+	case c.member == nil:
+	case c.closeReason() == CloseShutdown:
+		// Sent to another instance, not gone: the room keeps the player
+		// connected until the resume there (lobby.Member.Handoff).
+		c.member.Handoff()
+	default:
 		c.member.Detach()
 	}
 	cancel()
