@@ -271,7 +271,7 @@ type RoomRestore struct {
 	PINTTL time.Duration
 }
 
-// Terms is the ownership-term capability (see above). Each method that
+// Terms are the ownership-term methods of every Bus (see above). Each method that
 // takes a term writes nothing and returns ErrStaleTerm or ErrRoomForgotten
 // when the term is not current.
 type Terms interface {
