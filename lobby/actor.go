@@ -53,12 +53,7 @@ func (r *room) run(ctx context.Context) {
 			r.flush(ctx)
 		case <-fire:
 			t.deadline.fired()
-			if r.recordsCloses() {
-				r.recordClose(ctx)
-				break
-			}
-			r.handle(r.g.Advance(time.Now()))
-			r.flush(ctx)
+			r.recordClose(ctx)
 		case <-renew:
 			t.renew.fired()
 			r.renewAt = r.l.renewSlots.slot(time.Now().Add(r.l.cfg.LeaseTTL / 3))
@@ -85,9 +80,8 @@ type actorTimers struct {
 // channel (nothing due) never fires in a select.
 func (t *actorTimers) arm(r *room) (fire, notes, snap, renew <-chan time.Time) {
 	var deadline time.Time
-	// issue 15: a challenge (QuestionIndex -1, closing 0) has its timer too.
-	if d := r.g.Deadline(); !d.IsZero() && (r.closing == 0 || r.closing != r.g.QuestionIndex()+1) {
-		if r.recordsCloses() && r.closeRetry.After(d) {
+	if d := r.g.Deadline(); !d.IsZero() && r.closing != r.stepKey() {
+		if r.closeRetry.After(d) {
 			d = r.closeRetry
 		}
 		deadline = d
@@ -203,11 +197,11 @@ func (r *room) apply(in input) {
 	case opResync:
 		r.resyncAll(now)
 	case opClose:
-		// Advance(now) above closed the question at its recorded place;
-		// a deadline extended since the record keeps it open, and the
-		// timer records the new close.
-		if r.closing == in.Q+1 {
-			r.closing = 0
+		// Advance(now) above took the step at its recorded place; a
+		// deadline extended since the record keeps the phase, and the
+		// timer records the new step.
+		if r.closing == in.Step {
+			r.closing = ""
 		}
 	default:
 		if wire.HostCommands[in.Op] {

@@ -114,7 +114,7 @@ type stallingBus struct {
 	stalled chan struct{}
 }
 
-func (b *stallingBus) AppendInput(ctx context.Context, room string, data []byte) (string, error) {
+func (b *stallingBus) AppendInputLive(ctx context.Context, room string, data []byte) (string, error) {
 	if bytes.Contains(data, []byte(`"op":"answer"`)) {
 		select {
 		case <-b.stalled:
@@ -122,7 +122,7 @@ func (b *stallingBus) AppendInput(ctx context.Context, room string, data []byte)
 			return "", ctx.Err()
 		}
 	}
-	return b.Bus.AppendInput(ctx, room, data)
+	return b.Bus.AppendInputLive(ctx, room, data)
 }
 
 // On a remote Bus, an answer the store does not take within the intake

@@ -44,8 +44,13 @@ type Config struct {
 	LeaseTTL time.Duration
 	// AttachTimeout bounds the wait for a room's welcome (default 10s).
 	AttachTimeout time.Duration
-	Log           zerolog.Logger
-	Observer      Observer
+	// ConfirmAcks makes the owner confirm its term with the Bus
+	// (Bus.ConfirmTerm: on Redis with replicas, a WAIT for them) before it
+	// publishes answer acks; an ack it cannot confirm within
+	// ackConfirmBound goes out as unavailable (see confirmAcks).
+	ConfirmAcks bool
+	Log         zerolog.Logger
+	Observer    Observer
 }
 
 func (c Config) withDefaults() Config {
@@ -87,9 +92,6 @@ func (c Config) withDefaults() Config {
 type Lobby struct {
 	cfg Config
 	bus Bus
-	// terms is bus's ownership-term capability, nil on a Bus without it
-	// (see terms.go).
-	terms Terms
 	// inProcess: bus's input log lives in this process (see inProcessLog).
 	inProcess bool
 	log       zerolog.Logger
@@ -115,10 +117,8 @@ type Lobby struct {
 func New(bus Bus, cfg Config) *Lobby {
 	cfg = cfg.withDefaults()
 	ctx, cancel := context.WithCancel(context.Background())
-	terms, _ := bus.(Terms)
 	inProc, _ := bus.(inProcessLog)
 	return &Lobby{
-		terms:     terms,
 		inProcess: inProc != nil && inProc.InProcess(),
 		lost:      map[string]time.Time{},
 		cfg:       cfg,
@@ -262,13 +262,6 @@ func (l *Lobby) openRoom(ctx context.Context, g *game.Game, meta roomMeta) (stri
 	if err := l.claim(ctx, r); err != nil {
 		_ = l.bus.ReleasePIN(ctx, pin)
 		return "", err
-	}
-	if ok, err := l.bus.AcquireLease(ctx, pin, l.cfg.Instance, l.cfg.LeaseTTL); err != nil || !ok {
-		_ = l.bus.ReleasePIN(ctx, pin)
-		if err == nil {
-			err = errors.New("held by another instance")
-		}
-		return "", wire.Unavailable("cannot take the new room's lease", err)
 	}
 	if err := r.saveSnapshot(ctx); err != nil {
 		_ = l.bus.ReleasePIN(ctx, pin)
@@ -561,6 +554,25 @@ func (m *Member) Detach() {
 		return
 	}
 	m.v.detach(m)
+}
+
+// Handoff ends the connection here without telling the room the player went
+// away: this instance is shutting down and sent the client to reconnect to
+// another one, where its resume takes the seat back. Marked disconnected in
+// between, the player would not count for the open question, which closes
+// "all_answered" as soon as everyone else answered, before the moving
+// players are back to give (or give again) their answers: a planned
+// hand-over would cost them what a crash does not (a killed instance tells
+// the room nothing either). A client that never comes back leaves the
+// question to its deadline, as after a crash. Detach and Handoff together
+// run once.
+func (m *Member) Handoff() {
+	if m.closed.Swap(true) {
+		return
+	}
+	m.v.mu.Lock()
+	m.v.remove(m)
+	m.v.mu.Unlock()
 }
 
 // ---- tokens and ids ----

@@ -20,11 +20,11 @@ type renewClock struct {
 	renews map[string][]time.Time
 }
 
-func (b *renewClock) RenewLease(ctx context.Context, room, holder string, ttl time.Duration) (bool, error) {
+func (b *renewClock) RenewTerm(ctx context.Context, room, holder string, term lobby.Term, ttl time.Duration) (lobby.TermStatus, error) {
 	b.mu.Lock()
 	b.renews[room] = append(b.renews[room], time.Now())
 	b.mu.Unlock()
-	return b.Bus.RenewLease(ctx, room, holder, ttl)
+	return b.Bus.RenewTerm(ctx, room, holder, term, ttl)
 }
 
 // Games created in the same instant do not renew their leases (and take
