@@ -113,7 +113,7 @@ type Lobby struct {
 func New(bus Bus, cfg Config) *Lobby {
 	cfg = cfg.withDefaults()
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Lobby{
+	l := &Lobby{
 		lost:   map[string]time.Time{},
 		cfg:    cfg,
 		bus:    bus,
@@ -124,6 +124,13 @@ func New(bus Bus, cfg Config) *Lobby {
 		rooms:  map[string]*room{},
 		views:  map[string]*view{},
 	}
+	// Connection refs start anywhere in 2^62, so that a restarted instance
+	// (same name, new process) does not reuse the refs, and the command
+	// keys (commandKey), of its earlier life.
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	l.refs.Store(binary.BigEndian.Uint64(b[:]) >> 2)
+	return l
 }
 
 // Instance is this lobby's name on the Bus.
