@@ -51,12 +51,7 @@ func (r *room) run(ctx context.Context) {
 		case <-notes:
 			r.flush(ctx)
 		case <-fire:
-			if r.recordsCloses() {
-				r.recordClose(ctx)
-				break
-			}
-			r.handle(r.g.Advance(time.Now()))
-			r.flush(ctx)
+			r.recordClose(ctx)
 		case <-renew.C:
 			if !r.renew(ctx) {
 				return
@@ -77,9 +72,8 @@ type actorTimers struct {
 // arm sets each timer that has a due time and returns its channel; a nil
 // channel (nothing due) never fires in a select.
 func (t *actorTimers) arm(r *room) (fire, notes, snap <-chan time.Time) {
-	// issue 15: a challenge (QuestionIndex -1, closing 0) has its timer too.
-	if d := r.g.Deadline(); !d.IsZero() && (r.closing == 0 || r.closing != r.g.QuestionIndex()+1) {
-		if r.recordsCloses() && r.closeRetry.After(d) {
+	if d := r.g.Deadline(); !d.IsZero() && r.closing != r.stepKey() {
+		if r.closeRetry.After(d) {
 			d = r.closeRetry
 		}
 		fire = armTimer(&t.deadline, d)
@@ -174,11 +168,11 @@ func (r *room) apply(in input) {
 	case opResync:
 		r.resyncAll(now)
 	case opClose:
-		// Advance(now) above closed the question at its recorded place;
-		// a deadline extended since the record keeps it open, and the
-		// timer records the new close.
-		if r.closing == in.Q+1 {
-			r.closing = 0
+		// Advance(now) above took the step at its recorded place; a
+		// deadline extended since the record keeps the phase, and the
+		// timer records the new step.
+		if r.closing == in.Step {
+			r.closing = ""
 		}
 	default:
 		if wire.HostCommands[in.Op] {

@@ -21,11 +21,11 @@ type slowBus struct {
 	delay time.Duration
 }
 
-func (b *slowBus) Publish(ctx context.Context, room string, out lobby.Output) error {
+func (b *slowBus) PublishFenced(ctx context.Context, room string, term lobby.Term, out lobby.Output) error {
 	if b.slow.Load() {
 		time.Sleep(b.delay)
 	}
-	return b.Bus.Publish(ctx, room, out)
+	return b.Bus.PublishFenced(ctx, room, term, out)
 }
 
 // TestAttachGivenUpLeavesNothingBound: an attach that gives up (its timeout,

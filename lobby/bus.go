@@ -21,11 +21,11 @@ import (
 // each point):
 //   - Ordering: input ids are opaque to the lobby; the Bus orders them
 //     (InputLog.CompareInputs), the same order ReadInputs returns them in.
-//   - Fencing: a write that must come from the room's owner takes a Fence
-//     and is refused with ErrLeaseLost, writing nothing, when the fence is
-//     not current. Today snapshots are fenced by the lease holder; ownership
-//     terms (issue 17) extend Fence and fence outputs and acknowledgements
-//     the same way.
+//   - Fencing: a write that must come from the room's owner is refused,
+//     writing nothing, when its fence is not current: snapshots are fenced
+//     by the lease holder (ErrLeaseLost); outputs, the owner's own inputs
+//     and the confirmation of acknowledgements by the ownership term (Terms:
+//     ErrStaleTerm, ErrRoomForgotten). A room's term only grows.
 //   - Last output: the Bus keeps each room's last published output
 //     (Broadcaster.LastOutput), so a new owner numbers its outputs past
 //     everything the old one published.
@@ -37,6 +37,7 @@ type Bus interface {
 	Snapshots
 	Retention
 	Pinger
+	Terms
 }
 
 // Fence names the writer a fenced write is checked against, inside the
@@ -191,11 +192,10 @@ type Pinger interface {
 // every write that must come from the current owner is checked against it
 // inside the store.
 //
-// Terms are an optional capability today: transport/redisbus implements
-// Terms; the lobby does not call it yet. Issue 17 phase 2 folds it into Bus
-// (leases become Claim/TakeOver/Renew, Publish and own-input appends take
-// the term through Fence), implements it in lobby/membus and adds it to
-// lobby/bustest.
+// Terms are part of the Bus: transport/redisbus checks them in Lua scripts,
+// lobby/membus under its lock (one instance has nobody to fence out, but the
+// lobby runs every room the same way), and lobby/bustest holds both to the
+// same contract.
 
 // Term is one ownership term of a room: 1 for the creating owner, then one
 // more per takeover.
@@ -271,7 +271,7 @@ type RoomRestore struct {
 	PINTTL time.Duration
 }
 
-// Terms is the ownership-term capability (see above). Each method that
+// Terms are the ownership-term methods of every Bus (see above). Each method that
 // takes a term writes nothing and returns ErrStaleTerm or ErrRoomForgotten
 // when the term is not current.
 type Terms interface {

@@ -202,7 +202,7 @@ func TestAnswerCodecKnowsEveryField(t *testing.T) {
 		v    any
 		want []string
 	}{
-		{input{}, []string{"ID", "Op", "Origin", "Ref", "Re", "At", "Counted", "Player", "Role", "Nickname", "Token", "Q", "Answer", "RT", "Recv", "Seconds", "Target", "Team"}},
+		{input{}, []string{"ID", "Op", "Origin", "Ref", "Re", "At", "Counted", "Player", "Role", "Nickname", "Token", "Q", "Step", "Answer", "RT", "Recv", "Seconds", "Target", "Team"}},
 		{game.Answer{}, []string{"Choices", "Text", "List"}},
 	} {
 		typ := reflect.TypeOf(c.v)

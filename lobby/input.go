@@ -24,7 +24,7 @@ func encodeInput(in input) ([]byte, error) {
 // answer with none of the other inputs' fields and times inside the years
 // encoding/json writes.
 func isPlainAnswer(in input) bool {
-	return in.Op == wire.TypeAnswer && !in.Counted && in.Nickname == "" && in.Token == "" &&
+	return in.Op == wire.TypeAnswer && !in.Counted && in.Nickname == "" && in.Token == "" && in.Step == "" &&
 		in.Seconds == 0 && in.Target == "" && in.Team == 0 && plainTime(in.At) && plainTime(in.Recv) && plainRaw(in.Re)
 }
 

@@ -44,8 +44,13 @@ type Config struct {
 	LeaseTTL time.Duration
 	// AttachTimeout bounds the wait for a room's welcome (default 10s).
 	AttachTimeout time.Duration
-	Log           zerolog.Logger
-	Observer      Observer
+	// ConfirmAcks makes the owner confirm its term with the Bus
+	// (Bus.ConfirmTerm: on Redis with replicas, a WAIT for them) before it
+	// publishes answer acks; an ack it cannot confirm within
+	// ackConfirmBound goes out as unavailable (see confirmAcks).
+	ConfirmAcks bool
+	Log         zerolog.Logger
+	Observer    Observer
 }
 
 func (c Config) withDefaults() Config {
@@ -87,11 +92,8 @@ func (c Config) withDefaults() Config {
 type Lobby struct {
 	cfg Config
 	bus Bus
-	// terms is bus's ownership-term capability, nil on a Bus without it
-	// (see terms.go).
-	terms Terms
-	log   zerolog.Logger
-	obs   Observer
+	log zerolog.Logger
+	obs Observer
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -111,9 +113,7 @@ type Lobby struct {
 func New(bus Bus, cfg Config) *Lobby {
 	cfg = cfg.withDefaults()
 	ctx, cancel := context.WithCancel(context.Background())
-	terms, _ := bus.(Terms)
 	return &Lobby{
-		terms:  terms,
 		lost:   map[string]time.Time{},
 		cfg:    cfg,
 		bus:    bus,
@@ -245,13 +245,6 @@ func (l *Lobby) openRoom(ctx context.Context, g *game.Game, meta roomMeta) (stri
 	if err := l.claim(ctx, r); err != nil {
 		_ = l.bus.ReleasePIN(ctx, pin)
 		return "", err
-	}
-	if ok, err := l.bus.AcquireLease(ctx, pin, l.cfg.Instance, l.cfg.LeaseTTL); err != nil || !ok {
-		_ = l.bus.ReleasePIN(ctx, pin)
-		if err == nil {
-			err = errors.New("held by another instance")
-		}
-		return "", wire.Unavailable("cannot take the new room's lease", err)
 	}
 	if err := r.saveSnapshot(ctx); err != nil {
 		_ = l.bus.ReleasePIN(ctx, pin)

@@ -29,6 +29,7 @@ type input struct {
 	Token    string        `json:"tok,omitempty"`
 
 	Q      int           `json:"q,omitempty"`
+	Step   string        `json:"st,omitempty"` // opClose: the step recorded (room.stepKey)
 	Answer game.Answer   `json:"a,omitzero"`
 	RT     time.Duration `json:"rt,omitempty"`
 	Recv   time.Time     `json:"recv,omitzero"`
@@ -42,8 +43,9 @@ type input struct {
 const (
 	opDetach = "detach"
 	opResync = "resync"
-	// opClose is a question's deadline close, decided by the owner and
-	// recorded in the input log (see room.recordClose).
+	// opClose is a timed step (a question's deadline close, an
+	// auto-advance, a challenge's end), decided by the owner and recorded
+	// in the input log (see room.recordClose).
 	opClose = "close"
 )
 
@@ -111,6 +113,10 @@ type outMsg struct {
 	// output: a new owner replaying the inputs after an older snapshot
 	// publishes nothing for those up to L, whose outputs went out already.
 	L string `json:"l,omitempty"`
+	// T is the ownership term the output was published in: a view drops
+	// an output of an older term than the newest it delivered (see
+	// view.dispatch); every frame in it carries the term too, for clients.
+	T Term `json:"t,omitempty"`
 }
 
 // encodeOutput encodes a batch for the Bus. The per-player maps (You, Per)

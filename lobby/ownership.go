@@ -108,7 +108,16 @@ func (r *room) saveSnapshot(ctx context.Context) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	if err := r.l.bus.SaveSnapshot(ctx, r.pin, r.fence(), Snapshot{Data: data, LastInput: r.lastInput, Seq: r.outSeq}); err != nil {
+	snap := Snapshot{Data: data, LastInput: r.lastInput, Seq: r.outSeq}
+	err = r.l.bus.SaveSnapshot(ctx, r.pin, r.fence(), snap)
+	if errors.Is(err, ErrLeaseLost) && r.renewTerm(ctx) && !r.leaseLost {
+		// The lease is not ours, but the term is what says who owns the
+		// room: it was still ours (a lapsed lease nobody took, now
+		// renewed), or the store forgot the room and renewTerm wrote it
+		// back. Either way the snapshot is the owner's to write.
+		err = r.l.bus.SaveSnapshot(ctx, r.pin, r.fence(), snap)
+	}
+	if err != nil {
 		if errors.Is(err, ErrLeaseLost) {
 			r.leaseLost = true // run stops the actor: another instance owns the room
 		}
@@ -161,22 +170,7 @@ func (r *room) saveIfDirty(ctx context.Context, force bool) {
 }
 
 func (r *room) renew(ctx context.Context) bool {
-	if r.l.terms != nil && r.term != 0 {
-		return r.renewTerm(ctx)
-	}
-	c, cancel := context.WithTimeout(ctx, r.l.cfg.LeaseTTL/3)
-	defer cancel()
-	ok, err := r.l.bus.RenewLease(c, r.pin, r.l.cfg.Instance, r.l.cfg.LeaseTTL)
-	if err != nil {
-		// The store is unreachable: keep running; the lease may still hold.
-		r.log.Warn().Err(err).Msg("lease renewal failed")
-		return true
-	}
-	if !ok {
-		r.log.Warn().Msg("lease lost: another instance owns the room now")
-		return false
-	}
-	return true
+	return r.renewTerm(ctx)
 }
 
 func (r *room) release() {
@@ -326,8 +320,8 @@ const blindSeqJump = 1 << 20
 
 // heartbeatOutput is a batch with no items: receivers deliver nothing. It
 // carries the wire seq like every output, for continueSequences.
-func heartbeatOutput(wireSeq uint64, lastInput string) []byte {
-	data, _ := json.Marshal(outMsg{Items: []outItem{}, W: wireSeq, L: lastInput})
+func heartbeatOutput(wireSeq uint64, lastInput string, term Term) []byte {
+	data, _ := json.Marshal(outMsg{Items: []outItem{}, W: wireSeq, L: lastInput, T: term})
 	return data
 }
 
@@ -346,7 +340,7 @@ func (r *room) heartbeat(ctx context.Context) {
 	c, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.l.cfg.LeaseTTL/3)
 	defer cancel()
 	// A failed publish still moved outSeq: the next output shows the gap.
-	_ = r.publish(c, Output{Seq: r.outSeq, Data: heartbeatOutput(r.wireSeq, r.lastInput)})
+	_ = r.publish(c, Output{Seq: r.outSeq, Data: heartbeatOutput(r.wireSeq, r.lastInput, r.term)})
 }
 
 // inputTime is the engine time at which in is applied: when it was submitted

@@ -86,7 +86,7 @@ type ownerState struct {
 	leaseLost   bool      // a fenced write found another instance holding the lease
 	term        Term      // the ownership term this actor runs the room in (0: the Bus has no terms)
 	roomLost    bool      // the bus forgot the room and it could not be written back: connections get room_lost
-	closing     int       // 1 + the question whose deadline close is recorded in the log, not applied yet (see recordClose)
+	closing     string    // the timed step recorded in the log, not applied yet (stepKey, see recordClose)
 	closeRetry  time.Time // when a failed close record is tried again
 	handingOver bool      // release is taking the final snapshot of a planned hand-over
 	handedOver  bool      // restored from such a snapshot

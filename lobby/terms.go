@@ -3,14 +3,13 @@ package lobby
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
-	"github.com/quizroom/quizroom/game"
 	"github.com/quizroom/quizroom/lobby/wire"
 )
 
-// Ownership terms in the room (issue 17). On a Bus that implements Terms
-// (transport/redisbus), the owner runs the room in one term: taken with the
+// Ownership terms in the room (issue 17). The owner runs the room in one term: taken with the
 // lease when it creates the room (ClaimRoom) or takes it over (TakeOver),
 // renewed with it (RenewTerm), and checked inside the store on every output
 // (PublishFenced) and on every close it decides (AppendInputFenced). An
@@ -18,16 +17,10 @@ import (
 // while another instance took over) has its writes refused there, so no
 // client ever sees its outputs: its local connections included, because
 // the view delivers only what came back through the Bus.
-//
-// On a Bus without Terms (lobby/membus: one instance, nobody to fence out)
-// the room falls back to the plain lease.
 
 // claim takes the first term of the new room r.
 func (l *Lobby) claim(ctx context.Context, r *room) error {
-	if l.terms == nil {
-		return nil
-	}
-	t, err := l.terms.ClaimRoom(ctx, r.pin, r.meta.Game, l.cfg.Instance, l.cfg.LeaseTTL)
+	t, err := l.bus.ClaimRoom(ctx, r.pin, r.meta.Game, l.cfg.Instance, l.cfg.LeaseTTL)
 	if err != nil {
 		return wire.Unavailable("cannot claim the new room", err)
 	}
@@ -39,14 +32,7 @@ func (l *Lobby) claim(ctx context.Context, r *room) error {
 // reports false, with no error, when another instance was first. A room the
 // store forgot is unknown_game: nothing is created for it.
 func (l *Lobby) takeOver(ctx context.Context, r *room) (bool, error) {
-	if l.terms == nil {
-		ok, err := l.bus.AcquireLease(ctx, r.pin, l.cfg.Instance, l.cfg.LeaseTTL)
-		if err != nil {
-			return false, wire.Unavailable("cannot take the room over", err)
-		}
-		return ok, nil
-	}
-	t, err := l.terms.TakeOver(ctx, r.pin, l.cfg.Instance, l.cfg.LeaseTTL)
+	t, err := l.bus.TakeOver(ctx, r.pin, l.cfg.Instance, l.cfg.LeaseTTL)
 	switch {
 	case errors.Is(err, ErrLeaseHeld):
 		return false, nil
@@ -63,10 +49,7 @@ func (l *Lobby) takeOver(ctx context.Context, r *room) (bool, error) {
 // stops the actor (another owner runs the room); a room the store forgot is
 // written back at once (restoreForgotten).
 func (r *room) publish(ctx context.Context, out Output) error {
-	if r.l.terms == nil || r.term == 0 {
-		return r.l.bus.Publish(ctx, r.pin, out)
-	}
-	err := r.l.terms.PublishFenced(ctx, r.pin, r.term, out)
+	err := r.l.bus.PublishFenced(ctx, r.pin, r.term, out)
 	r.termError(ctx, err)
 	return err
 }
@@ -86,7 +69,7 @@ func (r *room) termError(ctx context.Context, err error) {
 func (r *room) renewTerm(ctx context.Context) bool {
 	c, cancel := context.WithTimeout(ctx, r.l.cfg.LeaseTTL/3)
 	defer cancel()
-	st, err := r.l.terms.RenewTerm(c, r.pin, r.l.cfg.Instance, r.term, r.l.cfg.LeaseTTL)
+	st, err := r.l.bus.RenewTerm(c, r.pin, r.l.cfg.Instance, r.term, r.l.cfg.LeaseTTL)
 	if err != nil {
 		r.log.Warn().Err(err).Msg("term renewal failed")
 		return true
@@ -118,7 +101,7 @@ func (r *room) restoreForgotten(ctx context.Context) {
 	}
 	c, cancel := context.WithTimeout(ctx, r.l.cfg.LeaseTTL/3)
 	defer cancel()
-	err = r.l.terms.RestoreRoom(c, r.pin, r.l.cfg.Instance, r.l.cfg.LeaseTTL, RoomRestore{
+	err = r.l.bus.RestoreRoom(c, r.pin, r.l.cfg.Instance, r.l.cfg.LeaseTTL, RoomRestore{
 		Game: r.meta.Game, Term: r.term, PINTTL: pinTTL,
 		Snapshot: Snapshot{Data: data, LastInput: r.lastInput, Seq: r.outSeq},
 	})
@@ -149,36 +132,39 @@ func (l *Lobby) closeLostRoom(pin string) {
 	}
 }
 
-// deadlineDue reports whether the question's deadline close must be
-// recorded before it is applied (see recordClose).
-func (r *room) recordsCloses() bool {
-	return r.l.terms != nil && r.term != 0 && r.g.Phase() == game.PhaseQuestion
+// stepKey names the timed step the engine is waiting for: its phase, its
+// question and the deadline itself, so that a recorded step is never taken
+// for a later one (an extended deadline, the next phase's).
+func (r *room) stepKey() string {
+	return fmt.Sprintf("%s/%d/%d", r.g.Phase(), r.g.QuestionIndex(), r.g.Deadline().UnixNano())
 }
 
-// recordClose records the close of the open question in the input log,
-// fenced by the term, instead of closing it from the clock: the close is
-// then one entry of the log, after the answers that made it and before the
-// ones that did not, and it is applied when the pump reads it back. An owner
-// that replays the log (a takeover) closes the question at the same place:
-// one close per question, in one term, and the reveal clients see is that
-// one. While the record fails (the store does not answer) the question stays
-// open and the record is tried again.
+// recordClose records the timed step due now (a question's deadline close,
+// the auto-advance from a reveal or leaderboard, a challenge's end) in the
+// input log, fenced by the term, instead of taking it from the clock: the
+// step is then one entry of the log, after the inputs that came before it
+// and before the ones that did not, and it is applied when the pump reads
+// it back (apply advances the engine to the recorded deadline). An owner
+// that replays the log (a takeover) takes the step at the same place: each
+// step once, in one term, and what clients see of it is that one. While the
+// record fails (the store does not answer) the step waits and the record is
+// tried again.
 func (r *room) recordClose(ctx context.Context) {
-	q := r.g.QuestionIndex()
-	data, err := encodeInput(input{Op: opClose, Q: q, At: r.g.Deadline(), Origin: r.l.cfg.Instance})
+	q, step := r.g.QuestionIndex(), r.stepKey()
+	data, err := encodeInput(input{Op: opClose, Q: q, Step: step, At: r.g.Deadline(), Origin: r.l.cfg.Instance})
 	if err != nil {
 		r.log.Error().Err(err).Msg("cannot encode the close")
 		return
 	}
 	c, cancel := context.WithTimeout(ctx, closeRecordTimeout)
 	defer cancel()
-	if _, err := r.l.terms.AppendInputFenced(c, r.pin, r.term, data); err != nil {
-		r.log.Warn().Err(err).Int("q", q).Msg("cannot record the question's close yet")
+	if _, err := r.l.bus.AppendInputFenced(c, r.pin, r.term, data); err != nil {
+		r.log.Warn().Err(err).Str("step", step).Msg("cannot record the timed step yet")
 		r.termError(ctx, err)
 		r.closeRetry = time.Now().Add(closeRecordRetry)
 		return
 	}
-	r.closing = q + 1
+	r.closing = step
 }
 
 const (
@@ -186,15 +172,54 @@ const (
 	closeRecordRetry   = 200 * time.Millisecond
 )
 
-// appendInput appends an input from a connection here. On a Bus with terms
-// it appends only to a room the store knows: an input to a game that ended
+// appendInput appends an input from a connection here. It appends only to a room the store knows: an input to a game that ended
 // long ago, or that the store forgot, recreates no key (the caller answers
 // unavailable; the owner writes a forgotten room back, or the room is lost).
 func (l *Lobby) appendInput(ctx context.Context, pin string, data []byte) error {
-	if l.terms == nil {
-		_, err := l.bus.AppendInput(ctx, pin, data)
-		return err
-	}
-	_, err := l.terms.AppendInputLive(ctx, pin, data)
+	_, err := l.bus.AppendInputLive(ctx, pin, data)
 	return err
 }
+
+// ackConfirmBound bounds the owner's wait for ConfirmTerm before a batch
+// with answer acks goes out.
+const ackConfirmBound = 750 * time.Millisecond
+
+// confirmAcks holds the batch's answer acks to what the owner can stand
+// behind when Config.ConfirmAcks is set: its term still current and (on a
+// replicated store) the inputs they acknowledge on enough replicas, checked
+// after they were decided and before anyone hears of them. When that cannot
+// be confirmed within ackConfirmBound, each ack goes out as unavailable
+// instead (retryable): the answer stays applied, and the client's retry
+// gets its first verdict (room.sameAnswer), never a second one.
+func (r *room) confirmAcks(ctx context.Context) {
+	if !r.l.cfg.ConfirmAcks {
+		return
+	}
+	acks := 0
+	for i := range r.items {
+		if isAck(&r.items[i]) {
+			acks++
+		}
+	}
+	if acks == 0 {
+		return
+	}
+	c, cancel := context.WithTimeout(context.WithoutCancel(ctx), ackConfirmBound)
+	err := r.l.bus.ConfirmTerm(c, r.pin, r.term)
+	cancel()
+	if err == nil {
+		return
+	}
+	r.log.Warn().Err(err).Int("acks", acks).Msg("acks not confirmed: answered unavailable")
+	for i := range r.items {
+		if it := &r.items[i]; isAck(it) {
+			werr := wire.Unavailable("the room could not confirm the answer in time", nil)
+			it.D = wire.Marshal(wire.ErrorMsg{Type: wire.TypeError, Re: replyRe(it.D), Seq: r.wireSeq, Code: werr.Code, Message: werr.Message})
+		}
+	}
+	r.termError(ctx, err)
+}
+
+// isAck reports whether it is an answer's ack (a reply carrying when the
+// answer was read).
+func isAck(it *outItem) bool { return it.To == toRef && !it.Recv.IsZero() }

@@ -38,7 +38,16 @@ type view struct {
 	// local holds the items of outputs published by the room's actor on
 	// this instance, by output Seq, so dispatch delivers them without
 	// decoding what the actor just encoded.
-	local map[uint64][]outItem
+	local map[uint64]stashed
+	// term is the newest ownership term of the outputs delivered here; an
+	// output of an older one is dropped (dispatch). Only dispatch uses it.
+	term Term
+}
+
+// stashed is one output's items as the local actor published them.
+type stashed struct {
+	items []outItem
+	term  Term
 }
 
 // add registers m in the view's sets. Caller holds v.mu.
@@ -72,10 +81,10 @@ func (v *view) remove(m *Member) {
 }
 
 // stash records the items of output seq, published by the local actor.
-func (v *view) stash(seq uint64, items []outItem) {
+func (v *view) stash(seq uint64, term Term, items []outItem) {
 	v.mu.Lock()
 	if !v.ended {
-		v.local[seq] = items
+		v.local[seq] = stashed{items: items, term: term}
 	}
 	v.mu.Unlock()
 }
@@ -89,7 +98,7 @@ func (v *view) unstash(seq uint64) {
 
 // takeLocal returns the stashed items of seq and forgets them and any older
 // ones (outputs the subscription dropped).
-func (v *view) takeLocal(seq uint64) ([]outItem, bool) {
+func (v *view) takeLocal(seq uint64) (stashed, bool) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	items, ok := v.local[seq]
@@ -142,7 +151,7 @@ func (l *Lobby) viewOf(ctx context.Context, pin string) (*view, error) {
 		return v, nil
 	}
 	v := &view{l: l, pin: pin, sub: sub, members: map[uint64]*Member{}, waiting: map[uint64]waiter{},
-		abandoned: map[uint64]string{}, local: map[uint64][]outItem{}}
+		abandoned: map[uint64]string{}, local: map[uint64]stashed{}}
 	l.views[pin] = v
 	l.wg.Add(1)
 	l.mu.Unlock()
@@ -339,6 +348,25 @@ func (v *view) dispatch() {
 	var last uint64
 	defer v.close(CloseRoomLost)
 	for out := range v.sub.C() {
+		batch, ok := v.takeLocal(out.Seq)
+		if !ok {
+			var msg outMsg
+			if err := json.Unmarshal(out.Data, &msg); err != nil {
+				v.l.log.Error().Err(err).Str("pin", v.pin).Msg("undecodable output")
+				continue
+			}
+			batch = stashed{items: msg.Items, term: msg.T}
+		}
+		if batch.term < v.term {
+			// An owner of an older term published after a newer one
+			// spoke (fenced in the store, this cannot happen on one
+			// Redis; it is the last line for everything else): what it
+			// decided is not the room's, and its seq says nothing about
+			// the newer term's outputs.
+			v.l.log.Warn().Str("pin", v.pin).Uint64("term", uint64(batch.term)).Uint64("current", uint64(v.term)).Msg("output of an older term dropped")
+			continue
+		}
+		v.term = batch.term
 		gap := last != 0 && out.Seq != last+1 && out.Seq > last
 		if gap {
 			v.l.obs.OutputGap()
@@ -354,15 +382,7 @@ func (v *view) dispatch() {
 		if out.Seq > last {
 			last = out.Seq
 		}
-		items, ok := v.takeLocal(out.Seq)
-		if !ok {
-			var msg outMsg
-			if err := json.Unmarshal(out.Data, &msg); err != nil {
-				v.l.log.Error().Err(err).Str("pin", v.pin).Msg("undecodable output")
-				continue
-			}
-			items = msg.Items
-		}
+		items := batch.items
 		for i := range items {
 			if items[i].End {
 				v.close(CloseGameOver)
@@ -406,7 +426,7 @@ func (v *view) close(reason CloseReason) {
 	v.ended = true
 	members := v.members
 	v.members = map[uint64]*Member{}
-	v.hosts, v.players, v.local, v.abandoned = nil, nil, map[uint64][]outItem{}, map[uint64]string{}
+	v.hosts, v.players, v.local, v.abandoned = nil, nil, map[uint64]stashed{}, map[uint64]string{}
 	refusal := wire.Unavailable("the room stopped on this instance", nil)
 	if reason == CloseGameOver {
 		refusal = wire.Errorf(wire.CodeGameEnded, "game %s is over", v.pin)

@@ -19,6 +19,9 @@ import (
 // burst may: what the page does then is what the player sees.
 type scriptedServer struct {
 	answers atomic.Int32
+	// staleReveal: the welcome is of owner term 2, and a reveal of term 1
+	// (an owner paused past its lease) follows it.
+	staleReveal bool
 }
 
 func (s *scriptedServer) ws(w http.ResponseWriter, r *http.Request) {
@@ -54,9 +57,17 @@ func (s *scriptedServer) ws(w http.ResponseWriter, r *http.Request) {
 		case "join", "resume":
 			q := map[string]any{"q": 0, "total": 1, "kind": "single", "prompt": "Which spreads load?",
 				"options": []string{"Cache", "Load balancer"}, "time_ms": 60000, "deadline_ms": now + 60000, "server_ms": now}
-			send(map[string]any{"type": "welcome", "re": m.ID, "seq": 1, "role": "player", "pin": "123456",
+			welcome := map[string]any{"type": "welcome", "re": m.ID, "seq": 1, "role": "player", "pin": "123456",
 				"player_id": "p_1", "resume_token": "r_1", "nickname": "Ada", "server_ms": now,
-				"state": map[string]any{"phase": "question", "q": 0, "total": 1, "question": q, "remaining_ms": 60000, "server_ms": now, "score": 0}})
+				"state": map[string]any{"phase": "question", "q": 0, "total": 1, "question": q, "remaining_ms": 60000, "server_ms": now, "score": 0}}
+			if !s.staleReveal {
+				send(welcome)
+				continue
+			}
+			welcome["owner_term"] = 2
+			send(welcome)
+			send(map[string]any{"type": "reveal", "seq": 2, "q": 0, "kind": "single", "reason": "deadline", "correct": []int{0},
+				"distribution": []int{0, 0}, "answered": 0, "correct_count": 0, "players": 1, "owner_term": 1})
 		case "answer":
 			if s.answers.Add(1) == 1 {
 				send(map[string]any{"type": "error", "re": m.ID, "code": "room_busy", "message": "the room has too many messages waiting; try again"})
@@ -71,6 +82,32 @@ func (s *scriptedServer) ws(w http.ResponseWriter, r *http.Request) {
 // received, never "the server is busy".
 func TestPageRetriesARetryableRefusalUnnoticed(t *testing.T) {
 	s := &scriptedServer{}
+	p := openScripted(t, s)
+	p.click(`.answer-btn[data-index="1"]`)
+	p.waitText("#received-text", "Answer received")
+	if n := s.answers.Load(); n != 2 {
+		t.Fatalf("the server got %d answers, want 2 (the refused one sent again)", n)
+	}
+	if got := p.text("#q-error"); got != "" {
+		t.Errorf("the player saw %q", got)
+	}
+	p.noProblems()
+}
+
+// A frame of an older owner_term than the newest the page saw is dropped:
+// the stale reveal does not close the question the page shows, and the
+// player answers it.
+func TestPageDropsAnOlderTermsFrame(t *testing.T) {
+	p := openScripted(t, &scriptedServer{staleReveal: true})
+	p.click(`.answer-btn[data-index="1"]`)
+	p.waitText("#received-text", "Answer received")
+	p.noProblems()
+}
+
+// openScripted serves the play page with s's WebSocket and opens it as a
+// player who joined; it returns when the question's buttons show.
+func openScripted(t *testing.T, s *scriptedServer) *tab {
+	t.Helper()
 	mux := http.NewServeMux()
 	mux.HandleFunc("/ws", s.ws)
 	mux.HandleFunc("/play", func(w http.ResponseWriter, r *http.Request) { http.ServeFileFS(w, r, web.FS(), "play.html") })
@@ -93,13 +130,5 @@ func TestPageRetriesARetryableRefusalUnnoticed(t *testing.T) {
 	eval[any](p, `sessionStorage.setItem("quizroom.join", JSON.stringify({pin: "123456", nickname: "Ada"}))`)
 	p.navigate(base + "/play")
 	p.waitVisible(`.answer-btn[data-index="1"]`)
-	p.click(`.answer-btn[data-index="1"]`)
-	p.waitText("#received-text", "Answer received")
-	if n := s.answers.Load(); n != 2 {
-		t.Fatalf("the server got %d answers, want 2 (the refused one sent again)", n)
-	}
-	if got := p.text("#q-error"); got != "" {
-		t.Errorf("the player saw %q", got)
-	}
-	p.noProblems()
+	return p
 }

@@ -33,7 +33,10 @@ const (
 // Snapshots are fenced by the lease (the lobby passes its instance name as
 // the lobby.Fence of every snapshot): an instance cut off past its lease
 // cannot overwrite the state of the one that took its rooms over.
-func openRedisBus(ctx context.Context, redisURL, instance string, log zerolog.Logger) (lobby.Bus, io.Closer, error) {
+//
+// ackReplicas > 0 makes the bus's ConfirmTerm wait for that many replicas
+// (the lobby confirms before it acknowledges answers: lobby.Config.ConfirmAcks).
+func openRedisBus(ctx context.Context, redisURL string, ackReplicas int, log zerolog.Logger) (lobby.Bus, io.Closer, error) {
 	rdb, err := redisbus.NewClient(redisURL)
 	if err != nil {
 		return nil, nil, usagef("--redis-url ($REDIS_URL): %v", err)
@@ -49,7 +52,7 @@ func openRedisBus(ctx context.Context, redisURL, instance string, log zerolog.Lo
 		}
 		log.Warn().Err(err).Msg("redis not reachable at start; not ready until it is")
 	}
-	bus := redisbus.New(rdb, redisbus.Options{})
+	bus := redisbus.New(rdb, redisbus.Options{AckReplicas: ackReplicas})
 	return bus, rdb, nil
 }
 

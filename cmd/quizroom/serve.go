@@ -24,11 +24,11 @@ import (
 )
 
 // newBus chooses the Bus: in memory unless REDIS_URL is set.
-func newBus(ctx context.Context, redisURL, instance string, log zerolog.Logger) (lobby.Bus, io.Closer, error) {
-	if redisURL == "" {
+func newBus(ctx context.Context, cfg serveConfig, log zerolog.Logger) (lobby.Bus, io.Closer, error) {
+	if cfg.RedisURL == "" {
 		return membus.New(membus.Options{}), io.NopCloser(nil), nil
 	}
-	return openRedisBus(ctx, redisURL, instance, log)
+	return openRedisBus(ctx, cfg.RedisURL, cfg.AckReplicas, log)
 }
 
 // serveConfig is every setting of quizroom serve.
@@ -36,6 +36,7 @@ type serveConfig struct {
 	Addr           string
 	PublicURL      string
 	RedisURL       string
+	AckReplicas    int
 	Instance       string
 	LogLevel       string
 	LogFormat      string
@@ -73,6 +74,7 @@ var settings = []setting{
 	{"addr", "QUIZROOM_ADDR", ":8080", "address to listen on (host:port; port 0 picks one)"},
 	{"public-url", "QUIZROOM_PUBLIC_URL", "", "base URL of join links and QR codes, e.g. https://quiz.example.com (empty: this machine's LAN address)"},
 	{"redis-url", "REDIS_URL", "", "Redis URL shared by several instances (empty: state in memory, one instance)"},
+	{"redis-ack-replicas", "QUIZROOM_REDIS_ACK_REPLICAS", "0", "with Redis replicas: acknowledge an answer only once this many replicas have it (WAIT, 500ms bound, else unavailable and the client retries); 0: off"},
 	{"instance", "QUIZROOM_INSTANCE", "", "name of this instance on the bus (empty: host name plus a random suffix)"},
 	{"log-level", "QUIZROOM_LOG_LEVEL", "info", "log level: debug, info, warn, error"},
 	{"log-format", "QUIZROOM_LOG_FORMAT", "auto", "log format: json, console, or auto (console on a terminal, else json)"},
@@ -138,6 +140,7 @@ func parseServe(args []string, getenv func(string) string, stdout io.Writer) (se
 		Addr:           p.str("addr"),
 		PublicURL:      p.str("public-url"),
 		RedisURL:       p.str("redis-url"),
+		AckReplicas:    p.intIn("redis-ack-replicas", 0, 16),
 		Instance:       p.str("instance"),
 		LogLevel:       p.oneOf("log-level", "debug", "info", "warn", "error"),
 		LogFormat:      p.oneOf("log-format", "auto", "json", "console"),
@@ -295,7 +298,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	bus, busCloser, err := newBus(ctx, cfg.RedisURL, cfg.Instance, log)
+	bus, busCloser, err := newBus(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
@@ -315,6 +318,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		Retention:   cfg.Retention,
 		AnswerGrace: time.Duration(cfg.AnswerGraceMs) * time.Millisecond,
 		LeaseTTL:    leaseTTL(cfg.RedisURL),
+		ConfirmAcks: cfg.RedisURL != "" && cfg.AckReplicas > 0,
 		Log:         log,
 		Observer:    metrics,
 	})

@@ -112,7 +112,7 @@ func sleepCtx(ctx context.Context, d time.Duration) {
 
 // checkPingDuringFault: app-level ping is answered within 1 s while the
 // fault lasts, on a player connected to a non-owner instance that has an
-// answer waiting.
+// answer waiting, sent right behind a sync (which waits on Redis).
 func (r *run) checkPingDuringFault() {
 	for _, p := range r.players {
 		p.mu.Lock()
@@ -121,10 +121,10 @@ func (r *run) checkPingDuringFault() {
 		if inst == 0 || p.idx%2 == 0 {
 			continue
 		}
-		if took, ok := p.ping(time.Second); ok {
-			r.note("ping during the fault: pong in %v (%s)", took.Round(time.Millisecond), p.name)
+		if took, ok := p.pingBehind(map[string]any{"type": "sync"}, time.Second); ok {
+			r.note("ping behind a sync during the fault: pong in %v (%s)", took.Round(time.Millisecond), p.name)
 		} else {
-			r.problem("%s: app-level ping unanswered for 1s during the fault", p.name)
+			r.problem("%s: app-level ping behind a sync unanswered for 1s during the fault", p.name)
 		}
 		return
 	}

@@ -31,13 +31,15 @@ func (v *verdict) add(format string, args ...any) {
 }
 
 // normalized is a shared frame without what differs per connection (seq,
-// the personal you), so that equal frames compare equal.
+// the personal you) or per owner (owner_term: the same reveal replayed by a new
+// owner is the same reveal), so that equal frames compare equal.
 func normalized(raw []byte) string {
 	var m map[string]any
 	if json.Unmarshal(raw, &m) != nil {
 		return string(raw)
 	}
 	delete(m, "seq")
+	delete(m, "owner_term")
 	delete(m, "you")
 	b, _ := json.Marshal(m) // map keys are sorted
 	return string(b)
@@ -62,11 +64,19 @@ func checkFrames(v *verdict, clients []*client, frozen freezes) {
 	for _, c := range clients {
 		c.mu.Lock()
 		lastSeq := map[int]uint64{}
+		lastTerm := map[int]uint64{}
 		seenReveal := map[int]map[int]string{} // conn -> q -> normalized
 		backs, firstBack := map[int]int{}, map[int]string{}
 		for _, r := range c.recs {
 			if r.raw == nil {
 				continue
+			}
+			if r.h.Term != 0 {
+				if prev := lastTerm[r.conn]; r.h.Term < prev {
+					v.add("term went back on %s connection %d (instance %d): %d after %d, frame %s",
+						c.name, r.conn, r.inst, r.h.Term, prev, r.describe())
+				}
+				lastTerm[r.conn] = max(lastTerm[r.conn], r.h.Term)
 			}
 			if r.h.Seq != nil {
 				if prev, ok := lastSeq[r.conn]; ok && *r.h.Seq < prev {

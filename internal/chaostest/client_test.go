@@ -32,6 +32,7 @@ type rec struct {
 type head struct {
 	Type        string          `json:"type"`
 	Seq         *uint64         `json:"seq"`
+	Term        uint64          `json:"owner_term"`
 	Re          json.RawMessage `json:"re"`
 	Q           *int            `json:"q"`
 	Accepted    *bool           `json:"accepted"`
@@ -440,14 +441,19 @@ func (c *client) answer(q, choice int) {
 	}
 }
 
-// ping sends an app-level ping on the current connection and reports how
-// long the pong took, or false when none came within limit.
-func (c *client) ping(limit time.Duration) (time.Duration, bool) {
+// pingBehind sends msg (nil: none; a message that waits on the room's
+// store) and right after it an app-level ping on the current connection,
+// and reports how long the pong took, or false when none came within limit:
+// the pong must not wait for msg.
+func (c *client) pingBehind(msg map[string]any, limit time.Duration) (time.Duration, bool) {
 	c.mu.Lock()
 	conn, from := c.conn, len(c.recs)
 	c.mu.Unlock()
 	if conn == nil {
 		return 0, false
+	}
+	if msg != nil {
+		c.write(conn, msg)
 	}
 	start := time.Now()
 	c.write(conn, map[string]any{"type": "ping", "t": start.UnixMilli()})

@@ -23,15 +23,16 @@ func TestChecksCatchWhatIssue17Saw(t *testing.T) {
 	p.requests["a"] = &request{id: "a", q: 1, choice: 2, sent: at, conn: 1,
 		replies: []reply{{at: at.Add(8 * time.Second), accepted: true}, {at: at.Add(8 * time.Second), code: "too_late"}}}
 	p.recs = []rec{
-		frame(1, 100, `{"type":"question","seq":8,"q":1,"options":["a","b","c","d"]}`),
-		frame(1, 200, `{"type":"reveal","seq":9,"q":1,"reason":"deadline","answered":10,"correct_count":3,"you":{"answered":true}}`),
-		frame(1, 300, `{"type":"reveal","seq":4,"q":1,"reason":"deadline","answered":6,"correct_count":3,"you":{"answered":false}}`),
+		frame(1, 100, `{"type":"question","seq":8,"q":1,"options":["a","b","c","d"],"owner_term":1}`),
+		frame(1, 200, `{"type":"reveal","seq":9,"q":1,"reason":"deadline","answered":10,"correct_count":3,"you":{"answered":true},"owner_term":2}`),
+		frame(1, 300, `{"type":"reveal","seq":4,"q":1,"reason":"deadline","answered":6,"correct_count":3,"you":{"answered":false},"owner_term":1}`),
 	}
 	v := &verdict{}
 	checkFrames(v, []*client{p}, freezes{})
 	all := strings.Join(v.problems, "\n")
 	for _, want := range []string{
 		"seq went back on p01 connection 1",
+		"term went back on p01 connection 1",
 		"saw two different reveals of question 1",
 		"was accepted, the reveal says not answered",
 		"got accepted, too_late",

@@ -28,21 +28,8 @@ func TestOwnerKilledMidQuestion(t *testing.T) {
 		},
 		during: func(ctx context.Context, r *run) {
 			waitEvenAnswersAcked(ctx, t, r, killAt)
-			// CreateGame ran on insts[0], but on a loaded machine a late
-			// renewal may already have moved the room: kill whoever holds it.
-			holder, err := c.insts[2].fault.LeaseHolder(ctx, r.pin)
-			for _, in := range c.insts {
-				if in.name == holder {
-					owner = in
-				}
-			}
-			if err != nil || owner == nil {
-				t.Fatalf("lease holder before the kill = %q, %v", holder, err)
-			}
-			survivor = c.insts[1]
-			if survivor == owner {
-				survivor = c.insts[2]
-			}
+			owner = c.holder(ctx, t, r.pin)
+			survivor = c.other(owner)
 			owner.kill()
 			killed := time.Now()
 			waitFor(ctx, t, "another instance holds the room's lease", func() bool {
@@ -89,7 +76,7 @@ func TestOwnerKilledMidQuestion(t *testing.T) {
 // answers count although the question is over when they are replayed.
 func TestOwnerKilledJustBeforeDeadline(t *testing.T) {
 	c := startCluster(t, 3)
-	owner := c.insts[0]
+	var owner *instance
 	const at = 1
 	late := make(chan struct{})
 	never := make(chan struct{})
@@ -127,13 +114,14 @@ func TestOwnerKilledJustBeforeDeadline(t *testing.T) {
 				}
 				return true
 			})
+			owner = c.holder(ctx, t, r.pin)
 			owner.kill()
 		},
 	}
 	r := play(t, c, sc)
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer cancel()
-	answered := r.checkScores(ctx, c.insts[1])
+	answered := r.checkScores(ctx, c.other(owner))
 	if want := 30*3 - 15; answered != want {
 		t.Errorf("%d answers in the results, want %d", answered, want)
 	}
@@ -144,7 +132,7 @@ func TestOwnerKilledJustBeforeDeadline(t *testing.T) {
 // instance takes it at once, and the game finishes for everyone.
 func TestOwnerShutdownHandsOver(t *testing.T) {
 	c := startCluster(t, 3)
-	owner := c.insts[0]
+	var owner, survivor *instance
 	const at = 1
 	release := make(chan struct{})
 	sc := scenario{
@@ -158,9 +146,11 @@ func TestOwnerShutdownHandsOver(t *testing.T) {
 		},
 		during: func(ctx context.Context, r *run) {
 			<-r.questionOpen(at)
+			owner = c.holder(ctx, t, r.pin)
+			survivor = c.other(owner)
 			owner.shutdown()
 			waitFor(ctx, t, "another instance holds the room's lease", func() bool {
-				h, err := c.insts[1].fault.LeaseHolder(ctx, r.pin)
+				h, err := survivor.fault.LeaseHolder(ctx, r.pin)
 				return err == nil && h != "" && h != owner.name
 			})
 			close(release)
@@ -173,7 +163,7 @@ func TestOwnerShutdownHandsOver(t *testing.T) {
 	r.expectAll = true
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer cancel()
-	if answered := r.checkScores(ctx, c.insts[2]); answered != 30*3 {
+	if answered := r.checkScores(ctx, survivor); answered != 30*3 {
 		t.Errorf("%d answers in the results, want %d", answered, 30*3)
 	}
 }

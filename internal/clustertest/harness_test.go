@@ -140,6 +140,29 @@ func (in *instance) shutdown() {
 	})
 }
 
+// holder returns the instance that holds pin's lease now, as Redis says.
+// CreateGame runs on insts[0], but on a loaded machine a late renewal may
+// already have moved the room, so a test that stops "the owner" asks.
+func (c *cluster) holder(ctx context.Context, t *testing.T, pin string) *instance {
+	t.Helper()
+	name, err := c.insts[len(c.insts)-1].fault.LeaseHolder(ctx, pin)
+	for _, in := range c.insts {
+		if err == nil && in.name == name {
+			return in
+		}
+	}
+	t.Fatalf("lease holder of %s = %q, %v", pin, name, err)
+	return nil
+}
+
+// other returns an instance that is not in, to read from after in stops.
+func (c *cluster) other(in *instance) *instance {
+	if c.insts[0] == in {
+		return c.insts[1]
+	}
+	return c.insts[0]
+}
+
 func (c *cluster) urls() []string {
 	var u []string
 	for _, in := range c.insts {

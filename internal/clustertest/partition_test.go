@@ -16,7 +16,7 @@ import (
 // finishes with every accepted answer counted.
 func TestOwnerPartitioned(t *testing.T) {
 	c := startCluster(t, 3)
-	owner := c.insts[0]
+	var owner *instance
 	const at = 2
 	release := make(chan struct{})
 	var next *instance
@@ -30,17 +30,11 @@ func TestOwnerPartitioned(t *testing.T) {
 			return nil
 		},
 		during: func(ctx context.Context, r *run) {
-			waitFor(ctx, t, "the even players' answers to the open question are acknowledged", func() bool {
-				for i, p := range r.players {
-					if _, ok := mustAccepted(p, at); i%2 == 0 && !ok {
-						return false
-					}
-				}
-				return true
-			})
+			waitEvenAnswersAcked(ctx, t, r, at)
+			owner = c.holder(ctx, t, r.pin)
 			owner.fault.Partition(true)
 			waitFor(ctx, t, "another instance holds the room's lease", func() bool {
-				h, err := c.insts[1].fault.LeaseHolder(ctx, r.pin)
+				h, err := c.other(owner).fault.LeaseHolder(ctx, r.pin)
 				if err != nil || h == "" || h == owner.name {
 					return false
 				}
@@ -58,7 +52,7 @@ func TestOwnerPartitioned(t *testing.T) {
 			waitFor(ctx, t, "the old owner stops its actor once it can talk to Redis again", func() bool {
 				return owner.lobby.Rooms() == 0
 			})
-			if h, err := c.insts[1].fault.LeaseHolder(ctx, r.pin); err != nil || h != next.name {
+			if h, err := c.other(owner).fault.LeaseHolder(ctx, r.pin); err != nil || h != next.name {
 				t.Fatalf("lease holder after the heal = %q, %v; want %s", h, err, next.name)
 			}
 			cctx, ccancel := context.WithTimeout(ctx, 15*time.Second)
@@ -70,7 +64,7 @@ func TestOwnerPartitioned(t *testing.T) {
 	r := play(t, c, sc)
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer cancel()
-	if answered := r.checkScores(ctx, c.insts[1]); answered != 30*4 {
+	if answered := r.checkScores(ctx, c.other(owner)); answered != 30*4 {
 		t.Errorf("%d answers in the results, want %d", answered, 30*4)
 	}
 	if owner.lobby.Rooms() != 0 {

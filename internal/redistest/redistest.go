@@ -79,6 +79,16 @@ func StartWithPassword(tb testing.TB, password string) *Server {
 	return startServer(tb, &Server{extra: []string{"--requirepass", password}, password: password})
 }
 
+// StartReplica launches a redis-server that replicates master
+// (--replicaof); it accepts connections at once and syncs in the
+// background. Its directory is a temporary one: a replica writes the
+// master's RDB there, which any later server started in the working
+// directory would load.
+func StartReplica(tb testing.TB, master *Server) *Server {
+	tb.Helper()
+	return startServer(tb, &Server{extra: []string{"--replicaof", "127.0.0.1", strconv.Itoa(master.Port), "--dir", tb.TempDir()}})
+}
+
 // StartSentinel launches a Redis Sentinel that monitors no master, on its
 // own port: every master name is unknown to it.
 func StartSentinel(tb testing.TB) *Server {

@@ -54,6 +54,9 @@ func RunOptions(t *testing.T, newBus func(t *testing.T) lobby.Bus, opts Options)
 	t.Run("LastOutput", s.lastOutput)
 	t.Run("ExpireRoom", s.expireRoom)
 	t.Run("Ping", s.ping)
+	t.Run("TermsClaimTakeOver", s.termsClaimTakeOver)
+	t.Run("TermsFenced", s.termsFenced)
+	t.Run("TermsForgotten", s.termsForgotten)
 }
 
 type suite struct {

@@ -40,6 +40,8 @@ type Bus struct {
 	snapshots map[string]lobby.Snapshot
 	last      map[string]lobby.Output // each room's last published output
 	expiries  map[string]time.Time    // room -> when all its data goes
+	terms     map[string]termRecord   // each room's ownership term (terms.go)
+	pinGames  map[string]string       // pin -> the game that claimed it
 	calls     int
 }
 
@@ -67,6 +69,8 @@ func New(opts Options) *Bus {
 		snapshots: map[string]lobby.Snapshot{},
 		last:      map[string]lobby.Output{},
 		expiries:  map[string]time.Time{},
+		terms:     map[string]termRecord{},
+		pinGames:  map[string]string{},
 	}
 	if b.now == nil {
 		b.now = time.Now
@@ -92,6 +96,7 @@ func (b *Bus) sweepLocked(now time.Time) {
 	for pin, at := range b.pins {
 		if !now.Before(at) {
 			delete(b.pins, pin)
+			delete(b.pinGames, pin)
 		}
 	}
 }
@@ -112,6 +117,8 @@ func (b *Bus) dropRoomLocked(room string) {
 	delete(b.logs, room)
 	delete(b.snapshots, room)
 	delete(b.last, room)
+	delete(b.terms, room)
+	delete(b.pinGames, room)
 }
 
 // ReservePIN implements lobby.PINs.
@@ -127,6 +134,7 @@ func (b *Bus) ReservePIN(ctx context.Context, pin string, ttl time.Duration) (bo
 	if at, ok := b.pins[pin]; ok && now.Before(at) {
 		return false, nil
 	}
+	delete(b.pinGames, pin)
 	b.pins[pin] = now.Add(ttl)
 	return true, nil
 }
@@ -152,6 +160,7 @@ func (b *Bus) ReleasePIN(ctx context.Context, pin string) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	delete(b.pins, pin)
+	delete(b.pinGames, pin)
 	return nil
 }
 
@@ -230,6 +239,11 @@ func (b *Bus) AppendInput(ctx context.Context, room string, data []byte) (string
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	return b.appendLocked(room, data), nil
+}
+
+// appendLocked appends data to room's log. Caller holds b.mu.
+func (b *Bus) appendLocked(room string, data []byte) string {
 	b.expiredLocked(room, b.now())
 	l := b.logLocked(room)
 	l.next++
@@ -237,7 +251,7 @@ func (b *Bus) AppendInput(ctx context.Context, room string, data []byte) (string
 	l.entries = append(l.entries, lobby.Input{ID: id, Data: data})
 	close(l.grown)
 	l.grown = make(chan struct{})
-	return id, nil
+	return id
 }
 
 func parseID(id string) (uint64, error) {
@@ -374,6 +388,13 @@ func (b *Bus) Publish(ctx context.Context, room string, out lobby.Output) error 
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	b.publishLocked(room, out)
+	return nil
+}
+
+// publishLocked keeps out as room's last output and sends it to every
+// subscriber with room in its buffer. Caller holds b.mu.
+func (b *Bus) publishLocked(room string, out lobby.Output) {
 	b.expiredLocked(room, b.now())
 	b.last[room] = out
 	for s := range b.subs[room] {
@@ -382,7 +403,6 @@ func (b *Bus) Publish(ctx context.Context, room string, out lobby.Output) error 
 		default:
 		}
 	}
-	return nil
 }
 
 // Subscribe implements lobby.Broadcaster.

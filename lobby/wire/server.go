@@ -3,6 +3,7 @@ package wire
 import (
 	"bytes"
 	"encoding/json"
+	"strconv"
 )
 
 // Server message types.
@@ -386,6 +387,24 @@ func WithYou(shared, personal []byte) []byte {
 	out = append(out, personal...)
 	out = append(out, shared[end:]...)
 	return out
+}
+
+// WithTerm returns frame with the room's ownership term added as "owner_term"
+// (docs/protocol.md): a client drops a frame whose term is older than the
+// newest it saw. frame must be a JSON object; it is not modified.
+func WithTerm(frame []byte, term uint64) []byte {
+	end := bytes.LastIndexByte(frame, '}')
+	if end < 0 || term == 0 {
+		return frame
+	}
+	out := make([]byte, 0, len(frame)+24)
+	out = append(out, frame[:end]...)
+	if end > 0 && frame[end-1] != '{' {
+		out = append(out, ',')
+	}
+	out = append(out, `"owner_term":`...)
+	out = strconv.AppendUint(out, term, 10)
+	return append(out, frame[end:]...)
 }
 
 // Peek reads the type and seq of a server frame without decoding the rest.

@@ -46,18 +46,18 @@ func (b *breakableBus) ReservePIN(ctx context.Context, pin string, ttl time.Dura
 	return b.Bus.ReservePIN(ctx, pin, ttl)
 }
 
-func (b *breakableBus) AcquireLease(ctx context.Context, room, holder string, ttl time.Duration) (bool, error) {
+func (b *breakableBus) ClaimRoom(ctx context.Context, room, game, holder string, ttl time.Duration) (lobby.Term, error) {
 	if b.leaseHeld.Load() {
-		return false, nil
+		return 0, lobby.ErrLeaseHeld
 	}
-	return b.Bus.AcquireLease(ctx, room, holder, ttl)
+	return b.Bus.ClaimRoom(ctx, room, game, holder, ttl)
 }
 
-func (b *breakableBus) AppendInput(ctx context.Context, room string, data []byte) (string, error) {
+func (b *breakableBus) AppendInputLive(ctx context.Context, room string, data []byte) (string, error) {
 	if err := b.fail(); err != nil {
 		return "", err
 	}
-	return b.Bus.AppendInput(ctx, room, data)
+	return b.Bus.AppendInputLive(ctx, room, data)
 }
 
 func (b *breakableBus) Ping(ctx context.Context) error {

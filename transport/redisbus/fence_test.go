@@ -2,6 +2,7 @@ package redisbus_test
 
 import (
 	"errors"
+	"syscall"
 	"testing"
 	"time"
 
@@ -329,5 +330,47 @@ func TestConfirmTermWaitsForReplicas(t *testing.T) {
 	}
 	if err := bus.ConfirmTerm(ctx, pin, 2); !errors.Is(err, redisbus.ErrStaleTerm) {
 		t.Fatalf("confirm of a term not taken: %v", err)
+	}
+}
+
+// TestConfirmTermWaitsForOtherInstancesWrites: with a replica, the
+// confirmation covers inputs another instance appended on its own
+// connection (WAIT waits for the offset of this connection's last write:
+// the confirmation makes one), and fails while the replica is frozen.
+func TestConfirmTermWaitsForOtherInstancesWrites(t *testing.T) {
+	master := redistest.Start(t)
+	replica := redistest.StartReplica(t, master)
+	owner := redisbus.New(newClient(t, master.URL()), redisbus.Options{AckReplicas: 1, AckTimeout: 300 * time.Millisecond})
+	other := redisbus.New(newClient(t, master.URL()), redisbus.Options{})
+	ctx := t.Context()
+	const pin = "310006"
+	if _, err := owner.ClaimRoom(ctx, pin, "g", "a", time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	// The replica syncs in the background: confirmed once it has.
+	deadline := time.Now().Add(10 * time.Second)
+	for err := owner.ConfirmTerm(ctx, pin, 1); err != nil; err = owner.ConfirmTerm(ctx, pin, 1) {
+		if !errors.Is(err, redisbus.ErrNotReplicated) || time.Now().After(deadline) {
+			t.Fatalf("confirm with a live replica: %v", err)
+		}
+	}
+	if err := replica.Signal(syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = replica.Signal(syscall.SIGCONT) }()
+	if _, err := other.AppendInputLive(ctx, pin, []byte("answer from another instance")); err != nil {
+		t.Fatal(err)
+	}
+	if err := owner.ConfirmTerm(ctx, pin, 1); !errors.Is(err, redisbus.ErrNotReplicated) {
+		t.Fatalf("confirm while the replica is frozen: %v, want ErrNotReplicated", err)
+	}
+	if err := replica.Signal(syscall.SIGCONT); err != nil {
+		t.Fatal(err)
+	}
+	deadline = time.Now().Add(10 * time.Second)
+	for err := owner.ConfirmTerm(ctx, pin, 1); err != nil; err = owner.ConfirmTerm(ctx, pin, 1) {
+		if !errors.Is(err, redisbus.ErrNotReplicated) || time.Now().After(deadline) {
+			t.Fatalf("confirm after the replica thawed: %v", err)
+		}
 	}
 }

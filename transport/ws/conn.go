@@ -70,6 +70,12 @@ type conn struct {
 	writeDeadline time.Time
 
 	member *lobby.Member // reader goroutine only
+	// attaching delivers the outcome of the attach under way (reader
+	// goroutine only; nil when none is); attachWG waits for its goroutine.
+	attaching chan attached
+	attachWG  sync.WaitGroup
+	// commands feeds the command goroutine (commands.go).
+	commands chan command
 }
 
 func newConn(s *Server, wsc *websocket.Conn, netConn net.Conn, addr string, log zerolog.Logger) *conn {
@@ -77,6 +83,8 @@ func newConn(s *Server, wsc *websocket.Conn, netConn net.Conn, addr string, log 
 		s: s, ws: wsc, netConn: netConn, addr: addr,
 		closing: make(chan struct{}),
 		wake:    make(chan struct{}, 1),
+
+		commands: make(chan command, maxCommandsWaiting),
 	}
 	c.log.Store(&log)
 	return c
@@ -174,8 +182,19 @@ func (c *conn) serve(ctx context.Context) {
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	wg.Go(func() { c.writeLoop(ctx, &wg) })
-	c.readLoop(ctx)
+	readCtx, stopReading := context.WithCancel(ctx)
+	var commands sync.WaitGroup
+	commands.Go(func() { c.commandLoop(readCtx) })
+	c.readLoop(readCtx)
 	c.closeWith(CloseNormal)
+	// What the reader handed off ends with it: commands waiting on the
+	// store give up, and an attach under way is waited for, so that a
+	// member it made is detached, not left bound to a closed connection.
+	stopReading()
+	close(c.commands)
+	commands.Wait()
+	c.takeAttach(true)
+	c.attachWG.Wait()
 	switch {
 	case c.member == nil:
 	case c.closeReason() == CloseShutdown:
@@ -459,19 +478,21 @@ func (c *conn) readLoop(ctx context.Context) {
 			c.sendError(msg.ID, err)
 			continue
 		}
-		if c.member == nil {
+		if !c.takeAttach(false) {
 			if msg.Type == wire.TypePing {
-				c.pong(msg)
+				c.pong(msg) // answered while an attach waits on the store
+				continue
+			}
+			// Anything else comes after the attach under way, in order.
+			if c.takeAttach(true) {
+				c.handle(ctx, msg, received)
 				continue
 			}
 			if !wire.FirstMessages[msg.Type] {
 				c.sendError(msg.ID, wire.Errorf(wire.CodeNotJoined, "the first message must be host, join, resume or display"))
 				continue
 			}
-			if c.attach(ctx, msg) {
-				joinTimer.Stop()
-				c.bindLog(c.member.PIN(), c.member.Role(), c.member.PlayerID())
-			}
+			c.attachAsync(ctx, msg, joinTimer)
 			continue
 		}
 		c.handle(ctx, msg, received)
@@ -568,24 +589,6 @@ func (c *conn) pong(msg wire.Client) {
 	c.sendJSON(wire.Pong{Type: wire.TypePong, T: msg.T, ServerMs: time.Now().UnixMilli()})
 }
 
-func (c *conn) attach(ctx context.Context, msg wire.Client) bool {
-	if !c.s.cfg.Joins.Allow(c.addr, msg.PIN) {
-		c.sendError(msg.ID, wire.Errorf(wire.CodeJoinRateLimited, "too many attempts from your address; wait a minute and retry"))
-		return false
-	}
-	m, err := c.s.lobby.Attach(ctx, lobby.Hello{
-		Type: msg.Type, PIN: msg.PIN, HostToken: msg.HostToken, Nickname: msg.Nickname,
-		ResumeToken: msg.ResumeToken, Re: msg.ID, Team: valueOr(msg.Team),
-	}, c)
-	RecordLookup(c.s.cfg.Joins, c.addr, msg.PIN, err)
-	if err != nil {
-		c.sendError(msg.ID, err)
-		return false
-	}
-	c.member = m
-	return true
-}
-
 func (c *conn) handle(ctx context.Context, msg wire.Client, received time.Time) {
 	m := c.member
 	switch {
@@ -614,6 +617,10 @@ func (c *conn) handle(ctx context.Context, msg wire.Client, received time.Time) 
 		if msg.Text != nil {
 			lm.Answer.Text = *msg.Text
 		}
+	}
+	if msg.Type != wire.TypeAnswer {
+		c.enqueue(command{m: m, msg: lm, re: msg.ID})
+		return
 	}
 	if err := m.Submit(ctx, lm); err != nil {
 		c.sendError(msg.ID, err)

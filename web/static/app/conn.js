@@ -1,15 +1,14 @@
 // Conn is the page's WebSocket to the server (protocol quizroom.v1). It
-// reconnects by itself with backoff (after a drop, a phone waking up or a
-// network change), estimates the server clock offset from pongs, and asks for
-// a fresh state when it sees a gap in the broadcast sequence.
+// reconnects with backoff (after a drop, a phone waking up or a network
+// change), estimates the server clock offset from pongs, asks for a fresh
+// state on a gap in seq, and drops frames of an older owner_term.
 
 const PROTOCOL = "quizroom.v1";
 const PING_EVERY_MS = 5000;
 const PONG_TIMEOUT_MS = 12000;
 const MAX_BACKOFF_MS = 5000;
-// Refusals the server marks as retryable (docs/protocol.md): the message is
-// sent again after a short backoff, and the page hears of it only if every
-// try is refused.
+// Retryable refusals (docs/protocol.md) are sent again after a backoff;
+// the page hears of one only when every try is refused.
 const RETRYABLE = new Set(["room_busy", "rate_limited", "unavailable"]);
 const MAX_RETRIES = 6;
 const MAX_INFLIGHT = 32;
@@ -24,6 +23,7 @@ export class Conn {
     this.stopped = false;
     this.attempt = 0;
     this.lastSeq = 0;
+    this.term = 0;
     this.offset = 0;
     this.bestRtt = Infinity;
     this.rttSamples = [];
@@ -150,8 +150,7 @@ export class Conn {
     return msg.id ?? true;
   }
 
-  // retried reports whether msg is a retryable refusal of a message sent
-  // here, which then goes again after a backoff.
+  // retried reports whether msg is a retryable refusal (then resent).
   retried(msg) {
     if (msg.re === undefined || !this.inflight.has(msg.re)) return false;
     const sent = this.inflight.get(msg.re);
@@ -169,6 +168,8 @@ export class Conn {
   }
 
   receive(msg) {
+    if (msg.owner_term < this.term) return;
+    if (msg.owner_term) this.term = msg.owner_term;
     if (this.retried(msg)) return;
     switch (msg.type) {
       case "pong": {
