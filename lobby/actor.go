@@ -156,15 +156,20 @@ func (r *room) apply(in input) {
 	if r.alreadyPublished(in.ID) {
 		defer r.dropItemsSince(len(r.items))
 	}
+	prev := r.lastInput
 	r.lastInput = in.ID
 	if in.Counted && in.Origin == r.l.cfg.Instance {
 		r.pending.Add(-1)
 	}
 	now := r.inputTime(in)
-	r.lastActivity = now
+	if in.Op != opIdle { // the owner's record that nothing came
+		r.lastActivity = now
+	}
 	r.handle(r.g.Advance(now))
 
 	switch in.Op {
+	case opIdle:
+		r.idleEnd(in, prev, now)
 	case wire.TypeHost:
 		if !tokenMatches(r.meta.HostTokenHash, in.Token) {
 			r.replyError(in, wire.Errorf(wire.CodeBadHostToken, "the host token does not match this game"))
@@ -204,14 +209,7 @@ func (r *room) apply(in input) {
 			r.closing = ""
 		}
 	default:
-		if wire.HostCommands[in.Op] {
-			r.command(in, now)
-			return
-		}
-		if r.playerCommand(in, now) { // issue 15: choose_team, play_next (lobby/play.go)
-			return
-		}
-		r.log.Error().Str("op", in.Op).Msg("unknown input op")
+		r.applyCommand(in, now) // lobby/commandids.go
 	}
 }
 
@@ -316,7 +314,8 @@ func (r *room) answer(in input, now time.Time) {
 	r.handle(evs)
 }
 
-func (r *room) command(in input, now time.Time) {
+// command applies a host command; the error is its refusal.
+func (r *room) command(in input, now time.Time) error {
 	var evs []game.Event
 	var err error
 	switch in.Op {
@@ -347,10 +346,10 @@ func (r *room) command(in input, now time.Time) {
 		}
 	}
 	if err != nil {
-		r.replyError(in, err)
-		return
+		return err
 	}
 	r.handle(evs)
+	return nil
 }
 
 func (r *room) welcome(in input, role string, pid game.PlayerID, token string) {

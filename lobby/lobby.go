@@ -118,7 +118,7 @@ func New(bus Bus, cfg Config) *Lobby {
 	cfg = cfg.withDefaults()
 	ctx, cancel := context.WithCancel(context.Background())
 	inProc, _ := bus.(inProcessLog)
-	return &Lobby{
+	l := &Lobby{
 		inProcess: inProc != nil && inProc.InProcess(),
 		lost:      map[string]time.Time{},
 		cfg:       cfg,
@@ -133,6 +133,13 @@ func New(bus Bus, cfg Config) *Lobby {
 		snapshotSlots: newPacer(snapshotGap),
 		renewSlots:    newPacer(renewGap),
 	}
+	// Connection refs start anywhere in 2^62, so that a restarted instance
+	// (same name, new process) does not reuse the refs, and the command
+	// keys (commandKey), of its earlier life.
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	l.refs.Store(binary.BigEndian.Uint64(b[:]) >> 2)
+	return l
 }
 
 // inProcessLog is a Bus whose input log lives in this process

@@ -29,7 +29,7 @@ type input struct {
 	Token    string        `json:"tok,omitempty"`
 
 	Q      int           `json:"q,omitempty"`
-	Step   string        `json:"st,omitempty"` // opClose: the step recorded (room.stepKey)
+	Step   string        `json:"st,omitempty"` // opClose: the step recorded (room.stepKey); opIdle: the last input before it
 	Answer game.Answer   `json:"a,omitzero"`
 	RT     time.Duration `json:"rt,omitempty"`
 	Recv   time.Time     `json:"recv,omitzero"`
@@ -47,6 +47,9 @@ const (
 	// auto-advance, a challenge's end), decided by the owner and recorded
 	// in the input log (see room.recordClose).
 	opClose = "close"
+	// opIdle is the idle end, decided by the owner and recorded in the
+	// input log (see room.recordIdleEnd).
+	opIdle = "idle"
 )
 
 // audience is who an output item is for. The values are on the Bus (in

@@ -26,6 +26,9 @@ type roomSnapshot struct {
 	// HandedOver: the final snapshot of an owner that stopped the planned
 	// way; it published nothing after it (see continueSequences).
 	HandedOver bool `json:"handed_over,omitempty"`
+	// Commands: the last commands applied, so that a retry reaching the
+	// next owner is not applied again (lobby/commandids.go).
+	Commands []commandRecord `json:"commands,omitempty"`
 }
 
 func decodeRoomSnapshot(data []byte) (roomSnapshot, error) {
@@ -63,6 +66,7 @@ func restoreRoom(l *Lobby, pin string, snap Snapshot) (*room, error) {
 	r.players.Store(int64(rs.PlayerCount))
 	r.lastReveal, r.lastBoard, r.lastPodium, r.lastCount = rs.LastReveal, rs.LastLeaderboard, rs.LastPodium, rs.LastCount
 	r.handedOver = rs.HandedOver
+	r.commands = rs.Commands
 	return r, nil
 }
 
@@ -79,7 +83,7 @@ func (r *room) encodeSnapshot() ([]byte, error) {
 		r.metaJSON, r.metaTokens = b, len(r.meta.Tokens)
 	}
 	rest, err := json.Marshal(roomSnapshot{
-		WireSeq: r.wireSeq, PlayerCount: r.playerCount, HandedOver: r.handingOver,
+		WireSeq: r.wireSeq, PlayerCount: r.playerCount, HandedOver: r.handingOver, Commands: r.commands,
 		LastReveal: r.lastReveal, LastLeaderboard: r.lastBoard, LastPodium: r.lastPodium, LastCount: r.lastCount,
 	}) // {"meta":{...},"game":null,...}
 	if err != nil {
@@ -149,11 +153,8 @@ func (r *room) onRenewed(ctx context.Context) {
 	// info, results, takeover) within a renewal period.
 	r.saveIfDirty(ctx, false)
 	// issue 15: an open challenge waits for players until its deadline.
-	if time.Since(r.lastActivity) > r.l.cfg.IdleTimeout && r.g.Phase() != game.PhaseChallenge {
-		r.log.Info().Msg("room idle: ending the game")
-		evs, _ := r.g.End(time.Now())
-		r.handle(evs)
-		r.flush(ctx)
+	if time.Since(r.lastActivity) > r.l.cfg.IdleTimeout && r.g.Phase() != game.PhaseChallenge && r.idleRecorded != r.lastInput {
+		r.recordIdleEnd(ctx)
 	}
 }
 

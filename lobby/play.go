@@ -7,25 +7,21 @@ import (
 	"github.com/quizroom/quizroom/lobby/wire"
 )
 
-// playerCommand runs the player messages of team mode and challenges; it
-// reports whether in was one of them.
-func (r *room) playerCommand(in input, now time.Time) bool {
+// playerCommand runs the player messages of team mode and challenges
+// (choose_team, play_next); the error is its refusal.
+func (r *room) playerCommand(in input, now time.Time) error {
 	var evs []game.Event
 	var err error
-	switch in.Op {
-	case wire.TypeChooseTeam:
+	if in.Op == wire.TypeChooseTeam {
 		evs, err = r.g.ChooseTeam(in.Player, in.Team, now)
-	case wire.TypePlayNext:
+	} else {
 		evs, err = r.g.PlayerNext(in.Player, now)
-	default:
-		return false
 	}
 	if err != nil {
-		r.replyError(in, err)
-		return true
+		return err
 	}
 	r.handle(evs)
-	return true
+	return nil
 }
 
 // questionShownTo is the question a state or welcome frame shows pid: in a

@@ -47,6 +47,7 @@ type room struct {
 	// The actor's own state: who is connected where, and when the room
 	// last saw an input.
 	bindings     map[game.PlayerID]binding
+	commands     []commandRecord // the last commands applied, for their retries (lobby/commandids.go)
 	ended        bool
 	over         atomic.Bool // ended, for other goroutines: set before the ended output goes out
 	lastActivity time.Time
@@ -80,23 +81,24 @@ type renderer struct {
 // spaces are the input log's positions (lastInput, published: opaque ids
 // the Bus orders) and outSeq, the Seq of the room's outputs on the Bus.
 type ownerState struct {
-	lastInput   string
-	outSeq      uint64
-	published   string    // the old owner published the outputs of inputs up to this one (see continueSequences)
-	lastInputAt time.Time // see inputTime
-	leaseLost   bool      // a fenced write found another instance holding the lease
-	term        Term      // the ownership term this actor runs the room in (0: the Bus has no terms)
-	roomLost    bool      // the bus forgot the room and it could not be written back: connections get room_lost
-	closing     string    // the timed step recorded in the log, not applied yet (stepKey, see recordClose)
-	closeRetry  time.Time // when a failed close record is tried again
-	handingOver bool      // release is taking the final snapshot of a planned hand-over
-	handedOver  bool      // restored from such a snapshot
-	dirty       bool      // changed since the last snapshot
-	snapshotDue bool      // a phase change wants a snapshot (see flush)
-	snapshotAt  time.Time // when the phase change's snapshot is taken (see flush)
-	renewAt     time.Time // when the lease is renewed next (see run)
-	metaJSON    []byte    // encoded meta, valid while len(meta.Tokens) == metaTokens
-	metaTokens  int
+	lastInput    string
+	outSeq       uint64
+	published    string    // the old owner published the outputs of inputs up to this one (see continueSequences)
+	lastInputAt  time.Time // see inputTime
+	leaseLost    bool      // a fenced write found another instance holding the lease
+	term         Term      // the ownership term this actor runs the room in (0: the Bus has no terms)
+	roomLost     bool      // the bus forgot the room and it could not be written back: connections get room_lost
+	closing      string    // the timed step recorded in the log, not applied yet (stepKey, see recordClose)
+	closeRetry   time.Time // when a failed close record is tried again
+	idleRecorded string    // the idle end is recorded after this input, not applied yet (see recordIdleEnd)
+	handingOver  bool      // release is taking the final snapshot of a planned hand-over
+	handedOver   bool      // restored from such a snapshot
+	dirty        bool      // changed since the last snapshot
+	snapshotDue  bool      // a phase change wants a snapshot (see flush)
+	snapshotAt   time.Time // when the phase change's snapshot is taken (see flush)
+	renewAt      time.Time // when the lease is renewed next (see run)
+	metaJSON     []byte    // encoded meta, valid while len(meta.Tokens) == metaTokens
+	metaTokens   int
 }
 
 // inputBatches is how many reads of the input log wait for the actor (up to

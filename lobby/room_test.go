@@ -13,6 +13,7 @@ import (
 
 	"github.com/quizroom/quizroom/game"
 	"github.com/quizroom/quizroom/lobby"
+	"github.com/quizroom/quizroom/lobby/bustest"
 	"github.com/quizroom/quizroom/lobby/membus"
 	"github.com/quizroom/quizroom/lobby/wire"
 )
@@ -95,8 +96,14 @@ func questions() []game.Question {
 
 func setup(t *testing.T, cfg lobby.Config, s game.Settings) (*lobby.Lobby, *lobby.Member, *fakeConn, *lobby.Member, *fakeConn) {
 	t.Helper()
+	return setupOn(t, membus.New(membus.Options{}), cfg, s)
+}
+
+// setupOn is setup on bus.
+func setupOn(t *testing.T, bus lobby.Bus, cfg lobby.Config, s game.Settings) (*lobby.Lobby, *lobby.Member, *fakeConn, *lobby.Member, *fakeConn) {
+	t.Helper()
 	ctx := context.Background()
-	l := lobby.New(membus.New(membus.Options{}), cfg)
+	l := lobby.New(bus, cfg)
 	created, err := l.CreateGame(ctx, lobby.GameSpec{Questions: questions(), Settings: s})
 	if err != nil {
 		t.Fatal(err)
@@ -163,6 +170,29 @@ func TestRoomTimersRunTheGameByThemselves(t *testing.T) {
 		}
 		goleak.VerifyNone(t, goleak.IgnoreTopFunction("internal/synctest.Run"),
 			goleak.IgnoreTopFunction("testing/synctest.testingSynctestTest"))
+	})
+}
+
+// The idle end is recorded in the input log, as the timed steps are: while
+// the store refuses the owner's records, the room does not end on the
+// owner's clock alone; once they go through again, it ends.
+func TestIdleEndWaitsForItsRecord(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		fb := bustest.NewFaultBus(membus.New(membus.Options{}), 1)
+		l, _, _, _, pc := setupOn(t, fb, lobby.Config{IdleTimeout: time.Minute, LeaseTTL: 3 * time.Second}, game.Settings{})
+		defer l.Close()
+		fb.Fail("AppendInputFenced", nil)
+		time.Sleep(time.Minute + 10*time.Second)
+		synctest.Wait()
+		if pc.count(wire.TypeEnded) != 0 || l.Rooms() != 1 {
+			t.Fatalf("the idle room ended without its record: the player saw %v", pc.types())
+		}
+		fb.Heal("AppendInputFenced")
+		time.Sleep(2 * time.Second) // the next renewal records it
+		synctest.Wait()
+		if pc.count(wire.TypeEnded) != 1 || pc.reason() != lobby.CloseGameOver || l.Rooms() != 0 {
+			t.Fatalf("after the record: the player saw %v, closed %q; want the end", pc.types(), pc.reason())
+		}
 	})
 }
 

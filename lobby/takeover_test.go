@@ -32,6 +32,7 @@ type pair struct {
 	fa, fb   *bustest.FaultBus
 	la, lb   *lobby.Lobby
 	pin      string
+	token    string // the host token
 	host     *lobby.Member
 	hc       *fakeConn
 	player   *lobby.Member
@@ -50,7 +51,7 @@ func newPair(t *testing.T, s game.Settings) *pair {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p.pin = created.PIN
+	p.pin, p.token = created.PIN, created.HostToken
 	p.hc, p.pc = &fakeConn{}, &fakeConn{}
 	if p.host, err = p.la.Attach(ctx, lobby.Hello{Type: wire.TypeHost, PIN: p.pin, HostToken: created.HostToken}, p.hc); err != nil {
 		t.Fatal(err)

@@ -167,6 +167,40 @@ func (r *room) recordClose(ctx context.Context) {
 	r.closing = step
 }
 
+// recordIdleEnd records the idle end (no input for Config.IdleTimeout) in
+// the input log, fenced by the term, as recordClose records a timed step:
+// the owner's clock decides that the room is idle, the log where the end
+// falls. It names the last input applied when it was decided, and the end
+// is applied only when it comes right after that input (idleEnd): an input
+// appended meanwhile, which the owner had not read yet, keeps the room
+// going, on the owner and on a replay alike. A record that fails is tried
+// again at the next renewal.
+func (r *room) recordIdleEnd(ctx context.Context) {
+	data, err := encodeInput(input{Op: opIdle, Step: r.lastInput, At: time.Now(), Origin: r.l.cfg.Instance})
+	if err != nil {
+		r.log.Error().Err(err).Msg("cannot encode the idle end")
+		return
+	}
+	c, cancel := context.WithTimeout(ctx, closeRecordTimeout)
+	defer cancel()
+	if _, err := r.l.bus.AppendInputFenced(c, r.pin, r.term, data); err != nil {
+		r.log.Warn().Err(err).Msg("cannot record the idle end yet")
+		r.termError(ctx, err)
+		return
+	}
+	r.idleRecorded = r.lastInput
+}
+
+// idleEnd applies the recorded idle end in, read after the input prev.
+func (r *room) idleEnd(in input, prev string, now time.Time) {
+	if in.Step != prev {
+		return // an input came between the decision and its record
+	}
+	r.log.Info().Msg("room idle: ending the game")
+	evs, _ := r.g.End(now)
+	r.handle(evs)
+}
+
 const (
 	closeRecordTimeout = time.Second
 	closeRecordRetry   = 200 * time.Millisecond

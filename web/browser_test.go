@@ -255,7 +255,13 @@ func screenshotDir(t *testing.T) string {
 var docsScreenshots = map[string]bool{
 	"host-lobby": true, "host-question": true, "host-reveal": true, "host-podium": true,
 	"display-question": true, "phone-question": true, "phone-typed": true, "phone-reveal": true,
+	"host-setup": true,
 }
+
+// screenshotTaker remembers which test saved each screenshot: two tests
+// saving the same name would overwrite each other, and which one the README
+// showed would depend on the order the tests ran in.
+var screenshotTaker sync.Map // name -> test name
 
 // wideWidth is the width screenshots of wide (desktop and projector)
 // viewports are shrunk to, which keeps the README's images small and still
@@ -267,9 +273,30 @@ const wideWidth = 1152
 func (b *tab) screenshot(name string) {
 	b.t.Helper()
 	size := eval[[]float64](b, `[innerWidth, innerHeight]`)
-	scale := 1.0
-	if size[0] > wideWidth {
-		scale = wideWidth / size[0]
+	b.capture(name, size[0], page.Viewport{Width: size[0], Height: size[1]})
+}
+
+// screenshotOf is screenshot of the element sel and margin CSS pixels
+// around it (its shadow), for a README image without the empty page around
+// a form.
+func (b *tab) screenshotOf(name, sel string, margin float64) {
+	b.t.Helper()
+	r := eval[[]float64](b, fmt.Sprintf(`(() => { const r = document.querySelector(%s).getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom, innerWidth, innerHeight]; })()`, jsString(sel)))
+	left, top := max(0, r[0]-margin), max(0, r[1]-margin)
+	right, bottom := min(r[4], r[2]+margin), min(r[5], r[3]+margin)
+	b.capture(name, r[4], page.Viewport{X: left, Y: top, Width: right - left, Height: bottom - top})
+}
+
+// capture saves the clip of a page innerWidth wide. Wide pages are shrunk
+// to wideWidth, clips of them alike, so text is the same size in every image.
+func (b *tab) capture(name string, innerWidth float64, clip page.Viewport) {
+	b.t.Helper()
+	if taker, _ := screenshotTaker.LoadOrStore(name, b.t.Name()); taker != b.t.Name() {
+		b.t.Fatalf("%s: screenshot %s is already taken by %s", b.name, name, taker)
+	}
+	clip.Scale = 1
+	if innerWidth > wideWidth {
+		clip.Scale = wideWidth / innerWidth
 	}
 	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
 	defer cancel()
@@ -277,7 +304,7 @@ func (b *tab) screenshot(name string) {
 	err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
 		res, err := chromedp.Call(ctx, page.CaptureScreenshot, page.CaptureScreenshotParams{
 			Format: page.CaptureScreenshotFormatPng,
-			Clip:   &page.Viewport{Width: size[0], Height: size[1], Scale: scale},
+			Clip:   &clip,
 		})
 		png = res.Data
 		return err

@@ -81,7 +81,7 @@ func TestHostControlsDisplayAndTypedAnswers(t *testing.T) {
 	ada.waitFor("the pause notice to go", `document.querySelector("#q-paused").hidden`)
 
 	display.waitFor("the countdown to run", `Number(document.querySelector("#timer").textContent) > 0`)
-	display.screenshot("display-question")
+	display.screenshot("display-typed")
 	ada.typeInto("#typed-input", "no idea")
 	ada.screenshot("phone-typed")
 	ada.key("\r")

@@ -10,10 +10,6 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// xssNickname would run a script if any page parsed it as HTML. Nicknames are
-// at most 20 characters, so it is the short form of <img src=x onerror=alert(1)>.
-const xssNickname = `<svg/onload=alert()>`
-
 // player is one phone in the game and what the test made it answer.
 type player struct {
 	*tab
@@ -21,12 +17,19 @@ type player struct {
 	picked   int // option index answered on the current question, -1 for none
 }
 
+// picks are the options each player answers on the three questions: no two
+// rows alike and no row the opposite of another, so on true-or-false
+// questions at most one player can miss every answer.
+var picks = [][]int{{0, 1, 0}, {1, 0, 0}, {0, 0, 1}, {1, 1, 1}}
+
 // TestGameThroughPages plays a three-question game from creation to the
-// podium with a host screen and three phones, only by clicking and typing in
+// podium with a host screen and four phones, only by clicking and typing in
 // the pages, and checks what every screen shows at each step. Along the way a
-// player reloads mid-question (and must come back with the same score), a
-// nickname made of HTML must show as text, and the phone layout must hold at
-// 360x740. The host is a 1080p projector; Ada's phone is 390x844.
+// player reloads mid-question (and must come back with the same score) and
+// the phone layout must hold at 360x740. The host is a 1080p projector; Ada's
+// phone is 390x844. The README's screenshots come from this room, so its
+// players have the nicknames a real room would; the nickname made of HTML
+// plays in TestWhatARoomSees.
 func TestGameThroughPages(t *testing.T) {
 	base := startLANServer(t)
 	browser := newBrowser(t)
@@ -50,7 +53,8 @@ func TestGameThroughPages(t *testing.T) {
 	players := []*player{
 		{tab: newTab(t, browser, "ada", 390, 844, true), nickname: "Ada"},
 		{tab: newTab(t, browser, "bob", 360, 740, true), nickname: "Bob"},
-		{tab: newTab(t, browser, "xss", 360, 740, true), nickname: xssNickname},
+		{tab: newTab(t, browser, "grace", 360, 740, true), nickname: "Grace"},
+		{tab: newTab(t, browser, "linus", 360, 740, true), nickname: "Linus"},
 	}
 	// Ada comes through the QR link (PIN step skipped), the others type the PIN.
 	players[0].navigate(base + "/join/" + pin)
@@ -86,7 +90,6 @@ func TestGameThroughPages(t *testing.T) {
 		host.waitText("#player-list", p.nickname)
 		p.waitText("#me-nick", p.nickname)
 	}
-	checkNoInjectedImage(t, host)
 	host.screenshot("host-lobby")
 	checkZoom200(t, host, projectorW, projectorH)
 
@@ -119,9 +122,10 @@ func TestGameThroughPages(t *testing.T) {
 				t.Errorf("after a reload Bob's score is %q, was %q", after, before)
 			}
 		}
-		// Each player answers a different option: by click, by key, by click.
+		// Players spread over the options, no two alike over the game, so
+		// nobody shares a place by chance: Bob by key, the others by click.
 		for i, p := range players {
-			p.picked = (i + q) % nOptions
+			p.picked = picks[i][q] % nOptions
 			if i == 1 {
 				p.key(strconv.Itoa(p.picked + 1))
 			} else {
@@ -142,8 +146,8 @@ func TestGameThroughPages(t *testing.T) {
 		if len(correct) == 0 {
 			t.Fatalf("question %d: the host reveal marks no option correct", q+1)
 		}
-		if got := host.text("#reveal-summary"); !strings.Contains(got, "of 3") {
-			t.Errorf("question %d: reveal summary %q, want a count out of 3 players", q+1, got)
+		if got, want := host.text("#reveal-summary"), fmt.Sprintf("of %d", len(players)); !strings.Contains(got, want) {
+			t.Errorf("question %d: reveal summary %q, want a count out of %d players", q+1, got, len(players))
 		}
 		for _, p := range players {
 			want := "Not this time"
@@ -172,7 +176,6 @@ func TestGameThroughPages(t *testing.T) {
 			if q == 0 {
 				host.screenshot("host-leaderboard")
 			}
-			checkNoInjectedImage(t, host)
 			host.click("#btn-next")
 		}
 	}
@@ -193,26 +196,17 @@ func TestGameThroughPages(t *testing.T) {
 		t.Errorf("per-question accuracy has %d rows, want 3", rows)
 	}
 	csv := eval[string](host, `fetch(document.querySelector("#download-csv").href).then((r) => r.ok ? r.text() : "HTTP " + r.status)`)
-	if !strings.Contains(csv, "Ada") || !strings.Contains(csv, "Bob") {
-		t.Errorf("results CSV does not name every player:\n%s", csv)
+	for _, p := range players {
+		if !strings.Contains(csv, p.nickname) {
+			t.Errorf("results CSV does not name %s:\n%s", p.nickname, csv)
+		}
 	}
 	host.screenshot("host-podium")
 	players[2].screenshot("phone-podium")
-	checkNoInjectedImage(t, host)
 
-	for _, b := range []*tab{host, players[0].tab, players[1].tab, players[2].tab} {
-		b.noProblems()
-	}
-}
-
-// checkNoInjectedImage fails if the HTML nickname became an element anywhere.
-func checkNoInjectedImage(t *testing.T, b *tab) {
-	t.Helper()
-	if n := eval[int](b, `document.querySelectorAll('svg:not(.shape), img[src="x"]').length`); n > 0 {
-		t.Errorf("%s: the nickname %s was parsed as HTML (%d injected elements)", b.name, xssNickname, n)
-	}
-	if !strings.Contains(eval[string](b, `document.body.innerText`), xssNickname) {
-		t.Errorf("%s: the nickname %s is not shown as literal text", b.name, xssNickname)
+	host.noProblems()
+	for _, p := range players {
+		p.noProblems()
 	}
 }
 

@@ -19,13 +19,21 @@ import (
 // projector is the host screen's size in these tests: a 1080p projector.
 const projectorW, projectorH = 1920, 1080
 
+// xssNickname would run a script if any page parsed it as HTML. Nicknames are
+// at most 20 characters, so it is the short form of <img src=x onerror=alert(1)>.
+const xssNickname = `<svg/onload=alert()>`
+
 // TestWhatARoomSees plays a game as a meetup would (host on a 1080p
 // projector, three phones at 390x844) and checks, with numbers read from
 // the page, what the back of the room can read, and each defect the room
 // noticed: options that looked disabled after an answer, a skipped question
 // called correct, no "what you picked" on the reveal, ties in different
 // places, a dropped phone nobody could see, and a "Final results" button
-// that needed pressing twice.
+// that needed pressing twice. The third player's nickname is made of HTML:
+// every screen that names players (lobby, leaderboard, podium, on the host,
+// the big screen and the player's own phone) must show it as text. It plays
+// here, not in TestGameThroughPages, because the README's screenshots come
+// from that room.
 func TestWhatARoomSees(t *testing.T) {
 	base := startServer(t)
 	browser := newBrowser(t)
@@ -47,16 +55,22 @@ func TestWhatARoomSees(t *testing.T) {
 	display.waitText("#pin", host.text("#pin"))
 
 	phones := map[string]*tab{}
-	for _, nick := range []string{"Ada", "Bob", "Cy"} {
-		p := newTab(t, browser, strings.ToLower(nick), 390, 844, true)
+	for _, who := range []struct{ name, nick string }{{"ada", "Ada"}, {"bob", "Bob"}, {"xss", xssNickname}} {
+		p := newTab(t, browser, who.name, 390, 844, true)
 		p.navigate(base + "/join/" + pin)
-		p.typeInto("#nick-input", nick)
+		p.typeInto("#nick-input", who.nick)
 		p.click("#nick-submit")
 		p.waitText("#v-lobby", "You're in!")
-		phones[nick] = p
+		phones[who.name] = p
 	}
-	ada, bob, cy := phones["Ada"], phones["Bob"], phones["Cy"]
+	ada, bob, xss := phones["ada"], phones["bob"], phones["xss"]
 	host.waitText("#player-count", "3")
+	xss.waitText("#me-nick", xssNickname)
+	checkNoInjectedImage(t, xss)
+	for _, b := range []*tab{host, display} {
+		b.waitText("#player-list", xssNickname)
+		checkNoInjectedImage(t, b)
+	}
 
 	// Question 1: nobody answers; the host shows the answer.
 	host.click("#btn-next")
@@ -68,6 +82,9 @@ func TestWhatARoomSees(t *testing.T) {
 	checkQuestionReadable(t, host)
 	display.waitVisible(".question .options")
 	checkNoScroll(t, display, "question")
+	for b, sel := range map[*tab]string{host: "#timer", display: "#timer", ada: "#q-timer"} {
+		checkTimerFits(t, b, sel)
+	}
 	host.click("#btn-next")
 	host.waitVisible(".reveal-view")
 	for _, p := range phones {
@@ -77,20 +94,24 @@ func TestWhatARoomSees(t *testing.T) {
 	// Defect 8: three players on 0 points share 1st place, on every screen.
 	host.click("#btn-next")
 	host.waitVisible("#leaderboard")
+	display.waitText("#leaderboard", xssNickname)
+	checkNoInjectedImage(t, display)
 	if ranks := eval[[]string](host, `[...document.querySelectorAll("#leaderboard .lb-rank")].map((n) => n.textContent)`); strings.Join(ranks, ",") != "1,1,1" {
 		t.Errorf("leaderboard of three players on 0 points shows places %v, want 1,1,1", ranks)
 	}
 	for _, p := range phones {
 		p.waitText("#s-rank", "1st")
 	}
+	checkNoInjectedImage(t, host)
 
-	// Question 2: Cy's phone drops; the host sees it (defect 9).
+	// Question 2: the third player's phone drops; the host sees it (defect 9).
 	host.click("#btn-next")
 	host.waitText(".q-num", "Question 2 of 3")
 	ada.waitVisible(".answer-btn")
 	bob.waitVisible(".answer-btn")
-	cy.waitVisible(".answer-btn")
-	cy.do("close Cy's phone", chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+	xss.waitVisible(".answer-btn")
+	xss.noProblems()
+	xss.do("close the third player's phone", chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
 		_, err := chromedp.Call(ctx, page.Close, cdp.Empty{})
 		return err
 	}))
@@ -142,6 +163,11 @@ func TestWhatARoomSees(t *testing.T) {
 	display.waitVisible("#podium")
 	display.waitVisible(".accuracy")
 	checkNoScroll(t, display, "podium")
+	// A dropped player keeps a place on the podium.
+	for _, b := range []*tab{host, display} {
+		b.waitText(".podium-view", xssNickname)
+		checkNoInjectedImage(t, b)
+	}
 	ada.waitVisible("#v-final")
 	bob.waitVisible("#v-final")
 
@@ -159,6 +185,34 @@ func TestWhatARoomSees(t *testing.T) {
 	}
 	for _, b := range []*tab{host, display, ada, bob} {
 		b.noProblems()
+	}
+}
+
+// checkNoInjectedImage fails if the HTML nickname became an element anywhere.
+func checkNoInjectedImage(t *testing.T, b *tab) {
+	t.Helper()
+	if n := eval[int](b, `document.querySelectorAll('svg:not(.shape), img[src="x"]').length`); n > 0 {
+		t.Errorf("%s: the nickname %s was parsed as HTML (%d injected elements)", b.name, xssNickname, n)
+	}
+	if !strings.Contains(eval[string](b, `document.body.innerText`), xssNickname) {
+		t.Errorf("%s: the nickname %s is not shown as literal text", b.name, xssNickname)
+	}
+}
+
+// checkTimerFits: a countdown of three digits (the game has 120 seconds a
+// question) stays inside its ring with room to spare, its text at most 85%
+// of the ring's inner width.
+func checkTimerFits(t *testing.T, b *tab, sel string) {
+	t.Helper()
+	b.waitFor("the countdown to run", fmt.Sprintf(`Number(document.querySelector(%s).textContent) > 0`, jsString(sel)))
+	m := eval[[]float64](b, fmt.Sprintf(`(() => { const n = document.querySelector(%s);
+		return [n.textContent.length, n.getBoundingClientRect().width, n.closest(".timer").clientWidth]; })()`, jsString(sel)))
+	if m[0] != 3 {
+		t.Errorf("%s: the countdown shows %.0f digits, want 3 to measure", b.name, m[0])
+	}
+	t.Logf("%s: countdown text %.1f px in a ring of %.1f px", b.name, m[1], m[2])
+	if m[1] > 0.85*m[2] {
+		t.Errorf("%s: the countdown's text is %.0f px wide in a ring of %.0f px: it touches the ring", b.name, m[1], m[2])
 	}
 }
 

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"io/fs"
 	"net"
 	"net/http"
@@ -222,7 +223,8 @@ func TestDisplayOfNoGame(t *testing.T) {
 // Create game included, fits above the fold with room to spare; on a laptop
 // and a phone the auto-advance checkbox sits beside its label's first line,
 // not above it; "Use your own questions" shows a marker that turns when it
-// opens (display:flex on a summary drops the browser's triangle).
+// opens (display:flex on a summary drops the browser's triangle); every
+// choice of a drop-down reads whole in its closed box.
 func TestHostSetupFitsAndReads(t *testing.T) {
 	base := startServer(t)
 	browser := newBrowser(t)
@@ -254,6 +256,7 @@ func TestHostSetupFitsAndReads(t *testing.T) {
 		if off > 3 {
 			t.Errorf("%s: the auto-advance checkbox is not beside its label's first line (%.0f px off)", size.name, off)
 		}
+		checkSelectsFit(t, b)
 		closed := eval[string](b, `getComputedStyle(document.querySelector("#own > summary"), "::before").transform`)
 		marker := eval[bool](b, `(() => { const s = getComputedStyle(document.querySelector("#own > summary"), "::before"); return s.content !== "none" && parseFloat(s.width) > 0 && s.borderRightStyle !== "none"; })()`)
 		if !marker {
@@ -266,6 +269,9 @@ func TestHostSetupFitsAndReads(t *testing.T) {
 		}
 		b.click("#own > summary")
 		b.screenshot("host-setup-" + size.name)
+		if size.width == 1920 {
+			b.screenshotOf("host-setup", "#setup-form", 16) // the README's
+		}
 		b.noProblems()
 	}
 }
@@ -281,7 +287,7 @@ func TestLandingAndSetupLook(t *testing.T) {
 	desk.navigate(base + "/host")
 	desk.waitVisible("#setup-form")
 	desk.waitFor("banks and categories", `document.querySelectorAll("#bank option").length > 0 && document.querySelectorAll("#categories input").length > 0`)
-	desk.screenshot("host-setup")
+	desk.screenshot("host-setup-laptop")
 	desk.noProblems()
 	phone.noProblems()
 }
@@ -297,5 +303,32 @@ func TestEveryPageHasAMetaDescription(t *testing.T) {
 		if !desc.Match(b) {
 			t.Errorf("page %s (%s) has no meta description of 50 to 160 characters", route, file)
 		}
+	}
+}
+
+// arrowRoom is what a closed drop-down keeps for its arrow beside the text.
+const arrowRoom = 24
+
+// checkSelectsFit fails when the text of a choice of a visible drop-down is
+// wider than its closed box, where the browser would cut it off. The bank
+// picker is left out: its choices are the banks' titles, data of any length.
+func checkSelectsFit(t *testing.T, b *tab) {
+	t.Helper()
+	cut := eval[[]string](b, fmt.Sprintf(`(() => {
+		const c = document.createElement("canvas").getContext("2d"), out = [];
+		for (const s of document.querySelectorAll("select:not(#bank)")) {
+			if (s.offsetParent === null) continue;
+			const cs = getComputedStyle(s);
+			c.font = cs.fontWeight + " " + cs.fontSize + " " + cs.fontFamily;
+			const room = s.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) - %d;
+			for (const o of s.options) {
+				const w = c.measureText(o.text).width;
+				if (w > room) out.push("#" + s.id + ": " + JSON.stringify(o.text) + " is " + Math.round(w) + " px in " + Math.round(room));
+			}
+		}
+		return out;
+	})()`, arrowRoom))
+	for _, c := range cut {
+		t.Errorf("%s: a drop-down cuts its choice %s", b.name, c)
 	}
 }

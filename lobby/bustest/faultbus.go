@@ -32,6 +32,9 @@ var ErrInjected = errors.New("bustest: injected failure")
 //     given probability, as pub/sub does under a slow or broken connection.
 //   - Fail: one operation (named after its method) fails with an error
 //     while the rest of the Bus works: a store that refuses one command.
+//   - LoseReplies: an append runs in the store but its caller gets an
+//     error, as from a frozen Redis that ran the command after the
+//     caller's timeout.
 //
 // It is the lobby's own failover tests' bus (on lobby/membus) as well as the
 // cluster tests' (on Redis).
@@ -41,6 +44,9 @@ type FaultBus struct {
 	cut    atomic.Bool
 	// failing maps a method name to the error it returns (see Fail).
 	failing sync.Map
+	// replyLost maps a method name to the error its caller gets after
+	// the call went through (see LoseReplies).
+	replyLost sync.Map
 	// dropPermille is the share of received outputs dropped, in 1/1000.
 	dropPermille atomic.Int64
 	dropped      atomic.Int64
@@ -93,8 +99,36 @@ func (f *FaultBus) Fail(op string, err error) {
 	f.failing.Store(op, err)
 }
 
-// Heal undoes Fail(op).
-func (f *FaultBus) Heal(op string) { f.failing.Delete(op) }
+// Heal undoes Fail(op) and LoseReplies(op).
+func (f *FaultBus) Heal(op string) {
+	f.failing.Delete(op)
+	f.replyLost.Delete(op)
+}
+
+// LoseReplies makes the append method named op ("AppendInput" for all of
+// them, or one of AppendInputLive, AppendInputFenced) run on the inner Bus
+// and then return err (ErrInjected when nil) until Heal(op): the write is
+// in the store, its caller was told it failed.
+func (f *FaultBus) LoseReplies(op string, err error) {
+	if err == nil {
+		err = ErrInjected
+	}
+	f.replyLost.Store(op, err)
+}
+
+// lostReply is what the caller of a call that ran (id, err) gets: the
+// error LoseReplies set for any of ops, if any.
+func (f *FaultBus) lostReply(id string, err error, ops ...string) (string, error) {
+	if err != nil {
+		return id, err
+	}
+	for _, op := range ops {
+		if e, ok := f.replyLost.Load(op); ok {
+			return "", e.(error)
+		}
+	}
+	return id, nil
+}
 
 // Inner is the wrapped Bus.
 func (f *FaultBus) Inner() lobby.Bus { return f.inner }
@@ -169,7 +203,8 @@ func (f *FaultBus) AppendInput(ctx context.Context, room string, data []byte) (s
 	if err := f.checkOp("AppendInput"); err != nil {
 		return "", err
 	}
-	return f.inner.AppendInput(ctx, room, data)
+	id, err := f.inner.AppendInput(ctx, room, data)
+	return f.lostReply(id, err, "AppendInput")
 }
 
 func (f *FaultBus) ReadInputs(ctx context.Context, room, after string, max int, block time.Duration) ([]lobby.Input, error) {

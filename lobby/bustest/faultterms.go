@@ -68,14 +68,16 @@ func (f *FaultBus) AppendInputLive(ctx context.Context, room string, data []byte
 	if err := f.checkOps("AppendInputLive", "AppendInput"); err != nil {
 		return "", err
 	}
-	return f.inner.AppendInputLive(ctx, room, data)
+	id, err := f.inner.AppendInputLive(ctx, room, data)
+	return f.lostReply(id, err, "AppendInputLive", "AppendInput")
 }
 
 func (f *FaultBus) AppendInputFenced(ctx context.Context, room string, term lobby.Term, data []byte) (string, error) {
 	if err := f.checkOps("AppendInputFenced", "AppendInput"); err != nil {
 		return "", err
 	}
-	return f.inner.AppendInputFenced(ctx, room, term, data)
+	id, err := f.inner.AppendInputFenced(ctx, room, term, data)
+	return f.lostReply(id, err, "AppendInputFenced", "AppendInput")
 }
 
 func (f *FaultBus) ConfirmTerm(ctx context.Context, room string, term lobby.Term) error {
