@@ -28,7 +28,16 @@ const (
 	roomsFanoutLimitMs = 250
 	roomsAckLimitMs    = 100
 	roomsLadderQs      = 2
+	roomsLadderTarget  = 200 // games
 )
+
+// roomsLadderVerdict checks the rooms ladder against its target.
+func roomsLadderVerdict(l *report.RoomsLadder) string {
+	if l.Largest >= roomsLadderTarget {
+		return "met"
+	}
+	return fmt.Sprintf("**missed**: %d games", l.Largest)
+}
 
 func roomsLadderScenario(games int) scenario {
 	sc, _ := findScenario("many-rooms")

@@ -65,6 +65,9 @@ func TestRoomsLadderNamesTheMostGamesUnderBothLimits(t *testing.T) {
 	if strings.Contains(md, "top of the ladder") {
 		t.Errorf("the ladder stopped below its top:\n%s", md)
 	}
+	if v := roomsLadderVerdict(l); v != "**missed**: 100 games" {
+		t.Errorf("verdict %q for 100 games against a target of %d", v, roomsLadderTarget)
+	}
 	var buf bytes.Buffer
 	if err := report.WriteJSON(&buf, report.Report{RoomsLadder: l}); err != nil {
 		t.Fatal(err)

@@ -57,6 +57,10 @@ func benchMarkdown(rep report.Report, plot string, skipped []string, took time.D
 		sc, _ := findScenario(r.Scenario)
 		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", r.Scenario, sc.what, sc.target, verdict(r, rep.Records))
 	}
+	if l := rep.RoomsLadder; l != nil {
+		fmt.Fprintf(&b, "| %s | the most concurrent %d-player games on one instance with fan-out p99 under %.0f ms and ack p99 under %.0f ms | >= %d games | %s |\n",
+			roomsLadderName, l.PlayersPerGame, l.FanoutLimitMs, l.AckLimitMs, roomsLadderTarget, roomsLadderVerdict(l))
+	}
 	for _, r := range rep.Records {
 		if len(r.ErrorKinds) > 0 || len(r.Notes) > 0 {
 			var kinds bytes.Buffer
