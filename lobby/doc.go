@@ -14,9 +14,10 @@
 // snapshot, replay, sequence continuation after a takeover), view.go (an
 // instance's fan-out of a room's outputs to its connections), watch.go
 // (taking rooms over), input.go and output.go (the codecs of the Bus data),
-// bus.go (the whole Bus contract).
+// bus.go (the whole Bus contract), pacer.go (the rooms' shared schedule for
+// snapshots and lease renewals).
 //
 // Concurrency: each room is one goroutine (its actor) that owns the room's
-// game engine and its one timer; everything else talks to it through bounded
+// game engine and its timers; everything else talks to it through bounded
 // channels and never blocks on it. Lobby methods are safe for concurrent use.
 package lobby
