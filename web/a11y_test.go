@@ -24,11 +24,16 @@ const longXSS = `<img src=x onerror=alert(1)>`
 // must show it as these very characters.
 const markup = `<b>Bold</b>`
 
-// markupBank is the default bank with HTML in every answer (the explanation
-// of the reveal, and the source of definition prompts).
+// markupBank is the default bank with HTML in every answer, every fact's and
+// myth's why and every written explanation: whatever a reveal's explanation
+// is made of (a statement's why first, then the answer's sentences nearest
+// it, which may leave the answer's first sentence out), it shows the markup.
 func markupBank(t *testing.T) *bank.Bank {
 	t.Helper()
-	text := strings.ReplaceAll(string(bank.DefaultJSON()), `"answer": "`, `"answer": "`+markup+` `)
+	text := string(bank.DefaultJSON())
+	for _, field := range []string{`"answer": "`, `"why": "`, `"explanation": "`} {
+		text = strings.ReplaceAll(text, field, field+markup+` `)
+	}
 	b, err := bank.Parse([]byte(text))
 	if err != nil {
 		t.Fatalf("markup bank: %v", err)
