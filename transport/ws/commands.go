@@ -15,7 +15,8 @@ import (
 // live connection for a dead one. The reader hands the wait to a goroutine
 // and goes on reading: the first message's attach runs on one of its own
 // (attachAsync), and the room commands after it run one at a time, in the
-// order read, on the connection's command goroutine (commandLoop). Answers
+// order read, on the connection's command goroutine (commandLoop), started when a command
+// arrives and gone when none waits. Answers
 // already leave the reader at once (lobby.Member.Submit).
 
 // command is one room command waiting for the command goroutine.
@@ -29,26 +30,50 @@ type command struct {
 // one more is refused with room_busy (retryable).
 const maxCommandsWaiting = 16
 
-// enqueue hands cmd to the command goroutine, or refuses it when too many
-// are waiting.
-func (c *conn) enqueue(cmd command) {
+// enqueue hands cmd to the command goroutine, starting it when none runs,
+// or refuses cmd when too many are waiting. The goroutine lives only while
+// commands wait: a goroutine per idle connection would cost every player
+// a stack (8 KiB, and one more for each GC to scan) for the rare command.
+func (c *conn) enqueue(ctx context.Context, cmd command) {
 	select {
 	case c.commands <- cmd:
 	default:
 		c.sendError(cmd.re, wire.Errorf(wire.CodeRoomBusy, "too many of your messages are waiting for the room; try again"))
+		return
+	}
+	c.commandMu.Lock()
+	defer c.commandMu.Unlock()
+	if !c.commandRunning {
+		c.commandRunning = true
+		c.commandWG.Go(func() { c.commandLoop(ctx) })
 	}
 }
 
-// commandLoop submits the connection's commands in order until the reader
-// closes the channel. ctx ends with the reader, so a command stuck on a
-// stalled store does not hold the connection's end.
+// commandLoop submits the connection's commands in order until none waits.
+// ctx ends with the reader, so a command stuck on a stalled store does not
+// hold the connection's end, and those still waiting are dropped. One loop
+// runs at a time (commandRunning), so the order read is the order applied.
 func (c *conn) commandLoop(ctx context.Context) {
-	for cmd := range c.commands {
-		if ctx.Err() != nil {
-			continue
-		}
-		if err := cmd.m.Submit(ctx, cmd.msg); err != nil {
-			c.sendError(cmd.re, err)
+	for {
+		select {
+		case cmd := <-c.commands:
+			if ctx.Err() != nil {
+				continue
+			}
+			if err := cmd.m.Submit(ctx, cmd.msg); err != nil {
+				c.sendError(cmd.re, err)
+			}
+		default:
+			// Stop only when nothing arrived since the check: an enqueue
+			// that sent before this lock is seen here; one after it finds
+			// commandRunning false and starts the next loop.
+			c.commandMu.Lock()
+			if len(c.commands) == 0 {
+				c.commandRunning = false
+				c.commandMu.Unlock()
+				return
+			}
+			c.commandMu.Unlock()
 		}
 	}
 }

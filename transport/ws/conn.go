@@ -74,8 +74,12 @@ type conn struct {
 	// goroutine only; nil when none is); attachWG waits for its goroutine.
 	attaching chan attached
 	attachWG  sync.WaitGroup
-	// commands feeds the command goroutine (commands.go).
-	commands chan command
+	// commands feeds the command goroutine (commands.go); commandRunning,
+	// under commandMu, says whether it runs, and commandWG waits for it.
+	commands       chan command
+	commandMu      sync.Mutex
+	commandRunning bool
+	commandWG      sync.WaitGroup
 }
 
 func newConn(s *Server, wsc *websocket.Conn, netConn net.Conn, addr string, log zerolog.Logger) *conn {
@@ -183,16 +187,13 @@ func (c *conn) serve(ctx context.Context) {
 	var wg sync.WaitGroup
 	wg.Go(func() { c.writeLoop(ctx, &wg) })
 	readCtx, stopReading := context.WithCancel(ctx)
-	var commands sync.WaitGroup
-	commands.Go(func() { c.commandLoop(readCtx) })
 	c.readLoop(readCtx)
 	c.closeWith(CloseNormal)
 	// What the reader handed off ends with it: commands waiting on the
 	// store give up, and an attach under way is waited for, so that a
 	// member it made is detached, not left bound to a closed connection.
 	stopReading()
-	close(c.commands)
-	commands.Wait()
+	c.commandWG.Wait()
 	c.takeAttach(true)
 	c.attachWG.Wait()
 	switch {
@@ -619,7 +620,7 @@ func (c *conn) handle(ctx context.Context, msg wire.Client, received time.Time) 
 		}
 	}
 	if msg.Type != wire.TypeAnswer {
-		c.enqueue(command{m: m, msg: lm, re: msg.ID})
+		c.enqueue(ctx, command{m: m, msg: lm, re: msg.ID})
 		return
 	}
 	if err := m.Submit(ctx, lm); err != nil {
