@@ -47,11 +47,3 @@ func (r *room) resyncAll(now time.Time) { r.renderer.resyncAll(r.g, now) }
 
 // shownQuestion is the question a state or welcome frame shows.
 func (r *room) shownQuestion() questionRef { return shownQuestion(r.g) }
-
-// questionFrame is question i as its frame, numbered seq: for frames the
-// room shows outside an engine event.
-//
-//lint:ignore U1000 the room's entry to questionFrame, for callers outside the renderer
-func (r *room) questionFrame(i int, seq uint64, now time.Time) wire.Question {
-	return questionFrame(r.g, i, seq, now)
-}
