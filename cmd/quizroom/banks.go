@@ -96,7 +96,7 @@ func loadBankFile(path, ext, name string) (*bank.Bank, error) {
 		return nil, fmt.Errorf("%s: %v", path, err)
 	}
 	if len(httpapi.PlayableKinds(b)) == 0 {
-		return nil, fmt.Errorf("%s: its %d item(s) make no playable question", path, len(b.Items))
+		return nil, fmt.Errorf("%s: its %d item(s) make no playable question: %s", path, len(b.Items), bank.WhyUnplayable(b, nil))
 	}
 	return b, nil
 }

@@ -138,6 +138,18 @@ func GenerateChecked(b *Bank, opts GenerateOptions) ([]game.Question, []Problem,
 		}
 		tried[at] = true
 		idx := pool[at]
+		g.precious = g.precious[:0]
+		if left := len(pool) - countTrue(tried); !g.strict && left < opts.Count-len(out) {
+			// Every item still untried will be asked: a question that shows
+			// one's description would leave it with none of its own, and
+			// (in a bank failing Lint) make a question breaking the rule.
+			// A bank passing Lint never breaks it anyway.
+			for i, j := range pool {
+				if !tried[i] {
+					g.precious = append(g.precious, j)
+				}
+			}
+		}
 		order := []game.Kind{deck[next]}
 		for _, k := range kinds {
 			if k != deck[next] {
@@ -157,7 +169,7 @@ func GenerateChecked(b *Bank, opts GenerateOptions) ([]game.Question, []Problem,
 		out = append(out, c.q)
 	}
 	if len(out) < opts.Count {
-		return nil, nil, errorf(CodeNotEnoughItems, "the chosen categories and kinds can make only %d question(s), %d asked", len(out), opts.Count)
+		return nil, nil, errorf(CodeNotEnoughItems, "the chosen categories and kinds can make only %d question(s), %d asked: %s", len(out), opts.Count, g.shortfall(pool, kinds))
 	}
 	return out, warnings, nil
 }
@@ -180,6 +192,20 @@ type generator struct {
 	// shown holds every stem and option of the game so far: a later typed
 	// question whose answer one of them names is given away.
 	shown []string
+	// precious holds the items a game from a bank failing Lint that asks
+	// nearly every item of its pool has still to ask: a question showing their descriptions (what-is
+	// options, a false "means") is made only when nothing else is possible.
+	precious []int
+}
+
+func countTrue(bs []bool) int {
+	n := 0
+	for _, b := range bs {
+		if b {
+			n++
+		}
+	}
+	return n
 }
 
 // fact is what the generator knows of one item. Facts are derived once per
@@ -193,8 +219,12 @@ type fact struct {
 	// phrase is a description with no blank and none of the names' words,
 	// fit for an option or a prompt; empty when the item has none.
 	phrase string
+	// clue is a description too long for an option but fit for a prompt:
+	// the opening of an answer that never names its term (a flashcard's
+	// back). Empty when the item has a phrase.
+	clue string
 	// sentence is the defining sentence with the item's names masked: the
-	// prompt when there is no phrase.
+	// prompt when there is neither phrase nor clue.
 	sentence string
 	// near holds the ids of the item's neighbours: items that name it as a
 	// confusable, and the confusables of its confusables.
@@ -231,7 +261,17 @@ func (b *Bank) facts() ([]fact, bool) {
 			m := newMasker(names...)
 			def := definition(it, m)
 			f := fact{names: names, keys: keys, words: words, concept: concept, mask: m, sentence: oneBlank(m.mask(def), it.Answer, m)}
-			f.phrase = descriptionPhrase(def, m, words, it.Definition != "")
+			src := fromNamingAnswer
+			switch {
+			case it.Definition != "":
+				src = handWritten
+			case !strings.Contains(m.mask(it.Answer), Mask):
+				src = fromBareAnswer
+			}
+			f.phrase = descriptionPhrase(def, m, words, src)
+			if f.phrase == "" && src == fromBareAnswer {
+				f.clue = answerClue(it, m, words)
+			}
 			facts = append(facts, f)
 		}
 		for i, it := range b.Items {
@@ -277,6 +317,41 @@ func definition(it Item, m masker) string {
 	return def
 }
 
+// clueWords is the longest clue a prompt may show: the stem's limit less
+// longest lead ("True or false? “Term” means:").
+const clueWords = MaxStemWords - 6
+
+// answerClue is the description of an item whose answer never names its
+// term, when it is too long for an option: the answer's first sentence as
+// is (its leading article dropped), or "" when that is over clueWords
+// words or shares a word with the term.
+func answerClue(it Item, m masker, words map[string]bool) string {
+	ss := sentences(it.Answer)
+	if len(ss) == 0 {
+		return ""
+	}
+	d := descriptionText(ss[0], m, words, fromBareAnswer)
+	if len(strings.Fields(d)) > clueWords {
+		return ""
+	}
+	return d
+}
+
+// AnswerDescribes reports whether an item whose answer never names its
+// term (a flashcard's back) can be asked all the same: the answer's first
+// sentence describes it as is, with none of its names' words, in at most
+// clueWords words. The importer warns about the items that cannot.
+func AnswerDescribes(term string, aliases []string, answer string) bool {
+	names := append([]string{term}, aliases...)
+	words := map[string]bool{}
+	for _, n := range names {
+		for w := range contentWords(n) {
+			words[w] = true
+		}
+	}
+	return answerClue(Item{Term: term, Aliases: aliases, Answer: answer}, newMasker(names...), words) != ""
+}
+
 // oneBlank returns masked, or when it has more than one blank (the term
 // said twice) the first sentence of the answer that has exactly one and
 // says enough.
@@ -317,7 +392,7 @@ type candidate struct {
 // each kind's variants in random order: the first one that breaks no rule,
 // else (for a bank that does not pass Lint) the first one made.
 func (g *generator) item(idx int, kinds []game.Kind) (candidate, bool) {
-	var fallback *candidate
+	var spends, fallback *candidate
 	for _, k := range kinds {
 		for _, v := range g.variants(idx, k) {
 			c, ok := g.make(idx, k, v)
@@ -325,13 +400,19 @@ func (g *generator) item(idx int, kinds []game.Kind) (candidate, bool) {
 				continue
 			}
 			c.problems = g.check(idx, c)
-			if len(c.problems) == 0 {
+			if len(c.problems) == 0 && !slices.ContainsFunc(c.texts, func(j int) bool { return j != idx && slices.Contains(g.precious, j) }) {
 				return c, true
+			}
+			if len(c.problems) == 0 && spends == nil {
+				spends = &c
 			}
 			if fallback == nil {
 				fallback = &c
 			}
 		}
+	}
+	if spends != nil {
+		return *spends, true
 	}
 	if fallback != nil && !g.strict {
 		return *fallback, true
@@ -542,7 +623,7 @@ func (g *generator) make(idx int, kind game.Kind, variant string) (candidate, bo
 		if variant == VariantMeans {
 			other = -1
 			for _, j := range g.candidates(idx) {
-				if !g.usedText[j] && g.facts[j].phrase != "" && !mentions(g.facts[j].phrase, self.names...) {
+				if d, _ := g.description(j); !g.usedText[j] && d != "" && d == g.facts[j].phrase+g.facts[j].clue && !mentions(d, self.names...) {
 					other = j
 					break
 				}
@@ -551,7 +632,8 @@ func (g *generator) make(idx int, kind game.Kind, variant string) (candidate, bo
 				return c, false
 			}
 		}
-		p := g.facts[other].phrase
+		// A clue (too long for an option) is a statement all the same.
+		p := g.facts[other].phrase + g.facts[other].clue
 		if p == "" {
 			return c, false
 		}
@@ -562,8 +644,8 @@ func (g *generator) make(idx int, kind game.Kind, variant string) (candidate, bo
 			o := g.b.Items[other]
 			c.q.Correct = []int{1}
 			c.q.Explanation = fmt.Sprintf("False. That describes %s, not %s.\n%s: %s\n%s: %s\n\n%s",
-				o.Term, it.Term, o.Term, sentence(p), it.Term, sentence(self.phrase), g.brief(idx, nil))
-			if self.phrase == "" {
+				o.Term, it.Term, o.Term, sentence(p), it.Term, sentence(self.phrase+self.clue), g.brief(idx, nil))
+			if self.phrase+self.clue == "" {
 				c.q.Explanation = fmt.Sprintf("False. That describes %s, not %s.\n\n%s", o.Term, it.Term, g.brief(idx, nil))
 			}
 			c.texts = append(c.texts, other)
@@ -816,6 +898,9 @@ func (g *generator) description(idx int) (string, bool) {
 	if f.phrase != "" {
 		return f.phrase, false
 	}
+	if f.clue != "" {
+		return f.clue, false
+	}
 	if strings.Count(f.sentence, Mask) == 0 || informative(f.sentence) < 4 {
 		return "", false
 	}
@@ -951,4 +1036,57 @@ func (b *Bank) Kinds() []game.Kind {
 		kinds = append(kinds, game.KindMulti)
 	}
 	return kinds
+}
+
+// shortfall names why the items of pool make fewer questions of kinds than
+// asked: what the user has to change.
+func (g *generator) shortfall(pool []int, kinds []game.Kind) string {
+	var bare []int
+	terms := map[string]bool{}
+	for _, idx := range pool {
+		it := g.b.Items[idx]
+		terms[normalize(it.Term)] = true
+		if d, _ := g.description(idx); d == "" && len(it.Facts) == 0 && len(it.Questions) == 0 {
+			bare = append(bare, idx)
+		}
+	}
+	var why []string
+	if len(bare) > 0 {
+		it := g.b.Items[bare[0]]
+		why = append(why, fmt.Sprintf("%d of the %d item(s) have nothing to ask them by (%s, term %q, for one): an answer should open with its term (“%s is …”) or describe it without naming it in at most %d words, or the item needs a definition",
+			len(bare), len(pool), it.ID, it.Term, it.Term, clueWords))
+	}
+	for _, k := range kinds {
+		switch {
+		case k == game.KindSingle && len(terms) < 4:
+			why = append(why, fmt.Sprintf("single choice needs at least 4 items with different terms, the items hold %d", len(terms)))
+		case k == game.KindMulti && !slices.ContainsFunc(pool, func(i int) bool {
+			it := g.b.Items[i]
+			return len(it.Facts) > 0 && len(it.Myths) > 0 || authoredCount(it, true) > 0
+		}):
+			why = append(why, "pick-all-that-apply needs items with facts and myths")
+		case k == game.KindTyped && !slices.ContainsFunc(pool, func(i int) bool { return !g.b.Items[i].NotTypeable }):
+			why = append(why, "every item is marked not_typeable")
+		}
+	}
+	if len(why) == 0 {
+		// Each description is shown once a game, and a false true-or-false
+		// statement or a what-is question shows other items' too.
+		why = append(why, "each item's description may appear once a game, and a false true-or-false statement shows another item's; ask fewer questions, add items or choose more kinds")
+	}
+	return strings.Join(why, "; ")
+}
+
+// WhyUnplayable names what keeps the bank's items from making questions of
+// kinds (every kind when empty): what a host or operator has to change when
+// a bank makes none.
+func WhyUnplayable(b *Bank, kinds []game.Kind) string {
+	if len(kinds) == 0 {
+		kinds = SupportedKinds
+	}
+	pool := make([]int, len(b.Items))
+	for i := range pool {
+		pool[i] = i
+	}
+	return newGenerator(b, 0).shortfall(pool, kinds)
 }

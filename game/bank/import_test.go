@@ -235,7 +235,8 @@ func TestImportTermWarnings(t *testing.T) {
 		"2. What is the difference between TCP and UDP?\nAnswer: One is reliable, the other is not.\n\n" +
 		"3. What is “eventual consistency”?\nAnswer: Eventual consistency lets replicas converge over time.\n\n" +
 		"4. What is `fs.readFile`?\nAnswer: The fs.readFile function reads a whole file.\n\n" +
-		"5. What is a Kubernetes pod?\nAnswer: The smallest deployable unit of containers.\n"
+		"5. What is a Kubernetes pod?\nAnswer: Pods group containers.\n\n" +
+		"6. What is a container image?\nAnswer: A read-only template of the files and settings a new sandbox starts from.\n"
 	b, rep, err := ImportNotes([]byte(notes), ImportOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -246,7 +247,9 @@ func TestImportTermWarnings(t *testing.T) {
 			t.Errorf("no warning %q in:\n%s", want, ws)
 		}
 	}
-	if strings.Contains(ws, "question 3") || strings.Contains(ws, "question 4") {
+	// Question 6's answer describes its term without naming it, as a
+	// flashcard's back does: it is the clue as is, nothing to review.
+	if strings.Contains(ws, "question 3") || strings.Contains(ws, "question 4") || strings.Contains(ws, "question 6") {
 		t.Errorf("warned about a good term:\n%s", ws)
 	}
 	for _, term := range []string{"StatefulSet (and", "Difference between TCP", "Compare X", "Ports of"} {

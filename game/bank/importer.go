@@ -460,8 +460,10 @@ func importNotes(notes []byte, opts ImportOptions, warnTerms bool) (*Bank, *Repo
 				rep.Warnings = append(rep.Warnings, Problem{Line: e.line, Message: fmt.Sprintf("question %d: term %q guessed from the question; review it", e.num, term)})
 			case fragment(term):
 				rep.Warnings = append(rep.Warnings, Problem{Line: e.line, Message: fmt.Sprintf("question %d: term %q looks like a fragment of the question; review it", e.num, term)})
-			case !mentions(e.answer, append([]string{term}, aliases...)...) && !mentions(e.answer, stemmedNames(term)...):
-				rep.Warnings = append(rep.Warnings, Problem{Line: e.line, Message: fmt.Sprintf("question %d: term %q does not occur in its answer; review it", e.num, term)})
+			case !mentions(e.answer, append([]string{term}, aliases...)...) && !mentions(e.answer, stemmedNames(term)...) && !AnswerDescribes(term, aliases, e.answer):
+				// An answer that describes its term without naming it (a
+				// flashcard's back) is the question's clue as is.
+				rep.Warnings = append(rep.Warnings, Problem{Line: e.line, Message: fmt.Sprintf("question %d: term %q does not occur in its answer, and the answer's first sentence cannot be its clue (it uses a word of the term, says too little or is over %d words); start the answer with %q or reword it", e.num, term, clueWords, term+" is")})
 			}
 		}
 		cat := e.section

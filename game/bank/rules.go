@@ -59,15 +59,71 @@ func sharesWord(a, b map[string]bool) bool {
 var leadVerbs = []string{"is", "are", "means", "refers to", "stands for", "is called", "describes"}
 
 // descriptionPhrase turns a defining sentence into a description with no
-// blank and none of the term's words ("System that distributes ..."), or ""
-// when it cannot: the sentence does not open with the term, or still names
-// it after it. A sentence that does not name the term at all defines
-// something else ("A process is ..." under the term "Thread"), unless it is
-// a hand-written definition.
-func descriptionPhrase(def string, m masker, words map[string]bool, handWritten bool) string {
+// blank and none of the term's words ("System that distributes ..."), fit
+// for an option, or "" when it cannot (see descriptionText), or when it is
+// longer than an option may be.
+func descriptionPhrase(def string, m masker, words map[string]bool, src defSource) string {
+	d := descriptionText(def, m, words, src)
+	if utf8.RuneCountInString(d) > MaxOptionLen {
+		return ""
+	}
+	return d
+}
+
+// reStandaloneLead opens an answer that describes its term without naming
+// it by a pronoun: "It is a lock that ..." gives "Lock that ...".
+var reStandaloneLead = regexp.MustCompile(`^(?i)(?:(?:it|this)(?:\s+is|’s|'s)?|they(?:\s+are)?)\s+`)
+
+// defSource is where a defining sentence comes from: what it may be
+// trusted with.
+type defSource int
+
+const (
+	// fromNamingAnswer: an answer that names the term; a sentence of it
+	// that does not defines something else.
+	fromNamingAnswer defSource = iota
+	// fromBareAnswer: an answer that never names its term (a flashcard's
+	// back); it describes the term unless it reads as another's definition.
+	fromBareAnswer
+	// handWritten: an item's definition, checked by Lint.
+	handWritten
+)
+
+// reCopula finds the verb of a defining sentence, "X is ...".
+var reCopula = regexp.MustCompile(`(?i)\s(?:is|are|means|refers to|stands for|describes)\s`)
+
+// definesOther reports whether a sentence that does not name the term
+// defines something else: it opens "X is ..." with a short subject that is
+// no relative clause ("Time that is ..." describes; "A process is ..."
+// defines a process).
+func definesOther(text string) bool {
+	loc := reCopula.FindStringIndex(text)
+	if loc == nil {
+		return false
+	}
+	subject := strings.Fields(strings.ToLower(text[:loc[0]]))
+	if len(subject) > 5 {
+		return false
+	}
+	for _, w := range subject {
+		if w == "that" || w == "which" || w == "who" || w == "where" || w == "whose" || strings.ContainsAny(w, ",;:") {
+			return false
+		}
+	}
+	return true
+}
+
+// descriptionText turns a defining sentence into a description with no
+// blank and none of the term's words, of any length, or "" when it cannot:
+// the sentence does not open with the term, or still names it after it. A
+// sentence that does not name the term at all defines something else ("A
+// process is ..." under the term "Thread"), unless it is standalone: a
+// hand-written definition, or the opening of an answer that never names its
+// term (a flashcard's back, "The time a packet takes to travel ...").
+func descriptionText(def string, m masker, words map[string]bool, src defSource) string {
 	masked := strings.TrimSpace(m.mask(def))
 	rest := masked
-	if !strings.Contains(masked, Mask) && !handWritten {
+	if !strings.Contains(masked, Mask) && src == fromNamingAnswer {
 		return ""
 	}
 	if strings.Contains(masked, Mask) {
@@ -94,6 +150,17 @@ func descriptionPhrase(def string, m masker, words map[string]bool, handWritten 
 			return ""
 		}
 		rest = strings.TrimSpace(rest[len(verb):])
+	} else if src == fromBareAnswer {
+		rest = reStandaloneLead.ReplaceAllString(rest, "")
+		// "A process is a running program ..." under the term "Thread"
+		// defines another term.
+		if definesOther(rest) {
+			return ""
+		}
+		// "Caching keeps ..." under the term "Cache" names it all the same.
+		if _, ok := echoesRoot(rest, words); ok {
+			return ""
+		}
 	}
 	for _, art := range []string{"a ", "an ", "the "} {
 		if len(rest) > len(art) && strings.EqualFold(rest[:len(art)], art) {
@@ -102,7 +169,7 @@ func descriptionPhrase(def string, m masker, words map[string]bool, handWritten 
 		}
 	}
 	rest = strings.TrimRight(strings.TrimSpace(rest), ".")
-	if rest == "" || strings.Contains(rest, Mask) || sharesWord(contentWords(rest), words) || utf8.RuneCountInString(rest) > MaxOptionLen {
+	if rest == "" || strings.Contains(rest, Mask) || sharesWord(contentWords(rest), words) {
 		return ""
 	}
 	if informative(rest) < 3 {

@@ -38,14 +38,14 @@ func checkPlayable(b *bank.Bank, kinds []game.Kind) error {
 	can := PlayableKinds(b)
 	if len(kinds) == 0 {
 		if len(can) == 0 {
-			return wire.Errorf(wire.CodeNotEnoughItems, "the bank's %d item(s) make no playable question", len(b.Items))
+			return wire.Errorf(wire.CodeNotEnoughItems, "the bank's %d item(s) make no playable question: %s", len(b.Items), bank.WhyUnplayable(b, nil))
 		}
 		return nil
 	}
 	for _, k := range kinds {
 		if !slices.Contains(can, k) {
-			return wire.Errorf(wire.CodeNotEnoughItems, "%s questions cannot be made from the bank's %d item(s) (single choice needs at least 4 items with different terms, true or false at least 2 whose answers describe them, pick-all-that-apply facts and myths); add items or choose other kinds",
-				k, len(b.Items))
+			return wire.Errorf(wire.CodeNotEnoughItems, "%s questions cannot be made from the bank's %d item(s): %s; add items or choose other kinds",
+				k, len(b.Items), bank.WhyUnplayable(b, []game.Kind{k}))
 		}
 	}
 	return nil

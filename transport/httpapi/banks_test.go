@@ -40,7 +40,7 @@ The Golgi apparatus is a stack of membranes that modifies, sorts and packages pr
 A lysosome is a small vesicle full of enzymes that digests worn-out organelles and material the cell has taken in.
 
 ## What is the cell membrane?
-The cell membrane is a double layer of lipids that encloses the cell and controls what enters and leaves it.
+The cell membrane is a double layer of lipids that wraps the cytoplasm and controls what enters and leaves it.
 
 ## What is a vacuole?
 (TODO: look this up.)
@@ -484,4 +484,30 @@ func nullsIn(v any, path string) []string {
 		}
 	}
 	return out
+}
+
+// Flashcards whose backs describe the term without naming it
+// ("Latency<TAB>The time a packet takes ...") make a playable bank, and an
+// upload that really makes no question says why.
+func TestUploadFlashcardsPlays(t *testing.T) {
+	s := start(t, options{})
+	cards, err := os.ReadFile("../../game/bank/testdata/cards.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	status, up := do(t, s.URL, call{method: "POST", path: "/api/banks?kinds=single,typed,truefalse", contentType: "text/tab-separated-values", body: cards})
+	if status != http.StatusCreated || up["items"] != float64(4) {
+		t.Fatalf("upload flashcards: %d %v", status, up)
+	}
+	status, created := do(t, s.URL, call{method: "POST", path: "/api/games",
+		body: jsonBody(map[string]any{"bank": up["id"], "count": 4, "kinds": []string{"single", "typed", "truefalse"}})})
+	if status != http.StatusCreated || created["questions"] != float64(4) {
+		t.Fatalf("create from flashcards: %d %v", status, created)
+	}
+
+	status, body := upload(t, s.URL, "Q: What is a thing?\nA: Yes.\n")
+	msg := fmt.Sprint(body)
+	if status != http.StatusBadRequest || errorCode(body) != string(wire.CodeNotEnoughItems) || !strings.Contains(msg, `term "Thing"`) || !strings.Contains(msg, "nothing to ask them by") {
+		t.Errorf("unplayable upload: %d %v, want not_enough_items naming the item", status, body)
+	}
 }
