@@ -22,6 +22,8 @@ func TestCreateGameValidation(t *testing.T) {
 		code   wire.Code
 	}{
 		{`{"count":0}`, 201, ""},
+		{``, 201, ""}, // no body at all: every setting takes its default, as documented
+		{"  \n", 201, ""},
 		{`not json`, 400, wire.CodeInvalidRequest},
 		{`{"count":"ten"}`, 400, wire.CodeInvalidRequest},
 		{`{"colour":"red"}`, 400, wire.CodeInvalidRequest},

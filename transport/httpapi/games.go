@@ -2,6 +2,8 @@ package httpapi
 
 import (
 	"encoding/base64"
+	"errors"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -60,7 +62,9 @@ func (a *App) createGame(c echo.Context) error {
 	var req CreateRequest
 	body := http.MaxBytesReader(c.Response(), c.Request().Body, maxCreateBody)
 	dec := jsonDecoder(body)
-	if err := dec.Decode(&req); err != nil {
+	// Every field is optional, so is the body: `curl -X POST .../api/games`
+	// creates a game with the defaults, as docs/protocol.md says.
+	if err := dec.Decode(&req); err != nil && !errors.Is(err, io.EOF) {
 		return invalid("body: %v", err)
 	}
 	if req.Seconds == 0 {
