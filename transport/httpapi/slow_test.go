@@ -62,6 +62,10 @@ func TestSlowConsumerIsClosedWhileOthersPlayOn(t *testing.T) {
 	g.host.Wait(wire.TypePlayerJoined).Decode(t, &joined)
 
 	g.host.Send(map[string]any{"type": "start"})
+	// Only once the question is open is the state large: a sync answered
+	// in the lobby (room commands run off the reader, so under load they
+	// can all be answered before the start) would never fill the queue.
+	g.host.Wait(wire.TypeQuestion)
 	// The slow player keeps asking for the (large) state and never reads.
 	for range 400 {
 		if slow.Write(ctx, websocket.MessageText, []byte(`{"type":"sync"}`)) != nil {
