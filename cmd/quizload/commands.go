@@ -177,15 +177,7 @@ func runScenarioCmd(ctx context.Context, args []string, stdout, stderr io.Writer
 			return err
 		}
 		fmt.Fprint(stdout, ladderMarkdown(l))
-		if *jsonOut != "" {
-			f, err := os.Create(*jsonOut)
-			if err != nil {
-				return err
-			}
-			defer f.Close()
-			return report.WriteJSON(f, report.Report{Machine: machine(), Command: "quizload " + strings.Join(args, " "), Ladder: l})
-		}
-		return nil
+		return writeReportJSON(*jsonOut, args, report.Report{Ladder: l})
 	}
 	if *name == roomsLadderName {
 		games := roomsLadderGames
@@ -197,15 +189,7 @@ func runScenarioCmd(ctx context.Context, args []string, stdout, stderr io.Writer
 			return err
 		}
 		fmt.Fprint(stdout, roomsLadderMarkdown(l))
-		if *jsonOut != "" {
-			f, err := os.Create(*jsonOut)
-			if err != nil {
-				return err
-			}
-			defer f.Close()
-			return report.WriteJSON(f, report.Report{Machine: machine(), Command: "quizload " + strings.Join(args, " "), RoomsLadder: l})
-		}
-		return nil
+		return writeReportJSON(*jsonOut, args, report.Report{RoomsLadder: l})
 	}
 	if *name == challengeScenario {
 		return runChallengeCmd(ctx, ses, urls, *players, *questions, stdout, stderr)
@@ -443,4 +427,20 @@ func runChallengeCmd(ctx context.Context, ses *session, urls urlList, players, q
 		return fmt.Errorf("%d errors", len(run.Errors))
 	}
 	return nil
+}
+
+// writeReportJSON writes rep, stamped with the machine and the command line,
+// to path; an empty path writes nothing.
+func writeReportJSON(path string, args []string, rep report.Report) error {
+	if path == "" {
+		return nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	rep.Machine = machine()
+	rep.Command = "quizload " + strings.Join(args, " ")
+	return report.WriteJSON(f, rep)
 }
