@@ -19,7 +19,11 @@ func (r *room) run(ctx context.Context) {
 		}
 	}()
 	r.replayBacklog(ctx)
-	defer r.startPump(ctx)()
+	if r.l.localLog == nil {
+		// A remote log is read by a goroutine of its own, blocked in
+		// ReadInputs; an in-process one by the actor (logGrown below).
+		defer r.startPump(ctx)()
+	}
 
 	r.renewAt = r.l.renewSlots.slot(time.Now().Add(r.l.cfg.LeaseTTL / 3))
 	var t actorTimers
@@ -46,6 +50,8 @@ func (r *room) run(ctx context.Context) {
 				r.applyAll(<-r.inputs)
 			}
 			r.flush(ctx)
+		case <-r.logGrown:
+			r.readLocal(ctx)
 		case q := <-r.queries:
 			q()
 		case <-notes:

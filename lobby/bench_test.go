@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/metrics"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -94,6 +95,9 @@ type ackConn struct {
 	target *atomic.Int64
 	done   chan struct{}
 	asked  atomic.Int64 // question frames seen
+	// sent is when the connection's last answer was submitted (unix ns),
+	// took how long its ack took to be queued (BenchmarkManyRooms).
+	sent, took atomic.Int64
 }
 
 func (c *ackConn) Send(f lobby.Frame) bool {
@@ -104,6 +108,9 @@ func (c *ackConn) Send(f lobby.Frame) bool {
 	if bytes.HasPrefix(f.Data, []byte(`{"type":"answer_ack"`)) {
 		if !bytes.Contains(f.Data, []byte(`"accepted":true`)) {
 			panic("answer refused: " + string(f.Data))
+		}
+		if sent := c.sent.Load(); sent != 0 {
+			c.took.Store(time.Now().UnixNano() - sent)
 		}
 		if c.acks.Add(1) == c.target.Load() {
 			c.done <- struct{}{}
@@ -185,7 +192,9 @@ func BenchmarkAnswerBurst(b *testing.B) {
 // every player answers, the answers of all rooms interleaved as readers on
 // different connections deliver them, until every ack is queued. Reported
 // per answer: time, goroutines created (each one a wake-up an ack waits
-// behind when the core is busy) and allocations.
+// behind when the core is busy) and allocations; and the p50 and p99 of an
+// answer's time from Submit to its ack queued on the connection (the hops
+// on its way each wait their turn on the busy cores).
 func BenchmarkManyRooms(b *testing.B) {
 	const rooms, perRoom = 200, 50
 	ctx := context.Background()
@@ -231,6 +240,7 @@ func BenchmarkManyRooms(b *testing.B) {
 		return float64(s[0].Value.Uint64())
 	}
 	var goroutines float64
+	var took []time.Duration
 	b.ResetTimer()
 	for i := 0; i < b.N && i < len(qs)-1; i++ {
 		b.StopTimer()
@@ -255,6 +265,7 @@ func BenchmarkManyRooms(b *testing.B) {
 		for r := range readers {
 			wg.Go(func() {
 				for k := r; k < len(order); k += readers {
+					conns[order[k]].sent.Store(time.Now().UnixNano())
 					if err := members[order[k]].Submit(ctx, lobby.Message{Type: wire.TypeAnswer, Q: i, Answer: game.Answer{Choices: []int{1}},
 						Received: time.Now(), ResponseTime: time.Second}); err != nil {
 						b.Error(err)
@@ -267,9 +278,15 @@ func BenchmarkManyRooms(b *testing.B) {
 		<-done
 		b.StopTimer()
 		goroutines += created() - before - readers
+		for _, c := range conns {
+			took = append(took, time.Duration(c.took.Load()))
+		}
 		b.StartTimer()
 	}
 	answers := float64(min(b.N, len(qs)-1) * len(members))
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/answers, "ns/answer")
 	b.ReportMetric(goroutines/answers, "goroutines/answer")
+	slices.Sort(took)
+	b.ReportMetric(float64(took[len(took)/2].Microseconds()), "ack-p50-us")
+	b.ReportMetric(float64(took[len(took)*99/100].Microseconds()), "ack-p99-us")
 }

@@ -20,4 +20,9 @@
 // Concurrency: each room is one goroutine (its actor) that owns the room's
 // game engine and its timers; everything else talks to it through bounded
 // channels and never blocks on it. Lobby methods are safe for concurrent use.
+// Inputs reach the actor through the Bus's input log: on a remote Bus a pump
+// goroutine per room blocks in ReadInputs and hands the actor batches; on an
+// in-process log (InProcessLog, lobby/membus) there is no pump, the actor
+// polls the log itself and selects on the channel the next append closes,
+// so an answer wakes one goroutine fewer on its way to its ack.
 package lobby

@@ -133,8 +133,8 @@ func (r *room) saveSnapshot(ctx context.Context) error {
 	return nil
 }
 
-// startPump starts the goroutine that feeds the input log to the actor and
-// returns the function that stops it and waits for it.
+// startPump starts the goroutine that feeds a remote input log to the actor
+// and returns the function that stops it and waits for it.
 func (r *room) startPump(ctx context.Context) (stop func()) {
 	pumpCtx, stopPump := context.WithCancel(ctx)
 	var pumpDone sync.WaitGroup
@@ -199,12 +199,13 @@ func (r *room) finish(ctx context.Context) {
 	r.log.Info().Msg("room ended")
 }
 
-// pump moves the input log into the actor's channel, one read of the log
-// (up to 256 inputs) at a time. Blocking on a full channel is fine here: the
-// bound that refuses inputs is counted on submit.
+// pump moves a remote input log into the actor's channel, one read of the
+// log (up to inputReadMax inputs) at a time. Blocking on a full channel is
+// fine here: the bound that refuses inputs is counted on submit. An
+// in-process log has no pump: the actor reads it (readLocal).
 func (r *room) pump(ctx context.Context, after string) {
 	for {
-		ins, err := r.l.bus.ReadInputs(ctx, r.pin, after, 256, 5*time.Second)
+		ins, err := r.l.bus.ReadInputs(ctx, r.pin, after, inputReadMax, 5*time.Second)
 		if err != nil {
 			if ctx.Err() != nil {
 				return
@@ -239,6 +240,66 @@ func (r *room) pump(ctx context.Context, after string) {
 			return
 		}
 	}
+}
+
+// readLocal is the actor's intake from an in-process log, with no pump in
+// between: what the log holds after lastInput, up to what the pump's channel
+// would hold (inputBatches+1 reads), applied in log order and published as
+// one output, the whole intake in one step as on a remote log. It reports
+// whether the log holds more; logGrown is then left ready, so that the loop
+// comes back for the rest after one turn in which due timers and queries
+// get theirs.
+func (r *room) readLocal(ctx context.Context) (more bool) {
+	read := false
+	for range inputBatches + 1 {
+		ins, grown, err := r.l.localLog.PollInputs(r.logBuf[:0], r.pin, r.lastInput, inputReadMax)
+		r.logGrown = grown
+		if err != nil {
+			// lastInput is no id of this log (a snapshot from another
+			// Bus): the next append wakes the actor, no spin meanwhile.
+			r.log.Error().Err(err).Msg("reading inputs failed")
+			more = false
+			break
+		}
+		for _, raw := range ins {
+			r.applyRaw(raw)
+		}
+		read = read || len(ins) > 0
+		more = len(ins) == inputReadMax
+		clear(ins) // the buffer keeps no input past its trim
+		r.logBuf = ins[:0]
+		if !more {
+			break
+		}
+	}
+	if more {
+		r.logGrown = closedChan
+	}
+	if read {
+		r.flush(ctx)
+	}
+	return more
+}
+
+// closedChan is always ready: the actor's logGrown when the log holds more
+// than it read.
+var closedChan = func() chan struct{} {
+	c := make(chan struct{})
+	close(c)
+	return c
+}()
+
+// applyRaw decodes one input of the log and applies it. An undecodable one
+// is skipped, lastInput moving past it all the same.
+func (r *room) applyRaw(raw Input) {
+	in, err := decodeInput(raw.Data)
+	if err != nil {
+		r.lastInput = raw.ID
+		r.log.Error().Err(err).Str("input", raw.ID).Msg("undecodable input skipped")
+		return
+	}
+	in.ID = raw.ID
+	r.apply(in)
 }
 
 // continueSequences makes a room taken over number its outputs (bus Seq) and
@@ -373,24 +434,24 @@ func (r *room) inputTime(in input) time.Time {
 // before the actor looks at its timer: a room taken over after its question's
 // deadline must replay the answers the old owner accepted (at their own
 // time, see inputTime) before the timer closes the question. Whatever it
-// cannot read now, the pump delivers next.
+// cannot read now, the pump delivers next. On an in-process log it is the
+// actor's own intake, run until the log holds nothing more; it leaves
+// logGrown set for the loop.
 func (r *room) replayBacklog(ctx context.Context) {
+	if r.l.localLog != nil {
+		for ctx.Err() == nil && r.readLocal(ctx) {
+		}
+		return
+	}
 	for ctx.Err() == nil {
 		c, cancel := context.WithTimeout(ctx, 5*time.Second)
-		ins, err := r.l.bus.ReadInputs(c, r.pin, r.lastInput, 256, 0)
+		ins, err := r.l.bus.ReadInputs(c, r.pin, r.lastInput, inputReadMax, 0)
 		cancel()
 		if err != nil || len(ins) == 0 {
 			return
 		}
 		for _, raw := range ins {
-			var in input
-			if in, err = decodeInput(raw.Data); err != nil {
-				r.lastInput = raw.ID
-				r.log.Error().Err(err).Str("input", raw.ID).Msg("undecodable input skipped")
-				continue
-			}
-			in.ID = raw.ID
-			r.apply(in)
+			r.applyRaw(raw)
 		}
 		r.flush(ctx)
 	}

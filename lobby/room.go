@@ -35,9 +35,15 @@ type room struct {
 	meta roomMeta
 	log  zerolog.Logger
 
-	// inputs carries the pump's reads of the input log, a batch each.
-	inputs  chan []input
-	pending atomic.Int64
+	// inputs carries the pump's reads of a remote input log, a batch each
+	// (nil on an in-process log: the actor reads it itself, see readLocal).
+	inputs chan []input
+	// logGrown is closed when the in-process log grows past what the
+	// actor read (InProcessLog.PollInputs); nil on a remote log. logBuf
+	// is the actor's buffer for those reads.
+	logGrown <-chan struct{}
+	logBuf   []Input
+	pending  atomic.Int64
 	// players is playerCount for other goroutines (Lobby.Players).
 	players atomic.Int64
 	// queries run on the actor for readers on this instance (game info,
@@ -101,23 +107,31 @@ type ownerState struct {
 	metaTokens   int
 }
 
-// inputBatches is how many reads of the input log wait for the actor (up to
-// 16 x 256 inputs). A channel of single inputs as deep as InputQueue (4096)
-// allocated its whole buffer, 1.2 MB, for every room: 12 KiB per player in
-// a room of 100, most of many-rooms' RSS above the floor's.
+// inputBatches is how many reads of a remote input log wait for the actor
+// (up to 16 x inputReadMax inputs); the actor's step on an in-process log
+// takes as many (readLocal). A channel of single inputs as deep as
+// InputQueue (4096) allocated its whole buffer, 1.2 MB, for every room:
+// 12 KiB per player in a room of 100, most of many-rooms' RSS above the
+// floor's.
 const inputBatches = 16
 
+// inputReadMax is how many inputs one read of the log takes.
+const inputReadMax = 256
+
 func newRoom(l *Lobby, pin string, g *game.Game, meta roomMeta) *room {
-	return &room{
+	r := &room{
 		l:            l,
 		pin:          pin,
 		g:            g,
 		meta:         meta,
 		log:          l.log.With().Str("pin", pin).Logger(),
-		inputs:       make(chan []input, inputBatches),
 		queries:      make(chan func(), 16),
 		ownerState:   ownerState{lastInput: InputStart},
 		bindings:     map[game.PlayerID]binding{},
 		lastActivity: time.Now(),
 	}
+	if l.localLog == nil {
+		r.inputs = make(chan []input, inputBatches)
+	}
+	return r
 }

@@ -27,7 +27,8 @@ func (c *fakeConn) reason() lobby.CloseReason {
 }
 
 // pair is a game owned by a, with its host on a and a player on b, and b
-// watching the rooms it follows.
+// watching the rooms it follows. fa and fb inject faults (newPair; nil on
+// newPairOn).
 type pair struct {
 	fa, fb   *bustest.FaultBus
 	la, lb   *lobby.Lobby
@@ -43,9 +44,19 @@ type pair struct {
 func newPair(t *testing.T, s game.Settings) *pair {
 	t.Helper()
 	shared := membus.New(membus.Options{})
-	p := &pair{fa: bustest.NewFaultBus(shared, 1), fb: bustest.NewFaultBus(shared, 2)}
-	p.la = lobby.New(p.fa, lobby.Config{Instance: "a", LeaseTTL: leaseTTL})
-	p.lb = lobby.New(p.fb, lobby.Config{Instance: "b", LeaseTTL: leaseTTL})
+	fa, fb := bustest.NewFaultBus(shared, 1), bustest.NewFaultBus(shared, 2)
+	p := newPairOn(t, s, fa, fb)
+	p.fa, p.fb = fa, fb
+	return p
+}
+
+// newPairOn is newPair with a on busA and b on busB (one store), and no
+// fault injection unless the caller sets fa and fb.
+func newPairOn(t *testing.T, s game.Settings, busA, busB lobby.Bus) *pair {
+	t.Helper()
+	p := &pair{}
+	p.la = lobby.New(busA, lobby.Config{Instance: "a", LeaseTTL: leaseTTL})
+	p.lb = lobby.New(busB, lobby.Config{Instance: "b", LeaseTTL: leaseTTL})
 	ctx := context.Background()
 	created, err := p.la.CreateGame(ctx, lobby.GameSpec{Questions: questions(), Settings: s})
 	if err != nil {

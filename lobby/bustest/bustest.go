@@ -46,6 +46,7 @@ func RunOptions(t *testing.T, newBus func(t *testing.T) lobby.Bus, opts Options)
 	t.Run("InputLog", s.inputLog)
 	t.Run("InputLogBlocking", s.inputLogBlocking)
 	t.Run("InputTrim", s.inputTrim)
+	t.Run("InProcessLog", s.inProcessLog)
 	t.Run("Broadcast", s.broadcast)
 	t.Run("SubscriptionEndsWithContext", s.subscriptionContext)
 	t.Run("Snapshots", s.snapshots)
@@ -286,6 +287,77 @@ func (s suite) inputLogBlocking(t *testing.T) {
 	cancel()
 	if err := <-errc; !errors.Is(err, context.Canceled) {
 		t.Fatalf("read after cancel = %v, want context.Canceled", err)
+	}
+}
+
+// grownNow reports whether grown is closed.
+func grownNow(grown <-chan struct{}) bool {
+	select {
+	case <-grown:
+		return true
+	default:
+		return false
+	}
+}
+
+// inProcessLog checks lobby.InProcessLog, on a bus that reports it: the
+// room's actor polls the log and waits on the channel, so an append after a
+// poll must close the channel that poll returned, whatever path it takes.
+func (s suite) inProcessLog(t *testing.T) {
+	b, c, r := s.newBus(t), ctx(t), room(t)
+	local, ok := b.(lobby.InProcessLog)
+	if !ok || !local.InProcess() {
+		t.Skip("the input log is not in this process")
+	}
+	poll := func(dst []lobby.Input, after string, max int) ([]lobby.Input, <-chan struct{}) {
+		t.Helper()
+		ins, grown, err := local.PollInputs(dst, r, after, max)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if grown == nil {
+			t.Fatal("PollInputs returned no channel")
+		}
+		return ins, grown
+	}
+	got, grown := poll(nil, lobby.InputStart, 10)
+	if len(got) != 0 || grownNow(grown) {
+		t.Fatalf("empty log: %d inputs, grown closed %v", len(got), grownNow(grown))
+	}
+	data := []string{"1", "2", "3"}
+	ids := appendAll(t, b, r, data...)
+	if !grownNow(grown) {
+		t.Fatal("appends left the channel of the poll before them open")
+	}
+	got, grown = poll(make([]lobby.Input, 0, 8), lobby.InputStart, 2)
+	checkInputs(t, got, ids[:2], data[:2])
+	if grownNow(grown) {
+		t.Fatal("a poll after the last append returned a closed channel")
+	}
+	// dst is appended to, as the actor reuses its buffer.
+	got, _ = poll(got, ids[1], 10)
+	checkInputs(t, got, ids, data)
+
+	// The appends of the lobby's own paths close it too.
+	term, err := b.ClaimRoom(c, r, "g1", "a", time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, grown = poll(nil, ids[2], 10)
+	id4 := must(b.AppendInputLive(c, r, []byte("4")))(t)
+	if !grownNow(grown) {
+		t.Fatal("AppendInputLive left the channel open")
+	}
+	_, grown = poll(nil, id4, 10)
+	id5 := must(b.AppendInputFenced(c, r, term, []byte("5")))(t)
+	if !grownNow(grown) {
+		t.Fatal("AppendInputFenced left the channel open")
+	}
+	got, _ = poll(nil, id4, 10)
+	checkInputs(t, got, []string{id5}, []string{"5"})
+
+	if _, grown, err := local.PollInputs(nil, r, "not an id", 1); err != nil && grown == nil {
+		t.Fatal("PollInputs returned an error and no channel to wait on")
 	}
 }
 

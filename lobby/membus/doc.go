@@ -3,7 +3,8 @@
 //
 // It is not a toy. PINs, leases and room data expire as they would in Redis
 // (checked lazily against the clock), the input log blocks readers until an
-// input arrives, and broadcast never blocks a publisher: a subscriber whose
+// input arrives (and, being in this process, lets the room's actor poll it
+// with no pump goroutine: lobby.InProcessLog), and broadcast never blocks a publisher: a subscriber whose
 // buffer is full loses the output, exactly the failure the room's sequence
 // numbers are there to detect.
 //

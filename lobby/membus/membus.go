@@ -12,7 +12,10 @@ import (
 	"github.com/quizroom/quizroom/lobby"
 )
 
-var _ lobby.Bus = (*Bus)(nil)
+var (
+	_ lobby.Bus          = (*Bus)(nil)
+	_ lobby.InProcessLog = (*Bus)(nil)
+)
 
 // DefaultSubscriptionBuffer is how many outputs a subscription holds before
 // it drops.
@@ -53,7 +56,9 @@ type lease struct {
 type inputLog struct {
 	entries []lobby.Input
 	next    uint64
-	// grown is closed (and replaced) on every append, waking blocked readers.
+	// grown is closed (and replaced) on every append, waking blocked
+	// readers and the actors polling the log (PollInputs); closed as well
+	// when the log is dropped, so that no one waits on a log that is gone.
 	grown chan struct{}
 }
 
@@ -111,6 +116,9 @@ func (b *Bus) expiredLocked(room string, now time.Time) bool {
 }
 
 func (b *Bus) dropRoomLocked(room string) {
+	if l := b.logs[room]; l != nil {
+		close(l.grown)
+	}
 	delete(b.expiries, room)
 	delete(b.pins, room)
 	delete(b.leases, room)
@@ -291,7 +299,7 @@ func (b *Bus) ReadInputs(ctx context.Context, room, after string, max int, block
 		}
 		b.mu.Lock()
 		l := b.logLocked(room)
-		out := collect(l.entries, from, max)
+		out := collect(nil, l.entries, from, max)
 		grown := l.grown
 		b.mu.Unlock()
 		if len(out) > 0 || block <= 0 {
@@ -312,11 +320,28 @@ func (b *Bus) ReadInputs(ctx context.Context, room, after string, max int, block
 	}
 }
 
-// collect copies up to max entries with IDs after from. Entries are sorted by
-// ID and IDs are dense from the first kept entry, so the start is computed.
-func collect(entries []lobby.Input, from uint64, max int) []lobby.Input {
+// PollInputs implements lobby.InProcessLog: the read and the channel are
+// taken under the lock appends close the channel under.
+func (b *Bus) PollInputs(dst []lobby.Input, room, after string, max int) ([]lobby.Input, <-chan struct{}, error) {
+	from, err := parseID(after)
+	if max <= 0 {
+		max = 1
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	l := b.logLocked(room)
+	if err != nil {
+		return dst, l.grown, err
+	}
+	return collect(dst, l.entries, from, max), l.grown, nil
+}
+
+// collect appends to dst up to max entries with IDs after from. Entries are
+// sorted by ID and IDs are dense from the first kept entry, so the start is
+// computed.
+func collect(dst, entries []lobby.Input, from uint64, max int) []lobby.Input {
 	if len(entries) == 0 {
-		return nil
+		return dst
 	}
 	first, _ := strconv.ParseUint(entries[0].ID, 10, 64)
 	start := 0
@@ -324,10 +349,10 @@ func collect(entries []lobby.Input, from uint64, max int) []lobby.Input {
 		start = int(from - first + 1)
 	}
 	if start >= len(entries) {
-		return nil
+		return dst
 	}
 	end := min(start+max, len(entries))
-	return append([]lobby.Input(nil), entries[start:end]...)
+	return append(dst, entries[start:end]...)
 }
 
 // TrimInputs implements lobby.InputLog.
@@ -483,9 +508,9 @@ func (b *Bus) ExpireRoom(ctx context.Context, room string, ttl time.Duration) er
 	return nil
 }
 
-// InProcess reports that the input log lives in this process: appending
-// never waits on a network, so the lobby appends answers without a
-// goroutine or a timer of their own.
+// InProcess implements lobby.InProcessLog: the input log lives in this
+// process, so the lobby appends answers on their connection's reader and
+// the room's actor polls the log itself, with no goroutine or timer between.
 func (b *Bus) InProcess() bool { return true }
 
 // Ping implements lobby.Pinger; memory is always there.

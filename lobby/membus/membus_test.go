@@ -47,3 +47,29 @@ func TestSlowSubscriberLosesOutputsButPublishNeverBlocks(t *testing.T) {
 	default:
 	}
 }
+
+// A room's log that is dropped (Forget, an expiry) wakes whoever waits on
+// it: an actor polling it would otherwise wait on a channel no append to
+// the log that replaces it ever closes.
+func TestDroppedLogWakesItsPoller(t *testing.T) {
+	b := membus.New(membus.Options{})
+	_, grown, err := b.PollInputs(nil, "r", lobby.InputStart, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Forget()
+	select {
+	case <-grown:
+	default:
+		t.Fatal("the dropped log's channel is still open")
+	}
+	_, grown, _ = b.PollInputs(nil, "r", lobby.InputStart, 10)
+	if _, err := b.AppendInput(t.Context(), "r", []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-grown:
+	default:
+		t.Fatal("an append to the new log left its channel open")
+	}
+}
