@@ -52,12 +52,29 @@ type conn struct {
 	closing chan struct{}
 	once    sync.Once
 	reason  atomic.Pointer[Close]
-	wake    chan struct{} // one pending signal: the queue has frames
-	pinging atomic.Bool   // a ping is waiting for its pong
-	pingDue atomic.Bool   // the ping timer fired: the writer starts a ping
+	// finishing runs finish once the connection is closing; serve waits
+	// for it.
+	finishing sync.WaitGroup
+
+	// writeMu is held by whoever writes this connection's frames: a pool
+	// writer (writers.go) for a batch, finish for the last ones. spare is
+	// the emptied batch the queue fills next, and writeFailed says a
+	// write failed (finish then cuts the connection); both under writeMu.
+	writeMu     sync.Mutex
+	spare       []lobby.Frame
+	writeFailed bool
+
+	// pingMu guards the ping timer's life: pingsStopped, once serve ends,
+	// keeps the timer from starting another ping; pingWG waits for the
+	// one under way.
+	pingMu       sync.Mutex
+	pingTimer    *time.Timer
+	pingsStopped bool
+	pingWG       sync.WaitGroup
 
 	mu            sync.Mutex
 	closed        bool
+	scheduled     bool // in the writers' ready list, or being written
 	queue         []lobby.Frame
 	pendingFrames int // queued, plus taken by the writer and not yet written
 	pendingBytes  int
@@ -86,7 +103,6 @@ func newConn(s *Server, wsc *websocket.Conn, netConn net.Conn, addr string, log 
 	c := &conn{
 		s: s, ws: wsc, netConn: netConn, addr: addr,
 		closing: make(chan struct{}),
-		wake:    make(chan struct{}, 1),
 
 		commands: make(chan command, maxCommandsWaiting),
 	}
@@ -117,8 +133,12 @@ func (c *conn) Send(f lobby.Frame) bool {
 	c.queue = append(c.queue, f)
 	c.pendingFrames++
 	c.pendingBytes += len(f.Data)
+	ready := !c.scheduled
+	c.scheduled = true
 	c.mu.Unlock()
-	c.poke()
+	if ready {
+		c.s.writers.schedule(c)
+	}
 	return true
 }
 
@@ -155,7 +175,8 @@ func (c *conn) closeWith(cl Close) {
 			_ = c.netConn.SetDeadline(time.Now().Add(c.s.cfg.SlowCloseTimeout))
 		}
 		close(c.closing)
-		c.poke()
+		// The close handshake waits for the peer: never on a pool writer.
+		c.finishing.Go(c.finish)
 	})
 }
 
@@ -180,12 +201,11 @@ func (c *conn) sendError(re json.RawMessage, err error) {
 	c.sendJSON(wire.ErrorMsg{Type: wire.TypeError, Re: re, Code: werr.Code, Message: werr.Message})
 }
 
-// serve runs the connection until it ends: the reader on this goroutine,
-// the writer on one more, and while a ping waits for its pong, a third.
+// serve runs the connection until it ends: the reader on this goroutine;
+// the frames are written by the Server's writers, the pings by their timer.
 func (c *conn) serve(ctx context.Context) {
 	ctx, cancel := context.WithCancel(ctx)
-	var wg sync.WaitGroup
-	wg.Go(func() { c.writeLoop(ctx, &wg) })
+	c.startPings(ctx)
 	readCtx, stopReading := context.WithCancel(ctx)
 	c.readLoop(readCtx)
 	c.closeWith(CloseNormal)
@@ -205,21 +225,36 @@ func (c *conn) serve(ctx context.Context) {
 	default:
 		c.member.Detach()
 	}
+	c.stopPings()
 	cancel()
-	wg.Wait()
+	c.finishing.Wait()
+	c.pingWG.Wait()
 }
 
-// take hands the queued frames to the writer, giving the queue the writer's
-// emptied batch to fill next, and makes sure the socket has a write deadline
-// for them.
-func (c *conn) take(spare []lobby.Frame, now time.Time) []lobby.Frame {
+// takeBatch hands the queued frames to a writer, giving the queue the
+// writer's emptied batch to fill next, and makes sure the socket has a
+// write deadline for them. With nothing to write, or the connection
+// closing (finish writes what is left), the connection leaves the ready
+// list: the next Send schedules it again.
+func (c *conn) takeBatch(spare []lobby.Frame, now time.Time) []lobby.Frame {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.queue) == 0 || c.closed {
+		c.scheduled = false
+		return nil
+	}
+	batch := c.queue
+	c.queue = spare[:0]
+	c.armWriteDeadline(now)
+	return batch
+}
+
+// take hands every queued frame to finish.
+func (c *conn) take() []lobby.Frame {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	batch := c.queue
-	c.queue = spare[:0]
-	if len(batch) > 0 {
-		c.armWriteDeadline(now)
-	}
+	c.queue = nil
 	return batch
 }
 
@@ -271,111 +306,141 @@ func (c *conn) write(f lobby.Frame) error {
 	return c.ws.Write(wctx, websocket.MessageText, f.Data)
 }
 
-// writeLoop writes queued frames and sends the pings.
-func (c *conn) writeLoop(ctx context.Context, pings *sync.WaitGroup) {
-	// writeAll writes a batch and returns it emptied (its frames released).
-	// The queue's accounting takes the lock once per batch; only a frame
-	// showing a question (one per question per player) takes it on its own.
-	writeAll := func(batch []lobby.Frame) ([]lobby.Frame, error) {
-		var err error
-		n, bytes := 0, 0
-		for ; n < len(batch); n++ {
-			f := batch[n]
-			if err = c.write(f); err != nil {
-				break
-			}
-			c.s.cfg.Observer.MessageOut()
-			bytes += len(f.Data)
-			if f.Question >= 0 {
-				c.shown(f.Question, time.Now())
-			}
+// writeBatch writes a batch and returns it emptied (its frames released).
+// The queue's accounting takes the lock once per batch; only a frame
+// showing a question (one per question per player) takes it on its own.
+// Caller holds c.writeMu.
+func (c *conn) writeBatch(batch []lobby.Frame) ([]lobby.Frame, error) {
+	var err error
+	n, bytes := 0, 0
+	for ; n < len(batch); n++ {
+		f := batch[n]
+		if err = c.write(f); err != nil {
+			break
 		}
-		c.wrote(n, bytes)
-		clear(batch)
-		if cap(batch) > keepBatch {
-			batch = nil
+		c.s.cfg.Observer.MessageOut()
+		bytes += len(f.Data)
+		if f.Question >= 0 {
+			c.shown(f.Question, time.Now())
 		}
-		return batch[:0], err
 	}
-	// The writer waits on one channel, like a bare broadcast server's
-	// writer: the ping timer and closeWith signal through wake too (a
-	// three-way select cost every wake-up of every fan-out a lock on each
-	// channel). The first ping goes out at once, so the first question is
-	// already fair.
-	pingTimer := time.AfterFunc(0, func() {
-		c.pingDue.Store(true)
-		c.poke()
-	})
-	defer pingTimer.Stop()
-	var batch []lobby.Frame
-	for {
-		<-c.wake
-		select {
-		case <-c.closing:
-			c.finishWrites(writeAll)
-			return
-		default:
-		}
-		if c.pingDue.Swap(false) {
-			if !c.pinging.Swap(true) {
-				// The ping's control frame is written under the socket's
-				// write deadline too.
-				c.mu.Lock()
-				c.armWriteDeadline(time.Now())
-				c.mu.Unlock()
-				pings.Go(func() { c.ping(ctx) })
-			}
-			pingTimer.Reset(c.s.cfg.PingInterval)
-		}
-		if next := c.take(batch, time.Now()); len(next) > 0 {
-			var err error
-			if batch, err = writeAll(next); err != nil {
-				c.closeWith(CloseNormal)
-				c.ws.CloseNow()
-				return
-			}
-		} else {
-			batch = next
-		}
+	c.wrote(n, bytes)
+	clear(batch)
+	if cap(batch) > keepBatch {
+		batch = nil
+	}
+	return batch[:0], err
+}
+
+// flush writes what is queued, on a pool writer, and puts the connection
+// back in the ready list if more came meanwhile (behind the others ready,
+// so that a connection with a long queue does not hold a writer).
+func (c *conn) flush() {
+	c.writeMu.Lock()
+	defer c.writeMu.Unlock()
+	batch := c.takeBatch(c.spare, time.Now())
+	if len(batch) == 0 {
+		return
+	}
+	spare, err := c.writeBatch(batch)
+	c.spare = spare
+	if err != nil {
+		c.writeFailed = true
+		c.closeWith(CloseNormal)
+		return
+	}
+	c.mu.Lock()
+	more := len(c.queue) > 0 && !c.closed
+	c.scheduled = more
+	c.mu.Unlock()
+	if more {
+		c.s.writers.schedule(c)
 	}
 }
 
-// finishWrites ends the connection once it is closing, as its reason asks.
-func (c *conn) finishWrites(writeAll func([]lobby.Frame) ([]lobby.Frame, error)) {
-	switch cl := c.closeReason(); cl {
-	case CloseIdle:
+// finish ends the connection once it is closing, as its reason asks, after
+// the batch a pool writer may be writing.
+func (c *conn) finish() {
+	c.writeMu.Lock()
+	defer c.writeMu.Unlock()
+	if c.ws == nil {
+		return // a connection of a queue test: nothing to write
+	}
+	switch cl := c.closeReason(); {
+	case c.writeFailed:
+		c.ws.CloseNow()
+	case cl == CloseIdle:
 		// The peer answers no pings: a close handshake would only
 		// wait out its timeout.
 		c.ws.CloseNow()
-	case CloseSlow:
+	case cl == CloseSlow:
 		// The peer reads too slowly, perhaps not at all. Under the
 		// short deadline closeWith set, a peer that still reads gets
 		// 4001; one that does not is cut when the deadline passes.
 		c.ws.Close(cl.Code, cl.Reason)
 	default:
-		// Flush what is queued (the reconnect, the kick notice),
-		// under a fresh deadline: the connection is closed, so take
-		// no longer arms one.
+		// Flush what is queued (the reconnect, the kick notice), under
+		// a fresh deadline: the connection is closed, so takeBatch no
+		// longer arms one.
 		if c.netConn != nil {
 			_ = c.netConn.SetWriteDeadline(time.Now().Add(c.s.cfg.WriteTimeout))
 		}
-		_, _ = writeAll(c.take(nil, time.Now()))
+		if _, err := c.writeBatch(c.take()); err != nil {
+			c.ws.CloseNow()
+			return
+		}
 		c.ws.Close(cl.Code, cl.Reason)
 	}
 }
 
-// poke wakes the writer (one pending signal is enough).
-func (c *conn) poke() {
-	select {
-	case c.wake <- struct{}{}:
-	default:
+// startPings arms the ping timer. The first ping goes out at once, so the
+// first question is already fair. Each ping runs on the timer's own
+// goroutine and waits there for its pong (coder/websocket's Ping does), so
+// a connection has a goroutine for its pings only while one is out.
+func (c *conn) startPings(ctx context.Context) {
+	c.pingMu.Lock()
+	defer c.pingMu.Unlock()
+	c.pingTimer = time.AfterFunc(0, func() {
+		c.pingMu.Lock()
+		if c.pingsStopped {
+			c.pingMu.Unlock()
+			return
+		}
+		c.pingWG.Add(1)
+		c.pingMu.Unlock()
+		defer c.pingWG.Done()
+		if !c.ping(ctx) {
+			return
+		}
+		c.pingMu.Lock()
+		if !c.pingsStopped {
+			c.pingTimer.Reset(c.s.cfg.PingInterval)
+		}
+		c.pingMu.Unlock()
+	})
+}
+
+// stopPings stops the ping timer; serve then waits for a ping under way.
+func (c *conn) stopPings() {
+	c.pingMu.Lock()
+	defer c.pingMu.Unlock()
+	c.pingsStopped = true
+	if c.pingTimer != nil {
+		c.pingTimer.Stop()
 	}
 }
 
 // ping measures one round trip; a ping unanswered for the idle timeout
-// closes the connection.
-func (c *conn) ping(ctx context.Context) {
-	defer c.pinging.Store(false)
+// closes the connection. It reports whether the connection is still open.
+func (c *conn) ping(ctx context.Context) bool {
+	if c.Closed() {
+		return false
+	}
+	// The ping's control frame is written under the socket's write
+	// deadline too.
+	c.mu.Lock()
+	c.armWriteDeadline(time.Now())
+	c.mu.Unlock()
 	pctx, cancel := context.WithTimeout(ctx, c.s.cfg.IdleTimeout)
 	defer cancel()
 	start := time.Now()
@@ -383,9 +448,10 @@ func (c *conn) ping(ctx context.Context) {
 		if ctx.Err() == nil {
 			c.closeWith(CloseIdle)
 		}
-		return
+		return false
 	}
 	c.addRTT(time.Since(start))
+	return true
 }
 
 func (c *conn) addRTT(d time.Duration) {

@@ -1,19 +1,24 @@
 // Package ws serves Quizroom's WebSocket protocol (lobby/wire) on
 // coder/websocket and attaches each connection to its room in package lobby.
 //
-// Each connection has three goroutines: the reader (the HTTP handler's own
-// goroutine: reads, validates, rate-limits and hands messages on; it never
-// waits on the room's store, so app-level ping is answered while Redis
-// stalls), the command goroutine (submits room commands one at a time, in
-// the order read; the first message's attach runs on one more while it
-// waits) and the writer (drains the queue; every write has a deadline; a
-// timer starts the WebSocket pings, round-trip samples for fair timing and
-// liveness, each waiting for its pong on a goroutine of its own while it is
-// out).
+// Each connection has one goroutine of its own, the reader (the HTTP
+// handler's goroutine: reads, validates, rate-limits and hands messages on;
+// it never waits on the room's store, so app-level ping is answered while
+// Redis stalls), and more only while they have work: the command goroutine
+// (submits room commands one at a time, in the order read, while any wait;
+// the first message's attach runs on one more while it waits), a ping
+// (the ping timer's goroutine, waiting for its pong: round-trip samples for
+// fair timing and liveness) and finish (the close handshake). Frames are
+// written by the Server's writers (writers.go): a few goroutines shared by
+// every connection, one per core, that write each ready connection's queue
+// in turn, under the socket's write deadline; a writer stuck on a peer that
+// stopped reading is replaced while it waits, so it holds up nobody else.
 // Queuing a frame never blocks: past the queue's frame or byte bound the
 // connection is closed as a slow consumer, and the player resumes with
 // their token.
 //
 // Concurrency: Server methods are safe for concurrent use. A conn's Send and
-// Close may be called from any goroutine and never call back into the lobby.
+// Close may be called from any goroutine, never block and never call back
+// into the lobby. One connection's frames are written by one goroutine at a
+// time (its writeMu), in the order queued.
 package ws

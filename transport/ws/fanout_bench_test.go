@@ -29,7 +29,7 @@ func BenchmarkWriterFanOut(b *testing.B) {
 }
 
 func benchWriterFanOut(b *testing.B, n int, socketDeadline bool) {
-	srv := &Server{cfg: Config{}.withDefaults()}
+	srv := &Server{cfg: Config{}.withDefaults(), writers: newWriters()}
 	srv.cfg.Log = zerolog.Nop()
 	accepted := make(chan *conn, n)
 	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -46,7 +46,7 @@ func benchWriterFanOut(b *testing.B, n int, socketDeadline bool) {
 	}))
 	defer hs.Close()
 	ctx, cancel := context.WithCancel(context.Background())
-	var wg, pings sync.WaitGroup
+	var wg sync.WaitGroup
 	var clients []net.Conn
 	var received sync.WaitGroup
 	frame := []byte(`{"type":"question","pad":"` + strings.Repeat("x", 300-27) + `"}`)
@@ -58,7 +58,7 @@ func benchWriterFanOut(b *testing.B, n int, socketDeadline bool) {
 		}
 		c := <-accepted
 		conns = append(conns, c)
-		wg.Go(func() { c.writeLoop(ctx, &pings) })
+		c.startPings(ctx)
 		nc := websocket.NetConn(ctx, cc, websocket.MessageText)
 		clients = append(clients, nc)
 		wg.Go(func() {
@@ -82,6 +82,7 @@ func benchWriterFanOut(b *testing.B, n int, socketDeadline bool) {
 	}
 	b.StopTimer()
 	for _, c := range conns {
+		c.stopPings()
 		c.closeWith(CloseIdle)
 	}
 	for _, nc := range clients {
@@ -89,8 +90,9 @@ func benchWriterFanOut(b *testing.B, n int, socketDeadline bool) {
 	}
 	cancel()
 	wg.Wait()
-	pings.Wait()
 	for _, c := range conns {
+		c.finishing.Wait()
+		c.pingWG.Wait()
 		c.ws.CloseNow()
 	}
 }

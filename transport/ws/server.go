@@ -117,8 +117,9 @@ func (nopObserver) SlowConsumer()     {}
 
 // Server accepts WebSocket connections and attaches them to rooms.
 type Server struct {
-	cfg   Config
-	lobby *lobby.Lobby
+	cfg     Config
+	lobby   *lobby.Lobby
+	writers *writers
 
 	mu       sync.Mutex
 	conns    map[*conn]struct{}
@@ -128,7 +129,7 @@ type Server struct {
 
 // NewServer returns a Server for l.
 func NewServer(l *lobby.Lobby, cfg Config) *Server {
-	return &Server{cfg: cfg.withDefaults(), lobby: l, conns: map[*conn]struct{}{}}
+	return &Server{cfg: cfg.withDefaults(), lobby: l, writers: newWriters(), conns: map[*conn]struct{}{}}
 }
 
 // Connections is the number of open connections.

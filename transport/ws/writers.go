@@ -1,0 +1,177 @@
+package ws
+
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// writers is a Server's pool of write goroutines: every connection's queued
+// frames are written by one of a few goroutines shared by all connections,
+// instead of by a writer goroutine of each connection's own.
+//
+// Why (issue 16): with a goroutine per connection, a fan-out to 10,000
+// players readied 10,000 goroutines per frame, each a pass of the run queue
+// that an answer's ack then waited behind, and each a stack for every GC to
+// scan. A bare broadcast server writes a fan-out from one goroutine per core
+// over a slice of connections; a write to a socket with room in its buffer
+// is one syscall that does not park. The pool writes the same way: a
+// goroutine takes the next ready connection, writes its batch and goes on,
+// so a fan-out readies at most one goroutine per core.
+//
+// The price of sharing is that one peer that stops reading can block a
+// writer in a write (until the slow-consumer bound cuts it, or the write
+// deadline). The pool does what the Go scheduler does for a blocking system
+// call: a writer stuck in one connection's batch for longer than stuckAfter
+// stops counting, and another goroutine is started for the connections
+// waiting behind it, up to limit goroutines in all. A surplus goroutine
+// exits as soon as nothing is ready, so the pool shrinks back by itself,
+// and an idle Server has none.
+//
+// Order: a connection is in the ready list at most once (conn.scheduled)
+// and its frames are written under its writeMu, so one connection's frames
+// are written in the order queued, by one goroutine at a time.
+type writers struct {
+	base       int           // goroutines writing while none is stuck
+	limit      int           // most goroutines, stuck ones included
+	stuckAfter time.Duration // a batch written for longer than this is stuck
+
+	mu       sync.Mutex
+	ready    []*conn // connections with frames queued, oldest first, from head
+	head     int
+	running  []*writerSlot
+	watching bool        // the stuck-writer check is armed
+	watch    *time.Timer // runs checkStuck
+}
+
+// writerSlot is one running write goroutine: when it began the batch it is
+// writing (Unix ns), or 0 between batches.
+type writerSlot struct{ since atomic.Int64 }
+
+// stuckWriteAfter is how long one connection's batch may hold a writer
+// before the pool stops counting on it: long enough that a loaded core's
+// ordinary batches never reach it, short enough that the frames queued
+// behind a peer that stopped reading wait a fraction of a question's time.
+const stuckWriteAfter = 25 * time.Millisecond
+
+// maxWriters bounds the pool, stuck goroutines included: each one stuck is a
+// peer that stopped reading, cut within the slow-consumer bound or the write
+// deadline; past this many at once, the others' frames wait for those cuts.
+const maxWriters = 256
+
+func newWriters() *writers {
+	w := &writers{
+		base:       runtime.GOMAXPROCS(0),
+		limit:      maxWriters,
+		stuckAfter: stuckWriteAfter,
+	}
+	w.watch = time.AfterFunc(time.Hour, w.checkStuck)
+	w.watch.Stop()
+	return w
+}
+
+// schedule puts c, which has frames queued and was not ready, on the ready
+// list, and starts a goroutine when fewer than base run. It never blocks.
+// A Server made without NewServer (tests of the queue alone) has no pool:
+// nothing is written.
+func (w *writers) schedule(c *conn) {
+	if w == nil {
+		return
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.ready = append(w.ready, c)
+	if len(w.running) < w.base {
+		w.startLocked()
+		return
+	}
+	if !w.watching {
+		// Every goroutine is busy: make sure a stuck one is noticed while
+		// c waits.
+		w.watching = true
+		w.watch.Reset(w.stuckAfter)
+	}
+}
+
+// startLocked starts one write goroutine. Caller holds w.mu.
+func (w *writers) startLocked() {
+	slot := &writerSlot{}
+	w.running = append(w.running, slot)
+	go w.run(slot)
+}
+
+// writerSlice is how long a writer writes before it lets the goroutines
+// waiting for the core run (runtime.Gosched): the readers with answers in
+// hand and the rooms' actors, whose acks are in the queue too. Without it a
+// writer draining a 10,000-player fan-out would hold a core for the whole
+// fan-out, where the scheduler only preempts it every 10 ms.
+const writerSlice = 200 * time.Microsecond
+
+// run writes ready connections until none is left.
+func (w *writers) run(slot *writerSlot) {
+	sliceStart := time.Now()
+	for {
+		c := w.next(slot)
+		if c == nil {
+			return
+		}
+		start := time.Now()
+		if start.Sub(sliceStart) > writerSlice {
+			runtime.Gosched()
+			start = time.Now()
+			sliceStart = start
+		}
+		slot.since.Store(start.UnixNano())
+		c.flush()
+		slot.since.Store(0)
+	}
+}
+
+// next takes the oldest ready connection, or, when none is, retires slot and
+// returns nil.
+func (w *writers) next(slot *writerSlot) *conn {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.head == len(w.ready) {
+		clear(w.ready)
+		w.ready, w.head = w.ready[:0], 0
+		for i, s := range w.running {
+			if s == slot {
+				w.running = append(w.running[:i], w.running[i+1:]...)
+				break
+			}
+		}
+		return nil
+	}
+	c := w.ready[w.head]
+	w.ready[w.head] = nil
+	w.head++
+	return c
+}
+
+// checkStuck runs stuckAfter after a connection found every goroutine busy:
+// while connections wait, it starts a goroutine for each one stuck, so that
+// base goroutines are writing, and checks again later.
+func (w *writers) checkStuck() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.watching = false
+	waiting := len(w.ready) - w.head
+	if waiting == 0 {
+		return
+	}
+	now := time.Now().UnixNano()
+	writing := 0
+	for _, s := range w.running {
+		if since := s.since.Load(); since == 0 || now-since < int64(w.stuckAfter) {
+			writing++
+		}
+	}
+	for ; writing < w.base && waiting > 0 && len(w.running) < w.limit; writing++ {
+		w.startLocked()
+		waiting--
+	}
+	w.watching = true
+	w.watch.Reset(w.stuckAfter)
+}

@@ -1,0 +1,138 @@
+package ws
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/rs/zerolog"
+
+	"github.com/quizroom/quizroom/lobby"
+)
+
+// pair is one server connection and its client, over loopback.
+type pair struct {
+	server *conn
+	client *websocket.Conn
+}
+
+// dialPairs opens n connections to a bare server whose conns write through
+// srv's pool; cleanup closes them all and waits for their goroutines.
+func dialPairs(t *testing.T, srv *Server, n int) []pair {
+	t.Helper()
+	accepted := make(chan *conn, n)
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hw := &hijackWatcher{ResponseWriter: w}
+		wsc, err := websocket.Accept(hw, r, nil)
+		if err != nil {
+			return
+		}
+		wsc.SetReadLimit(-1)
+		accepted <- newConn(srv, wsc, hw.conn, "", zerolog.Nop())
+	}))
+	pairs := make([]pair, 0, n)
+	for range n {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		cc, _, err := websocket.Dial(ctx, hs.URL, nil)
+		cancel()
+		if err != nil {
+			t.Fatal(err)
+		}
+		cc.SetReadLimit(-1)
+		pairs = append(pairs, pair{server: <-accepted, client: cc})
+	}
+	t.Cleanup(func() {
+		for _, p := range pairs {
+			p.server.closeWith(CloseIdle)
+			p.client.CloseNow()
+		}
+		for _, p := range pairs {
+			p.server.finishing.Wait()
+		}
+		hs.Close()
+	})
+	return pairs
+}
+
+// TestStuckWriterDoesNotHoldOthers: a peer that stops reading blocks the
+// pool writer in the middle of its batch (the socket's buffers are full and
+// its write deadline a minute away), and the frames queued for everyone else
+// still go out: the pool starts another writer once the first one is stuck.
+// With the pool held at one writer, the others would wait the minute.
+func TestStuckWriterDoesNotHoldOthers(t *testing.T) {
+	srv := &Server{cfg: Config{QueueFrames: 1 << 10, QueueBytes: 1 << 30, WriteTimeout: time.Minute}.withDefaults(), writers: newWriters()}
+	srv.writers.base = 1
+	pairs := dialPairs(t, srv, 3)
+	stalled, others := pairs[0], pairs[1:]
+	if tcp, ok := stalled.server.netConn.(*net.TCPConn); ok {
+		_ = tcp.SetWriteBuffer(4 << 10)
+	}
+
+	// 64 MiB the stalled peer never reads: far past what loopback buffers.
+	big := bytes.Repeat([]byte("x"), 1<<20)
+	for range 64 {
+		if !stalled.server.Send(lobby.Frame{Data: big, Question: -1}) {
+			t.Fatal("a frame for the stalled peer was refused")
+		}
+	}
+	// The one writer took the stalled peer first (the ready list is in
+	// order) and is in its batch until the peer reads or the minute ends.
+	frame := []byte(`{"type":"question","q":0}`)
+	for _, p := range others {
+		if !p.server.Send(lobby.Frame{Data: frame, Question: 0}) {
+			t.Fatal("a frame was refused")
+		}
+	}
+	for i, p := range others {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		_, got, err := p.client.Read(ctx)
+		cancel()
+		if err != nil {
+			t.Fatalf("peer %d behind the stuck writer: %v", i+1, err)
+		}
+		if !bytes.Equal(got, frame) {
+			t.Fatalf("peer %d read %q, want %q", i+1, got, frame)
+		}
+	}
+
+	// The stalled peer is cut as a slow consumer: its writer is freed by
+	// the short deadline, and the pool shrinks back to nothing (goleak).
+	stalled.server.closeWith(CloseSlow)
+}
+
+// TestWritersKeepEachConnectionsOrder: frames queued from several
+// goroutines at once to the same connections arrive in the order each
+// sender queued them, however the pool's writers interleave.
+func TestWritersKeepEachConnectionsOrder(t *testing.T) {
+	srv := &Server{cfg: Config{QueueFrames: 1 << 12, QueueBytes: 1 << 26}.withDefaults(), writers: newWriters()}
+	pairs := dialPairs(t, srv, 8)
+	const frames = 500
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range frames {
+			for _, p := range pairs {
+				p.server.Send(lobby.Frame{Data: []byte{byte('a' + i%26), byte(i >> 8), byte(i)}, Question: -1})
+			}
+		}
+	}()
+	for j, p := range pairs {
+		for i := range frames {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			_, got, err := p.client.Read(ctx)
+			cancel()
+			if err != nil {
+				t.Fatalf("peer %d frame %d: %v", j, i, err)
+			}
+			if want := []byte{byte('a' + i%26), byte(i >> 8), byte(i)}; !bytes.Equal(got, want) {
+				t.Fatalf("peer %d frame %d: got %v, want %v", j, i, got, want)
+			}
+		}
+	}
+	<-done
+}
