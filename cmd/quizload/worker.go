@@ -17,6 +17,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/quizroom/quizroom/cmd/internal/gcdefaults"
 	"github.com/quizroom/quizroom/cmd/quizload/internal/floor"
 	"github.com/quizroom/quizroom/cmd/quizload/internal/loadclient"
 )
@@ -129,6 +130,9 @@ func runFloorCmd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
+	// The floor collects garbage as the server does: a floor must not be
+	// slower than the product for a setting the product chose.
+	gcdefaults.Apply(os.Getenv)
 	srv := floor.New()
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
 	fmt.Fprintf(stdout, "listening http://%s\n", ln.Addr())

@@ -17,6 +17,7 @@ import (
 	"github.com/mattn/go-isatty"
 	"github.com/rs/zerolog"
 
+	"github.com/quizroom/quizroom/cmd/internal/gcdefaults"
 	"github.com/quizroom/quizroom/lobby"
 	"github.com/quizroom/quizroom/lobby/membus"
 	"github.com/quizroom/quizroom/transport/httpapi"
@@ -293,6 +294,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		cfg.Instance = fmt.Sprintf("%s-%d", host, time.Now().UnixNano()%1_000_000)
 	}
 	log = log.With().Str("instance", cfg.Instance).Logger()
+	gc := gcdefaults.Apply(getenv)
+	log.Info().Int("gogc", gc.Percent).Int64("memory_limit_mib", gc.MemoryLimit>>20).Bool("from_env", gc.FromEnv).Msg("garbage collector")
 
 	banks, err := loadBankDir(cfg.BanksDir, log)
 	if err != nil {

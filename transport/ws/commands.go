@@ -35,6 +35,11 @@ const maxCommandsWaiting = 16
 // commands wait: a goroutine per idle connection would cost every player
 // a stack (8 KiB, and one more for each GC to scan) for the rare command.
 func (c *conn) enqueue(ctx context.Context, cmd command) {
+	if c.commands == nil {
+		// Made at the first command: 16 waiting commands are 3 KiB of
+		// pointers for every GC to scan, and most players send none.
+		c.commands = make(chan command, maxCommandsWaiting)
+	}
 	select {
 	case c.commands <- cmd:
 	default:

@@ -91,8 +91,9 @@ type conn struct {
 	// goroutine only; nil when none is); attachWG waits for its goroutine.
 	attaching chan attached
 	attachWG  sync.WaitGroup
-	// commands feeds the command goroutine (commands.go); commandRunning,
-	// under commandMu, says whether it runs, and commandWG waits for it.
+	// commands feeds the command goroutine (commands.go), made by the
+	// reader at the first command; commandRunning, under commandMu, says
+	// whether it runs, and commandWG waits for it.
 	commands       chan command
 	commandMu      sync.Mutex
 	commandRunning bool
@@ -103,8 +104,6 @@ func newConn(s *Server, wsc *websocket.Conn, netConn net.Conn, addr string, log 
 	c := &conn{
 		s: s, ws: wsc, netConn: netConn, addr: addr,
 		closing: make(chan struct{}),
-
-		commands: make(chan command, maxCommandsWaiting),
 	}
 	c.log.Store(&log)
 	return c
