@@ -25,4 +25,23 @@
 // in-process log (InProcessLog, lobby/membus) there is no pump, the actor
 // polls the log itself and selects on the channel the next append closes,
 // so an answer wakes one goroutine fewer on its way to its ack.
+//
+// Outputs reach a view (view.receive) one at a time, in publish order. On a
+// remote Bus a dispatcher goroutine per view reads the subscription's
+// channel. On an in-process Bus (InProcessBroadcaster, lobby/membus) there
+// is no dispatcher: Publish calls receive on the publishing goroutine, the
+// room's actor, for every view of the room, of this Lobby or of another on
+// the same Bus, with no lock of the Bus held. So receive, and deliver under
+// it, must never block or wait on the actor: Conn.Send and Conn.Close never
+// block, the attach answer goes to a channel of one buffered slot sent to
+// once, and the locks it takes are short and never held by anyone across a
+// publish, a submit or a wait on the actor (l.mu and v.mu one after the
+// other, never nested; under v.mu only the connections' own locks and
+// spawnMu). What has to submit (the
+// resync after a gap, attaches sent again, an abandoned attach's release)
+// goes on a goroutine (view.goOff): a takeover between lobbies sharing one
+// in-process Bus still shows a gap on purpose. Close closes such views
+// itself (no dispatcher sees the subscription end), before it waits for
+// the goroutines, and from then on spawn starts none: a direct view may be
+// fed by another Lobby's actor after this one began to wait.
 package lobby

@@ -42,6 +42,9 @@ func (r *room) flush(ctx context.Context) {
 	if v != nil {
 		v.stash(r.outSeq, r.term, items)
 	}
+	// On an in-process Bus the publish delivers the output to every view
+	// (this instance's included) before it returns (view.receive, on this
+	// goroutine).
 	c, cancel := r.publishContext(ctx)
 	defer cancel()
 	if err := r.publish(c, Output{Seq: r.outSeq, Data: data}); err != nil {
@@ -56,8 +59,9 @@ func (r *room) flush(ctx context.Context) {
 	if r.snapshotDue && !r.ended && r.snapshotAt.IsZero() {
 		// The phase change's snapshot waits until the fan-out of what was
 		// just published is under way: encoding a 10,000-player game takes
-		// milliseconds of the actor's core, which the view's dispatcher and
-		// the writers need first. Nothing is lost meanwhile: every input
+		// milliseconds of the actor's core, which the fan-out (the remote
+		// views' dispatchers, the local one's on this very actor) and the
+		// writers need first. Nothing is lost meanwhile: every input
 		// after the last snapshot is in the input log. Rooms changing
 		// phase together take their snapshots in turn (pacer.go).
 		r.snapshotAt = r.l.snapshotSlots.slot(time.Now().Add(snapshotDelay))

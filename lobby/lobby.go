@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -96,12 +97,20 @@ type Lobby struct {
 	// localLog is that log, nil on a remote Bus.
 	inProcess bool
 	localLog  InProcessLog
-	log       zerolog.Logger
-	obs       Observer
+	// direct is bus's broadcast when it lives in this process (see
+	// InProcessBroadcaster): views take outputs on the publisher's
+	// goroutine, with no dispatcher. Nil on a remote Bus.
+	direct InProcessBroadcaster
+	log    zerolog.Logger
+	obs    Observer
 
 	ctx    context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
+	// spawnMu guards stopped: set by Close before it waits for wg, after
+	// which spawn starts nothing (see spawn).
+	spawnMu sync.Mutex
+	stopped bool
 
 	refs atomic.Uint64
 	// The rooms' shared schedules for snapshots and lease renewals.
@@ -123,9 +132,14 @@ func New(bus Bus, cfg Config) *Lobby {
 	if local != nil && !local.InProcess() {
 		local = nil
 	}
+	direct, _ := bus.(InProcessBroadcaster)
+	if direct != nil && !direct.InProcess() {
+		direct = nil
+	}
 	l := &Lobby{
 		inProcess: local != nil,
 		localLog:  local,
+		direct:    direct,
 		lost:      map[string]time.Time{},
 		cfg:       cfg,
 		bus:       bus,
@@ -175,6 +189,48 @@ type InProcessLog interface {
 	PollInputs(dst []Input, room, after string, max int) (ins []Input, grown <-chan struct{}, err error)
 }
 
+// InProcessBroadcaster is an optional interface of a Bus whose broadcast
+// lives in this process (lobby/membus). A subscription to a remote Bus is a
+// channel its view's dispatcher goroutine reads; here that goroutine is
+// only a hop: the publisher (the room's actor) sends on the channel, the
+// dispatcher wakes, then delivers. Under load every wake-up waits a full
+// pass of the run queue, on every fan-out and every ack. SubscribeFunc
+// instead has the publisher run the view's delivery itself.
+//
+// It is not part of Bus: a remote Bus does not implement it and its views
+// keep their dispatcher. bustest checks it on any Bus that reports
+// InProcess.
+type InProcessBroadcaster interface {
+	// InProcess reports whether the broadcast really lives in this process
+	// (a wrapper may implement the method and answer false).
+	InProcess() bool
+	// SubscribeFunc calls fn with every output of room published after it
+	// returns, until Close: on the publishing goroutine, in publish order,
+	// one call at a time, none dropped, and without any lock of the Bus
+	// held, so fn may call the Bus (Close included). Publish returns once
+	// fn has run, except while another Publish of room is calling the
+	// subscribers: that one calls them with the output too, after its own.
+	// fn must not block: it holds up the publisher (the room's actor) and
+	// every later output of the room. A Close from another goroutine does
+	// not wait for a call under way. ctx bounds the call, not the
+	// subscription.
+	SubscribeFunc(ctx context.Context, room string, fn func(Output)) (io.Closer, error)
+}
+
+// spawn runs f on a goroutine Close waits for, unless Close already waits:
+// then f does not run. A view fed by SubscribeFunc
+// starts its goroutines through it (view.goOff): it runs on whichever
+// goroutine published (another Lobby's actor, on a shared in-process Bus),
+// which may come after this lobby's Close began to wait, when adding to wg
+// is no longer allowed.
+func (l *Lobby) spawn(f func()) {
+	l.spawnMu.Lock()
+	defer l.spawnMu.Unlock()
+	if !l.stopped {
+		l.wg.Go(f)
+	}
+}
+
 // Instance is this lobby's name on the Bus.
 func (l *Lobby) Instance() string { return l.cfg.Instance }
 
@@ -207,6 +263,23 @@ func (l *Lobby) Close() {
 	l.closing = true
 	l.mu.Unlock()
 	l.cancel()
+	// A dispatcher closes its view when the subscription ends with l.ctx;
+	// a view fed on the publisher's goroutine has nobody to see that, and
+	// is closed here (viewOf adds none once l.ctx ended).
+	l.mu.Lock()
+	var direct []*view
+	for _, v := range l.views {
+		if v.direct {
+			direct = append(direct, v)
+		}
+	}
+	l.mu.Unlock()
+	for _, v := range direct {
+		v.close(CloseRoomLost)
+	}
+	l.spawnMu.Lock()
+	l.stopped = true
+	l.spawnMu.Unlock()
 	l.wg.Wait()
 }
 

@@ -118,7 +118,7 @@ type outMsg struct {
 	L string `json:"l,omitempty"`
 	// T is the ownership term the output was published in: a view drops
 	// an output of an older term than the newest it delivered (see
-	// view.dispatch); every frame in it carries the term too, for clients.
+	// view.receive); every frame in it carries the term too, for clients.
 	T Term `json:"t,omitempty"`
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"strconv"
 	"sync"
 	"time"
@@ -13,17 +14,26 @@ import (
 )
 
 // view is one room as seen from this instance: the connections attached
-// here and the subscription that feeds them the room's outputs. Its
-// dispatcher goroutine is the only reader of the subscription.
+// here and the subscription that feeds them the room's outputs, one at a
+// time and in order, to receive: on a remote Bus from the view's
+// dispatcher goroutine, the only reader of the subscription's channel; on
+// an in-process Bus (direct) from the goroutine that published the output,
+// the room's actor (see InProcessBroadcaster).
 type view struct {
 	// gaveUp: answers (ref/re) told unavailable before the Bus took them
 	// (see Member.submitAnswer); guarded by mu.
 	gaveUp map[string]struct{}
 	l      *Lobby
 	pin    string
-	sub    Subscription
+	direct bool
+	// forgotten: close took the view out of l.views, so viewOf must not
+	// put it (back) in. Guarded by l.mu.
+	forgotten bool
 
 	mu sync.Mutex
+	// sub is set by viewOf once subscribed: with direct outputs an output
+	// may close the view before that (see viewOf).
+	sub io.Closer
 	// members finds a connection by ref; hosts (host and display) and
 	// players hold the same members split by audience, so a host-only
 	// message costs O(hosts), not O(room), and a broadcast walks a slice.
@@ -40,8 +50,11 @@ type view struct {
 	// decoding what the actor just encoded.
 	local map[uint64]stashed
 	// term is the newest ownership term of the outputs delivered here; an
-	// output of an older one is dropped (dispatch). Only dispatch uses it.
+	// output of an older one is dropped, and last is the newest output's
+	// Seq (see receive). Only receive uses them: its calls come one at a
+	// time.
 	term Term
+	last uint64
 }
 
 // stashed is one output's items as the local actor published them.
@@ -140,25 +153,53 @@ func (l *Lobby) viewOf(ctx context.Context, pin string) (*view, error) {
 		return nil, err
 	}
 
-	sub, err := l.bus.Subscribe(l.ctx, pin)
+	v := &view{l: l, pin: pin, direct: l.direct != nil, members: map[uint64]*Member{}, waiting: map[uint64]waiter{},
+		abandoned: map[uint64]string{}, local: map[uint64]stashed{}}
+	var sub io.Closer
+	var feed <-chan Output
+	var err error
+	if v.direct {
+		// Outputs may come from here on, on the publisher's goroutine,
+		// before v is in l.views: nobody is attached to it yet, so they
+		// only move its seq and term on.
+		sub, err = l.direct.SubscribeFunc(l.ctx, pin, func(out Output) { v.receive(out) })
+	} else {
+		var s Subscription
+		if s, err = l.bus.Subscribe(l.ctx, pin); err == nil {
+			sub, feed = s, s.C()
+		}
+	}
 	if err != nil {
 		return nil, wire.Unavailable("cannot follow the room", err)
 	}
+	v.mu.Lock()
+	v.sub = sub
+	v.mu.Unlock()
 	l.mu.Lock()
-	if v, ok := l.views[pin]; ok { // another connection won the race
+	if w, ok := l.views[pin]; ok { // another connection won the race
 		l.mu.Unlock()
 		sub.Close()
-		return v, nil
+		return w, nil
 	}
-	v := &view{l: l, pin: pin, sub: sub, members: map[uint64]*Member{}, waiting: map[uint64]waiter{},
-		abandoned: map[uint64]string{}, local: map[uint64]stashed{}}
+	if v.forgotten || (v.direct && l.ctx.Err() != nil) {
+		// Closed before it was added (the game's end came just now; close
+		// may have found no sub to close), or the lobby is closing and
+		// has collected its direct views already.
+		l.mu.Unlock()
+		sub.Close()
+		return nil, wire.Unavailable("the room stopped on this instance", nil)
+	}
 	l.views[pin] = v
-	l.wg.Add(1)
+	if !v.direct {
+		l.wg.Add(1)
+	}
 	l.mu.Unlock()
-	go func() {
-		defer l.wg.Done()
-		v.dispatch()
-	}()
+	if !v.direct {
+		go func() {
+			defer l.wg.Done()
+			v.dispatch(feed)
+		}()
+	}
 	return v, nil
 }
 
@@ -255,8 +296,9 @@ func (v *view) abandon(ref uint64, wait <-chan attachResult) (res attachResult, 
 // releaseAbandoned undoes what the room did for an attach given up before
 // its answer: a new player leaves (their nickname is free for the retry the
 // client makes after "unavailable"), a resumed one is disconnected. Host and
-// display bind nothing. It runs on its own goroutine: the dispatcher holds
-// v.mu and must not wait on the bus.
+// display bind nothing. It runs on its own goroutine: deliver holds v.mu
+// and, on the room's actor (direct outputs) or the dispatcher, must not
+// wait on the bus.
 func (v *view) releaseAbandoned(op string, it *outItem) {
 	if it.Code != "" || it.Role != wire.RolePlayer {
 		return
@@ -266,7 +308,7 @@ func (v *view) releaseAbandoned(op string, it *outItem) {
 		in.Op = wire.TypeLeave
 	}
 	ref := it.Ref
-	v.l.wg.Go(func() {
+	v.goOff(func() {
 		ctx, cancel := context.WithTimeout(v.l.ctx, 5*time.Second)
 		defer cancel()
 		if err := v.submit(ctx, ref, in); err != nil {
@@ -343,60 +385,103 @@ func (v *view) detach(m *Member) {
 	}
 }
 
-// dispatch delivers the room's outputs to the connections here, in order.
-func (v *view) dispatch() {
-	var last uint64
+// dispatch delivers the room's outputs from a remote Bus's subscription
+// channel c to the connections here, in order, until the channel closes.
+func (v *view) dispatch(c <-chan Output) {
 	defer v.close(CloseRoomLost)
-	for out := range v.sub.C() {
-		batch, ok := v.takeLocal(out.Seq)
-		if !ok {
-			var msg outMsg
-			if err := json.Unmarshal(out.Data, &msg); err != nil {
-				v.l.log.Error().Err(err).Str("pin", v.pin).Msg("undecodable output")
-				continue
-			}
-			batch = stashed{items: msg.Items, term: msg.T}
-		}
-		if batch.term < v.term {
-			// An owner of an older term published after a newer one
-			// spoke (fenced in the store, this cannot happen on one
-			// Redis; it is the last line for everything else): what it
-			// decided is not the room's, and its seq says nothing about
-			// the newer term's outputs.
-			v.l.log.Warn().Str("pin", v.pin).Uint64("term", uint64(batch.term)).Uint64("current", uint64(v.term)).Msg("output of an older term dropped")
-			continue
-		}
-		v.term = batch.term
-		gap := last != 0 && out.Seq != last+1 && out.Seq > last
-		if gap {
-			v.l.obs.OutputGap()
-			v.l.log.Warn().Str("pin", v.pin).Uint64("after", last).Uint64("got", out.Seq).Msg("outputs lost: resyncing")
-			ctx, cancel := context.WithTimeout(v.l.ctx, 2*time.Second)
-			_ = v.submit(ctx, 0, input{Op: opResync})
-			cancel()
-			// The lost outputs may have held answer acks: free every
-			// answer slot rather than hold a player's answers back for
-			// good (the resync tells each page whether its answer counted).
-			v.freeAnswerSlots()
-		}
-		if out.Seq > last {
-			last = out.Seq
-		}
-		items := batch.items
-		for i := range items {
-			if items[i].End {
-				v.close(CloseGameOver)
-				return
-			}
-			v.deliver(&items[i])
-		}
-		if gap {
-			// After delivering: the output that shows the gap (a new
-			// owner's first) often holds the welcome of an attach waiting
-			// here, which must not be asked for twice.
-			v.resubmitWaiting()
+	for out := range c {
+		if v.receive(out) {
+			return
 		}
 	}
+}
+
+// receive delivers one output of the room to the connections here and
+// reports whether it ended the view. Its calls come one at a time, in
+// publish order: from the dispatcher, or (direct) on the goroutine that
+// published out, usually the room's actor, so nothing in it may wait on
+// the actor or the Bus; what must (a resync, attaches sent again) goes on a
+// goroutine.
+func (v *view) receive(out Output) (ended bool) {
+	batch, ok := v.takeLocal(out.Seq)
+	if !ok {
+		var msg outMsg
+		if err := json.Unmarshal(out.Data, &msg); err != nil {
+			v.l.log.Error().Err(err).Str("pin", v.pin).Msg("undecodable output")
+			return false
+		}
+		batch = stashed{items: msg.Items, term: msg.T}
+	}
+	if batch.term < v.term {
+		// An owner of an older term published after a newer one
+		// spoke (fenced in the store, this cannot happen on one
+		// Redis; it is the last line for everything else): what it
+		// decided is not the room's, and its seq says nothing about
+		// the newer term's outputs.
+		v.l.log.Warn().Str("pin", v.pin).Uint64("term", uint64(batch.term)).Uint64("current", uint64(v.term)).Msg("output of an older term dropped")
+		return false
+	}
+	v.term = batch.term
+	// In process nothing is dropped, but a takeover (lobbies sharing one
+	// Bus) numbers past a hole on purpose: the gap path runs there too.
+	gap := v.last != 0 && out.Seq != v.last+1 && out.Seq > v.last
+	if gap {
+		v.l.obs.OutputGap()
+		v.l.log.Warn().Str("pin", v.pin).Uint64("after", v.last).Uint64("got", out.Seq).Msg("outputs lost: resyncing")
+		v.resync()
+		// The lost outputs may have held answer acks: free every
+		// answer slot rather than hold a player's answers back for
+		// good (the resync tells each page whether its answer counted).
+		v.freeAnswerSlots()
+	}
+	if out.Seq > v.last {
+		v.last = out.Seq
+	}
+	items := batch.items
+	for i := range items {
+		if items[i].End {
+			v.close(CloseGameOver)
+			return true
+		}
+		v.deliver(&items[i])
+	}
+	if gap {
+		// After delivering: the output that shows the gap (a new
+		// owner's first) often holds the welcome of an attach waiting
+		// here, which must not be asked for twice.
+		v.resubmitWaiting()
+	}
+	return false
+}
+
+// resync asks the room to send every connection a fresh state. The
+// dispatcher waits for the append, as it always did; a direct view runs on
+// the publisher's goroutine (the room's actor, when it runs here) and
+// appends from a goroutine of its own.
+func (v *view) resync() {
+	send := func() {
+		ctx, cancel := context.WithTimeout(v.l.ctx, 2*time.Second)
+		defer cancel()
+		_ = v.submit(ctx, 0, input{Op: opResync})
+	}
+	if v.direct {
+		v.goOff(send)
+		return
+	}
+	send()
+}
+
+// goOff runs f on a goroutine of its own that Lobby.Close waits for. A
+// dispatcher is one of those itself, so it adds to l.wg as it always did;
+// a direct view runs on whichever goroutine published, possibly another
+// Lobby's actor (lobbies sharing one in-process Bus) after this lobby's
+// Close began to wait, so it goes through spawn, which then drops f.
+func (v *view) goOff(f func()) {
+	if v.direct {
+		v.l.spawn(f)
+		return
+	}
+	v.l.wg.Go(f)
 }
 
 // freeAnswerSlots frees the answer slot of every connection here.
@@ -417,6 +502,7 @@ func (v *view) close(reason CloseReason) {
 	if v.l.views[v.pin] == v {
 		delete(v.l.views, v.pin)
 	}
+	v.forgotten = true
 	v.l.mu.Unlock()
 	v.mu.Lock()
 	if v.ended {
@@ -432,15 +518,18 @@ func (v *view) close(reason CloseReason) {
 		refusal = wire.Errorf(wire.CodeGameEnded, "game %s is over", v.pin)
 	}
 	for ref, w := range v.waiting {
-		w.ch <- attachResult{err: refusal}
+		w.ch <- attachResult{err: refusal} // buffered, one send per waiter: never blocks
 		delete(v.waiting, ref)
 	}
+	sub := v.sub
 	v.mu.Unlock()
 	for _, m := range members {
 		m.closed.Store(true)
 		m.conn.Close(reason)
 	}
-	v.sub.Close()
+	if sub != nil { // nil: closed before viewOf subscribed it, which closes it then
+		sub.Close()
+	}
 }
 
 func (v *view) deliver(it *outItem) {
@@ -501,7 +590,7 @@ func (v *view) deliverReply(it *outItem, frameQ int) {
 		m := &Member{v: v, ref: it.Ref, conn: w.conn, role: it.Role, player: it.Player}
 		v.add(m)
 		w.conn.Send(Frame{Data: it.D, Question: frameQ})
-		w.ch <- attachResult{member: m}
+		w.ch <- attachResult{member: m} // buffered, and the waiter is gone from v.waiting: never blocks
 		return
 	}
 	if op, ok := v.abandoned[it.Ref]; ok {

@@ -99,16 +99,15 @@ func (v *view) resubmitWaiting() {
 	if len(again) == 0 {
 		return
 	}
-	// Not on the dispatcher: it must keep delivering while these go out.
-	v.l.wg.Add(1)
-	go func() {
-		defer v.l.wg.Done()
+	// Not on the dispatcher, or the actor with direct outputs: they must
+	// keep delivering while these go out.
+	v.goOff(func() {
 		for ref, in := range again {
 			ctx, cancel := context.WithTimeout(v.l.ctx, 2*time.Second)
 			_ = v.submit(ctx, ref, in)
 			cancel()
 		}
-	}()
+	})
 }
 
 // noteLost tracks a room followed here that the Bus does not know any more

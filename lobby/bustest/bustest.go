@@ -17,6 +17,10 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
+	"slices"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -48,6 +52,8 @@ func RunOptions(t *testing.T, newBus func(t *testing.T) lobby.Bus, opts Options)
 	t.Run("InputTrim", s.inputTrim)
 	t.Run("InProcessLog", s.inProcessLog)
 	t.Run("Broadcast", s.broadcast)
+	t.Run("InProcessBroadcast", s.inProcessBroadcast)
+	t.Run("InProcessBroadcastConcurrent", s.inProcessBroadcastConcurrent)
 	t.Run("SubscriptionEndsWithContext", s.subscriptionContext)
 	t.Run("Snapshots", s.snapshots)
 	t.Run("SnapshotsFenced", s.snapshotsFenced)
@@ -432,6 +438,184 @@ func (s suite) broadcast(t *testing.T) {
 	default:
 	}
 	sub2.Close()
+}
+
+// funcLog records what SubscribeFunc subscribers were called with.
+type funcLog struct {
+	mu    sync.Mutex
+	calls []string // "name:seq"
+}
+
+func (f *funcLog) add(name string, seq uint64) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, fmt.Sprintf("%s:%d", name, seq))
+}
+
+// take returns the calls so far and forgets them.
+func (f *funcLog) take() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	c := f.calls
+	f.calls = nil
+	return c
+}
+
+// inProcessBroadcast checks lobby.InProcessBroadcaster, on a bus that
+// reports it: the lobby's views deliver on the publisher's goroutine and
+// rely on every output coming once, in order, before Publish returns, and
+// on being free to call the Bus (their own Close, an append) from fn.
+func (s suite) inProcessBroadcast(t *testing.T) {
+	b, c, r := s.newBus(t), ctx(t), room(t)
+	direct, ok := b.(lobby.InProcessBroadcaster)
+	if !ok || !direct.InProcess() {
+		t.Skip("the broadcast is not in this process")
+	}
+	var log funcLog
+	out := func(seq uint64) lobby.Output { return lobby.Output{Seq: seq, Data: []byte(fmt.Sprint(seq))} }
+	publish := func(seq uint64) {
+		t.Helper()
+		if err := b.Publish(c, r, out(seq)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	expect := func(what string, want ...string) {
+		t.Helper()
+		if got := log.take(); !slices.Equal(got, want) {
+			t.Fatalf("%s: calls %v, want %v", what, got, want)
+		}
+	}
+	publish(1) // nobody subscribed: nobody called
+	var subC io.Closer
+	var subA, subB io.Closer
+	subA = must(direct.SubscribeFunc(c, r, func(o lobby.Output) {
+		if string(o.Data) != fmt.Sprint(o.Seq) {
+			t.Errorf("output %d carries %q", o.Seq, o.Data)
+		}
+		log.add("a", o.Seq)
+		switch o.Seq {
+		case 3:
+			// Published from inside a delivery: it waits its turn and
+			// comes after this output, to every subscriber, before the
+			// outer Publish returns. Subscribed now, c gets only what is
+			// published after (not 4, queued already).
+			if err := b.Publish(c, r, out(4)); err != nil {
+				t.Error(err)
+			}
+			subC = must(direct.SubscribeFunc(c, r, func(o lobby.Output) { log.add("c", o.Seq) }))(t)
+		case 5:
+			// Closing itself with an output queued: not called with it
+			// (a view closes so on the game's end).
+			if err := b.Publish(c, r, out(6)); err != nil {
+				t.Error(err)
+			}
+			subA.Close()
+		}
+	}))(t)
+	subB = must(direct.SubscribeFunc(c, r, func(o lobby.Output) { log.add("b", o.Seq) }))(t)
+	other := must(direct.SubscribeFunc(c, room(t), func(o lobby.Output) { log.add("other", o.Seq) }))(t)
+	defer other.Close()
+	ch := must(b.Subscribe(c, r))(t)
+	defer ch.Close()
+
+	publish(2)
+	expect("one publish", "a:2", "b:2")
+	publish(3)
+	expect("a publish from inside a delivery", "a:3", "b:3", "a:4", "b:4")
+	publish(5)
+	expect("a subscriber closing itself", "a:5", "b:5", "c:5", "b:6", "c:6")
+	publish(7)
+	expect("after a closed itself", "b:7", "c:7")
+	if err := subB.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := subB.Close(); err != nil {
+		t.Fatalf("second Close: %v", err)
+	}
+	publish(8)
+	expect("after b was closed", "c:8")
+
+	// The fenced publish calls them too; a stale one does not.
+	term := must(b.ClaimRoom(c, r, "g1", "a", time.Minute))(t)
+	if err := b.PublishFenced(c, r, term, out(9)); err != nil {
+		t.Fatal(err)
+	}
+	expect("a fenced publish", "c:9")
+	if err := b.PublishFenced(c, r, term+1, out(10)); err == nil {
+		t.Fatal("a publish fenced by a term not yet taken went through")
+	}
+	expect("a refused publish")
+	subC.Close()
+	publish(11)
+	expect("everyone closed")
+
+	// The channel subscriber got every output since it subscribed, as before.
+	for _, want := range []uint64{2, 3, 4, 5, 6, 7, 8, 9, 11} {
+		if o := receive(t, ch); o.Seq != want {
+			t.Fatalf("channel subscriber: seq %d, want %d", o.Seq, want)
+		}
+	}
+}
+
+// inProcessBroadcastConcurrent publishes to one room from several
+// goroutines while subscribers come and go: each subscriber is called one
+// output at a time, every subscriber that stays sees the same order, and
+// none misses one (run it with -race).
+func (s suite) inProcessBroadcastConcurrent(t *testing.T) {
+	b, c, r := s.newBus(t), ctx(t), room(t)
+	direct, ok := b.(lobby.InProcessBroadcaster)
+	if !ok || !direct.InProcess() {
+		t.Skip("the broadcast is not in this process")
+	}
+	const publishers, each = 4, 200
+	type seen struct {
+		busy atomic.Bool
+		seqs []uint64
+	}
+	stay := make([]*seen, 2)
+	for i := range stay {
+		sn := &seen{}
+		stay[i] = sn
+		sub := must(direct.SubscribeFunc(c, r, func(o lobby.Output) {
+			if sn.busy.Swap(true) {
+				t.Error("two calls of one subscriber at once")
+			}
+			sn.seqs = append(sn.seqs, o.Seq)
+			sn.busy.Store(false)
+		}))(t)
+		defer sub.Close()
+	}
+	var wg sync.WaitGroup
+	for p := range publishers {
+		wg.Go(func() {
+			for i := range each {
+				if err := b.Publish(c, r, lobby.Output{Seq: uint64(p*each + i + 1)}); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Go(func() { // subscribers that come and go meanwhile
+		for range 100 {
+			sub := must(direct.SubscribeFunc(c, r, func(lobby.Output) {}))(t)
+			sub.Close()
+		}
+	})
+	wg.Wait()
+	a, z := stay[0].seqs, stay[1].seqs
+	if len(a) != publishers*each || !slices.Equal(a, z) {
+		t.Fatalf("subscribers saw %d and %d outputs (equal: %v), want %d each, in one order", len(a), len(z), slices.Equal(a, z), publishers*each)
+	}
+	// Each publisher's own outputs come in the order it published them.
+	last := make([]uint64, publishers)
+	for _, seq := range a {
+		p := (seq - 1) / each
+		if seq <= last[p] {
+			t.Fatalf("seq %d after %d from the same publisher", seq, last[p])
+		}
+		last[p] = seq
+	}
 }
 
 func (s suite) subscriptionContext(t *testing.T) {

@@ -4,17 +4,21 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/quizroom/quizroom/lobby"
 )
 
 var (
-	_ lobby.Bus          = (*Bus)(nil)
-	_ lobby.InProcessLog = (*Bus)(nil)
+	_ lobby.Bus                  = (*Bus)(nil)
+	_ lobby.InProcessLog         = (*Bus)(nil)
+	_ lobby.InProcessBroadcaster = (*Bus)(nil)
 )
 
 // DefaultSubscriptionBuffer is how many outputs a subscription holds before
@@ -40,6 +44,7 @@ type Bus struct {
 	leases    map[string]lease
 	logs      map[string]*inputLog
 	subs      map[string]map[*subscription]struct{}
+	direct    map[string]*directRoom // SubscribeFunc's subscribers, by room
 	snapshots map[string]lobby.Snapshot
 	last      map[string]lobby.Output // each room's last published output
 	expiries  map[string]time.Time    // room -> when all its data goes
@@ -71,6 +76,7 @@ func New(opts Options) *Bus {
 		leases:    map[string]lease{},
 		logs:      map[string]*inputLog{},
 		subs:      map[string]map[*subscription]struct{}{},
+		direct:    map[string]*directRoom{},
 		snapshots: map[string]lobby.Snapshot{},
 		last:      map[string]lobby.Output{},
 		expiries:  map[string]time.Time{},
@@ -406,20 +412,25 @@ func (s *subscription) Close() error {
 }
 
 // Publish implements lobby.Broadcaster. It never blocks: a subscriber with a
-// full buffer misses out.
+// full buffer misses out. SubscribeFunc's subscribers are called before it
+// returns (see deliver).
 func (b *Bus) Publish(ctx context.Context, room string, out lobby.Output) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.publishLocked(room, out)
+	d, first := b.publishLocked(room, out)
+	b.mu.Unlock()
+	b.deliver(d, first)
 	return nil
 }
 
 // publishLocked keeps out as room's last output and sends it to every
-// subscriber with room in its buffer. Caller holds b.mu.
-func (b *Bus) publishLocked(room string, out lobby.Output) {
+// subscriber with room in its buffer. For the function subscribers it
+// returns the room and out with the subscribers to call (d nil: none, or
+// another publisher is calling them and takes out in turn); the caller
+// hands them to deliver once it released b.mu. Caller holds b.mu.
+func (b *Bus) publishLocked(room string, out lobby.Output) (d *directRoom, first pending) {
 	b.expiredLocked(room, b.now())
 	b.last[room] = out
 	for s := range b.subs[room] {
@@ -428,6 +439,139 @@ func (b *Bus) publishLocked(room string, out lobby.Output) {
 		default:
 		}
 	}
+	d = b.direct[room]
+	if d == nil || len(d.subs) == 0 {
+		return nil, pending{}
+	}
+	p := pending{out: out, subs: d.subs}
+	if d.delivering {
+		d.queue = append(d.queue, p)
+		return nil, pending{}
+	}
+	d.delivering = true
+	return d, p
+}
+
+// directRoom is a room's function subscribers, under b.mu.
+//
+// The functions run on the publishing goroutine without b.mu held, so that
+// they may call the Bus (a subscriber closing itself, a view appending an
+// input) and so that a fan-out does not hold up every other room's appends
+// and publishes. Order comes from delivering: one publisher at a time calls
+// a room's subscribers; an output published meanwhile is queued, under
+// b.mu, in publish order, and the delivering publisher calls them with it
+// before it returns. The lobby has one publisher per room (its actor), so
+// in practice every output is delivered by its own Publish.
+type directRoom struct {
+	room string
+	// subs is copied on write: a queued output keeps the subscribers of its
+	// publish, so one subscribed later never gets an earlier output.
+	subs       []*funcSub
+	delivering bool
+	queue      []pending
+	head       int // queue[head:] waits
+}
+
+// pending is one output and the subscribers it goes to.
+type pending struct {
+	out  lobby.Output
+	subs []*funcSub
+}
+
+// deliver calls the subscribers of first, then of every output queued for
+// d meanwhile, in order. d nil: nothing to do.
+func (b *Bus) deliver(d *directRoom, first pending) {
+	if d == nil {
+		return
+	}
+	done := false
+	defer func() {
+		if !done {
+			// fn panicked or ended its goroutine (t.Fatal): the next
+			// publisher delivers; what was queued is lost, a gap its
+			// subscribers see.
+			b.mu.Lock()
+			clear(d.queue)
+			d.queue, d.head, d.delivering = d.queue[:0], 0, false
+			b.mu.Unlock()
+		}
+	}()
+	p := first
+	for {
+		for _, s := range p.subs {
+			if !s.closed.Load() {
+				s.fn(p.out)
+			}
+		}
+		b.mu.Lock()
+		if d.head == len(d.queue) {
+			clear(d.queue)
+			d.queue, d.head = d.queue[:0], 0
+			d.delivering = false
+			if len(d.subs) == 0 && b.direct[d.room] == d {
+				delete(b.direct, d.room)
+			}
+			b.mu.Unlock()
+			done = true
+			return
+		}
+		p = d.queue[d.head]
+		d.queue[d.head] = pending{}
+		d.head++
+		b.mu.Unlock()
+	}
+}
+
+// funcSub is one SubscribeFunc subscriber.
+type funcSub struct {
+	bus    *Bus
+	room   string
+	fn     func(lobby.Output)
+	closed atomic.Bool
+	once   sync.Once
+}
+
+// Close implements io.Closer. The delivering publisher checks closed before
+// each call: after a Close made inside fn, fn is not called again; a Close
+// on another goroutine does not wait for a call under way (which may have
+// passed its check), so fn may run once more after it returns.
+func (s *funcSub) Close() error {
+	s.once.Do(func() {
+		s.closed.Store(true)
+		b := s.bus
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		d := b.direct[s.room]
+		if d == nil {
+			return
+		}
+		d.subs = slices.DeleteFunc(slices.Clone(d.subs), func(x *funcSub) bool { return x == s })
+		if len(d.subs) == 0 && !d.delivering {
+			delete(b.direct, s.room)
+		}
+	})
+	return nil
+}
+
+// SubscribeFunc implements lobby.InProcessBroadcaster: fn is called with
+// every output of room published from now on until Close, on the
+// publishing goroutine, in publish order, one call at a time, none dropped.
+// ctx bounds the call, not the subscription.
+func (b *Bus) SubscribeFunc(ctx context.Context, room string, fn func(lobby.Output)) (io.Closer, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s := &funcSub{bus: b, room: room, fn: fn}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	d := b.direct[room]
+	if d == nil {
+		d = &directRoom{room: room}
+		b.direct[room] = d
+	}
+	// Clip: the old slice may be a queued output's set; never write into it.
+	d.subs = append(slices.Clip(d.subs), s)
+	return s, nil
 }
 
 // Subscribe implements lobby.Broadcaster.
@@ -508,9 +652,11 @@ func (b *Bus) ExpireRoom(ctx context.Context, room string, ttl time.Duration) er
 	return nil
 }
 
-// InProcess implements lobby.InProcessLog: the input log lives in this
-// process, so the lobby appends answers on their connection's reader and
-// the room's actor polls the log itself, with no goroutine or timer between.
+// InProcess implements lobby.InProcessLog and lobby.InProcessBroadcaster:
+// the input log and the broadcast live in this process, so the lobby
+// appends answers on their connection's reader, the room's actor polls the
+// log itself, and views take outputs on the actor's goroutine
+// (SubscribeFunc), with no goroutine or timer between.
 func (b *Bus) InProcess() bool { return true }
 
 // Ping implements lobby.Pinger; memory is always there.

@@ -140,17 +140,20 @@ func (b *Bus) CurrentTerm(ctx context.Context, room string) (lobby.Term, error) 
 }
 
 // PublishFenced implements lobby.Terms: the check and the publish happen
-// under one lock, as one script does in Redis.
+// under one lock, as one script does in Redis (the function subscribers are
+// called after it, in the order the lock gave).
 func (b *Bus) PublishFenced(ctx context.Context, room string, term lobby.Term, out lobby.Output) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	b.mu.Lock()
-	defer b.mu.Unlock()
 	if err := b.checkTermLocked(room, term); err != nil {
+		b.mu.Unlock()
 		return err
 	}
-	b.publishLocked(room, out)
+	d, first := b.publishLocked(room, out)
+	b.mu.Unlock()
+	b.deliver(d, first)
 	return nil
 }
 
