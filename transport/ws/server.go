@@ -30,7 +30,8 @@ type Config struct {
 	SlowCloseTimeout time.Duration
 	// WriteTimeout bounds every write (default 5s).
 	WriteTimeout time.Duration
-	// PingInterval spaces the round-trip measurements (default 5s).
+	// PingInterval spaces the round-trip measurements (default 5s) until a
+	// connection has 8 of them, then three times that.
 	PingInterval time.Duration
 	// IdleTimeout closes a connection that answers no ping for this long
 	// (default 30s).

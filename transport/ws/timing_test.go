@@ -62,3 +62,19 @@ func TestResponseTimeUsesMinRTTAndFirstWrite(t *testing.T) {
 		t.Fatalf("a question %d writes ago is still remembered: %v", writtenSlots, got)
 	}
 }
+
+// TestPingsSpaceOutOnceTheRoundTripIsKnown: a connection is pinged every
+// PingInterval until it has a full set of round trips for fair timing, and
+// steadyPingFactor times less often after.
+func TestPingsSpaceOutOnceTheRoundTripIsKnown(t *testing.T) {
+	c := &conn{s: &Server{cfg: Config{PingInterval: 5 * time.Second}.withDefaults()}}
+	for i := range rttSamples {
+		if got := c.pingInterval(); got != 5*time.Second {
+			t.Fatalf("after %d round trips: next ping in %v, want 5s", i, got)
+		}
+		c.addRTT(20 * time.Millisecond)
+	}
+	if got := c.pingInterval(); got != 15*time.Second {
+		t.Fatalf("after %d round trips: next ping in %v, want 15s", rttSamples, got)
+	}
+}
