@@ -419,20 +419,20 @@ func (c *conn) startPings(ctx context.Context) {
 	})
 }
 
-// steadyPingFactor spaces the pings once a connection has a full set of
+// SteadyPingFactor spaces the pings once a connection has a full set of
 // round-trip samples: the minimum of 8 samples moves little after that,
 // and at 10,000 connections the pings (a control frame each way, three
 // timers in coder/websocket and ours) were 6 to 7% of a core (issue 16).
 // A dead peer is still found within the ping interval plus IdleTimeout.
-const steadyPingFactor = 3
+const SteadyPingFactor = 3
 
 // pingInterval is the wait before the next ping: PingInterval until the
-// connection has rttSamples round trips, steadyPingFactor times it after.
+// connection has rttSamples round trips, SteadyPingFactor times it after.
 func (c *conn) pingInterval() time.Duration {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.nrtt >= rttSamples {
-		return steadyPingFactor * c.s.cfg.PingInterval
+		return SteadyPingFactor * c.s.cfg.PingInterval
 	}
 	return c.s.cfg.PingInterval
 }
