@@ -10,7 +10,7 @@ import (
 )
 
 // Percent is the GOGC a server runs with when GOGC is not set.
-const Percent = 200
+const Percent = 400
 
 // Settings is what Apply left in force, for the startup log.
 type Settings struct {
