@@ -461,95 +461,116 @@ func (f *funcLog) take() []string {
 	return c
 }
 
+// broadcastCheck is the state of inProcessBroadcast: the bus, the room and
+// the log of the subscribers' calls.
+type broadcastCheck struct {
+	t      *testing.T
+	b      lobby.Bus
+	direct lobby.InProcessBroadcaster
+	c      context.Context
+	r      string
+	log    funcLog
+}
+
+func (k *broadcastCheck) out(seq uint64) lobby.Output {
+	return lobby.Output{Seq: seq, Data: []byte(fmt.Sprint(seq))}
+}
+
+func (k *broadcastCheck) publish(seq uint64) {
+	k.t.Helper()
+	if err := k.b.Publish(k.c, k.r, k.out(seq)); err != nil {
+		k.t.Fatal(err)
+	}
+}
+
+// expect checks the subscribers' calls since the last expect.
+func (k *broadcastCheck) expect(what string, want ...string) {
+	k.t.Helper()
+	if got := k.log.take(); !slices.Equal(got, want) {
+		k.t.Fatalf("%s: calls %v, want %v", what, got, want)
+	}
+}
+
 // inProcessBroadcast checks lobby.InProcessBroadcaster, on a bus that
 // reports it: the lobby's views deliver on the publisher's goroutine and
 // rely on every output coming once, in order, before Publish returns, and
 // on being free to call the Bus (their own Close, an append) from fn.
 func (s suite) inProcessBroadcast(t *testing.T) {
-	b, c, r := s.newBus(t), ctx(t), room(t)
+	b := s.newBus(t)
 	direct, ok := b.(lobby.InProcessBroadcaster)
 	if !ok || !direct.InProcess() {
 		t.Skip("the broadcast is not in this process")
 	}
-	var log funcLog
-	out := func(seq uint64) lobby.Output { return lobby.Output{Seq: seq, Data: []byte(fmt.Sprint(seq))} }
-	publish := func(seq uint64) {
-		t.Helper()
-		if err := b.Publish(c, r, out(seq)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	expect := func(what string, want ...string) {
-		t.Helper()
-		if got := log.take(); !slices.Equal(got, want) {
-			t.Fatalf("%s: calls %v, want %v", what, got, want)
-		}
-	}
-	publish(1) // nobody subscribed: nobody called
-	var subC io.Closer
-	var subA, subB io.Closer
-	subA = must(direct.SubscribeFunc(c, r, func(o lobby.Output) {
+	k := &broadcastCheck{t: t, b: b, direct: direct, c: ctx(t), r: room(t)}
+	k.publish(1) // nobody subscribed: nobody called
+	var subA, subC io.Closer
+	subA = must(direct.SubscribeFunc(k.c, k.r, func(o lobby.Output) {
 		if string(o.Data) != fmt.Sprint(o.Seq) {
 			t.Errorf("output %d carries %q", o.Seq, o.Data)
 		}
-		log.add("a", o.Seq)
+		k.log.add("a", o.Seq)
 		switch o.Seq {
 		case 3:
 			// Published from inside a delivery: it waits its turn and
 			// comes after this output, to every subscriber, before the
 			// outer Publish returns. Subscribed now, c gets only what is
 			// published after (not 4, queued already).
-			if err := b.Publish(c, r, out(4)); err != nil {
+			if err := b.Publish(k.c, k.r, k.out(4)); err != nil {
 				t.Error(err)
 			}
-			subC = must(direct.SubscribeFunc(c, r, func(o lobby.Output) { log.add("c", o.Seq) }))(t)
+			subC = must(direct.SubscribeFunc(k.c, k.r, func(o lobby.Output) { k.log.add("c", o.Seq) }))(t)
 		case 5:
 			// Closing itself with an output queued: not called with it
 			// (a view closes so on the game's end).
-			if err := b.Publish(c, r, out(6)); err != nil {
+			if err := b.Publish(k.c, k.r, k.out(6)); err != nil {
 				t.Error(err)
 			}
 			subA.Close()
 		}
 	}))(t)
-	subB = must(direct.SubscribeFunc(c, r, func(o lobby.Output) { log.add("b", o.Seq) }))(t)
-	other := must(direct.SubscribeFunc(c, room(t), func(o lobby.Output) { log.add("other", o.Seq) }))(t)
+	subB := must(direct.SubscribeFunc(k.c, k.r, func(o lobby.Output) { k.log.add("b", o.Seq) }))(t)
+	other := must(direct.SubscribeFunc(k.c, room(t), func(o lobby.Output) { k.log.add("other", o.Seq) }))(t)
 	defer other.Close()
-	ch := must(b.Subscribe(c, r))(t)
+	ch := must(b.Subscribe(k.c, k.r))(t)
 	defer ch.Close()
 
-	publish(2)
-	expect("one publish", "a:2", "b:2")
-	publish(3)
-	expect("a publish from inside a delivery", "a:3", "b:3", "a:4", "b:4")
-	publish(5)
-	expect("a subscriber closing itself", "a:5", "b:5", "c:5", "b:6", "c:6")
-	publish(7)
-	expect("after a closed itself", "b:7", "c:7")
+	k.publish(2)
+	k.expect("one publish", "a:2", "b:2")
+	k.publish(3)
+	k.expect("a publish from inside a delivery", "a:3", "b:3", "a:4", "b:4")
+	k.publish(5)
+	k.expect("a subscriber closing itself", "a:5", "b:5", "c:5", "b:6", "c:6")
+	k.publish(7)
+	k.expect("after a closed itself", "b:7", "c:7")
 	if err := subB.Close(); err != nil {
 		t.Fatal(err)
 	}
 	if err := subB.Close(); err != nil {
 		t.Fatalf("second Close: %v", err)
 	}
-	publish(8)
-	expect("after b was closed", "c:8")
+	k.publish(8)
+	k.expect("after b was closed", "c:8")
+	k.fencedAndClosed(subC, ch)
+}
 
-	// The fenced publish calls them too; a stale one does not.
-	term := must(b.ClaimRoom(c, r, "g1", "a", time.Minute))(t)
-	if err := b.PublishFenced(c, r, term, out(9)); err != nil {
+// fencedAndClosed goes on from inProcessBroadcast with c the one function
+// subscriber left: the fenced publish calls it, a stale one does not, and
+// after it closes nobody is called; the channel subscriber got every output
+// since it subscribed, as before.
+func (k *broadcastCheck) fencedAndClosed(subC io.Closer, ch lobby.Subscription) {
+	t := k.t
+	term := must(k.b.ClaimRoom(k.c, k.r, "g1", "a", time.Minute))(t)
+	if err := k.b.PublishFenced(k.c, k.r, term, k.out(9)); err != nil {
 		t.Fatal(err)
 	}
-	expect("a fenced publish", "c:9")
-	if err := b.PublishFenced(c, r, term+1, out(10)); err == nil {
+	k.expect("a fenced publish", "c:9")
+	if err := k.b.PublishFenced(k.c, k.r, term+1, k.out(10)); err == nil {
 		t.Fatal("a publish fenced by a term not yet taken went through")
 	}
-	expect("a refused publish")
+	k.expect("a refused publish")
 	subC.Close()
-	publish(11)
-	expect("everyone closed")
-
-	// The channel subscriber got every output since it subscribed, as before.
+	k.publish(11)
+	k.expect("everyone closed")
 	for _, want := range []uint64{2, 3, 4, 5, 6, 7, 8, 9, 11} {
 		if o := receive(t, ch); o.Seq != want {
 			t.Fatalf("channel subscriber: seq %d, want %d", o.Seq, want)

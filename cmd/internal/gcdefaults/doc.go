@@ -9,11 +9,12 @@
 // quarter second wait (issue 16, 200 games of 50 on one core: fan-out p99
 // 30-80 ms in runs with a collection during play, 3-5 ms without). At
 // GOGC=400 the heap is collected at five times its live size instead of
-// twice, so about a fifth as often: at many-rooms' allocation rate (~30 MB
-// a second during play) every half minute rather than every few seconds,
-// under 1% of the time. The memory limit, three quarters of what the
-// process may use, makes the collector run sooner rather than let the
-// process be killed when the heap really grows (or the machine is small).
+// twice, so a quarter as often: at many-rooms' peak allocation rate (about
+// 95 MB a second while 200 games answer) every 10 s or so instead of every
+// 2.5 s, a collection in progress 3% of the time instead of 10%. The
+// memory limit, three quarters of what the process may use, makes the
+// collector run sooner rather than let the process be killed when the heap
+// really grows (or the machine is small).
 //
 // Concurrency: Apply is meant for main, once, before the server starts.
 package gcdefaults
