@@ -136,7 +136,7 @@ func (c *conn) Send(f lobby.Frame) bool {
 	c.scheduled = true
 	c.mu.Unlock()
 	if ready {
-		c.s.writers.schedule(c)
+		c.s.writers.schedule(c, f.Question >= 0)
 	}
 	return true
 }
@@ -353,7 +353,7 @@ func (c *conn) flush() {
 	c.scheduled = more
 	c.mu.Unlock()
 	if more {
-		c.s.writers.schedule(c)
+		c.s.writers.schedule(c, false)
 	}
 }
 

@@ -37,12 +37,18 @@ type writers struct {
 	limit      int           // most goroutines, stuck ones included
 	stuckAfter time.Duration // a batch written for longer than this is stuck
 
-	mu       sync.Mutex
-	ready    []*conn // connections with frames queued, oldest first, from head
-	head     int
-	running  []*writerSlot
-	watching bool        // the stuck-writer check is armed
-	watch    *time.Timer // runs checkStuck
+	mu    sync.Mutex
+	ready []*conn // connections with frames queued, oldest first, from head
+	head  int
+	// first holds connections made ready by a frame showing a question,
+	// written before the others: everyone is to see the question at the
+	// same moment, and a question frame is one per player per question,
+	// so the others wait at most one fan-out.
+	first     []*conn
+	firstHead int
+	running   []*writerSlot
+	watching  bool        // the stuck-writer check is armed
+	watch     *time.Timer // runs checkStuck
 }
 
 // writerSlot is one running write goroutine: when it began the batch it is
@@ -75,13 +81,17 @@ func newWriters() *writers {
 // list, and starts a goroutine when fewer than base run. It never blocks.
 // A Server made without NewServer (tests of the queue alone) has no pool:
 // nothing is written.
-func (w *writers) schedule(c *conn) {
+func (w *writers) schedule(c *conn, question bool) {
 	if w == nil {
 		return
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.ready = append(w.ready, c)
+	if question {
+		w.first = append(w.first, c)
+	} else {
+		w.ready = append(w.ready, c)
+	}
 	if len(w.running) < w.base {
 		w.startLocked()
 		return
@@ -133,6 +143,15 @@ func (w *writers) run(slot *writerSlot) {
 func (w *writers) next(slot *writerSlot) *conn {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	if w.firstHead < len(w.first) {
+		c := w.first[w.firstHead]
+		w.first[w.firstHead] = nil
+		w.firstHead++
+		if w.firstHead == len(w.first) {
+			w.first, w.firstHead = w.first[:0], 0
+		}
+		return c
+	}
 	if w.head == len(w.ready) {
 		clear(w.ready)
 		w.ready, w.head = w.ready[:0], 0
@@ -157,7 +176,7 @@ func (w *writers) checkStuck() {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.watching = false
-	waiting := len(w.ready) - w.head
+	waiting := len(w.ready) - w.head + len(w.first) - w.firstHead
 	if waiting == 0 {
 		return
 	}

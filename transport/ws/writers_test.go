@@ -136,3 +136,27 @@ func TestWritersKeepEachConnectionsOrder(t *testing.T) {
 	}
 	<-done
 }
+
+// TestQuestionFramesGoFirst: a connection made ready by a frame showing a
+// question is written before connections that were ready earlier with
+// other frames (acks, leaderboards of other rooms): everyone is to see the
+// question at the same moment.
+func TestQuestionFramesGoFirst(t *testing.T) {
+	w := newWriters()
+	w.base = 0 // no goroutine: the test takes the connections itself
+	ack, board, question, later := &conn{}, &conn{}, &conn{}, &conn{}
+	w.schedule(ack, false)
+	w.schedule(board, false)
+	w.schedule(question, true)
+	w.schedule(later, true)
+	slot := &writerSlot{}
+	for i, want := range []*conn{question, later, ack, board} {
+		if got := w.next(slot); got != want {
+			t.Fatalf("connection %d taken out of order", i)
+		}
+	}
+	if w.next(slot) != nil {
+		t.Fatal("a connection taken twice")
+	}
+	w.watch.Stop()
+}
