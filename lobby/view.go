@@ -631,11 +631,13 @@ func (v *view) deliverPlayers(it *outItem, frameQ int) int {
 	shared := []byte(it.D)
 	for _, m := range v.players {
 		if len(shared) > 0 {
-			data := shared
+			f := Frame{Data: shared, Question: frameQ}
 			if you, ok := it.You[m.player]; ok {
-				data = wire.WithYou(shared, you)
+				f = personalFrame(shared, you, frameQ)
 			}
-			m.conn.Send(Frame{Data: data, Question: frameQ})
+			if !m.conn.Send(f) {
+				f.Written() // refused: never written, its buffer is free
+			}
 			n++
 		}
 		if it.Per != nil {

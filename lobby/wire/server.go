@@ -377,16 +377,20 @@ func WithYou(shared, personal []byte) []byte {
 	if len(personal) == 0 {
 		return shared
 	}
+	return AppendWithYou(make([]byte, 0, len(shared)+len(personal)+8), shared, personal)
+}
+
+// AppendWithYou appends WithYou(shared, personal) to dst (a buffer the caller
+// reuses): shared as is when personal is empty or shared is no object.
+func AppendWithYou(dst, shared, personal []byte) []byte {
 	end := bytes.LastIndexByte(shared, '}')
-	if end < 0 {
-		return shared
+	if len(personal) == 0 || end < 0 {
+		return append(dst, shared...)
 	}
-	out := make([]byte, 0, len(shared)+len(personal)+8)
-	out = append(out, shared[:end]...)
-	out = append(out, `,"you":`...)
-	out = append(out, personal...)
-	out = append(out, shared[end:]...)
-	return out
+	dst = append(dst, shared[:end]...)
+	dst = append(dst, `,"you":`...)
+	dst = append(dst, personal...)
+	return append(dst, shared[end:]...)
 }
 
 // WithTerm returns frame with the room's ownership term added as "owner_term"

@@ -314,7 +314,9 @@ func (c *conn) writeBatch(batch []lobby.Frame) ([]lobby.Frame, error) {
 	n, bytes := 0, 0
 	for ; n < len(batch); n++ {
 		f := batch[n]
-		if err = c.write(f); err != nil {
+		err = c.write(f)
+		f.Written() // coder/websocket keeps no reference once Write returns
+		if err != nil {
 			break
 		}
 		c.s.cfg.Observer.MessageOut()
