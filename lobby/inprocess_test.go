@@ -202,14 +202,7 @@ func TestInProcessOutputsAreDeliveredByTheActorToEveryView(t *testing.T) {
 				defer lb.Close()
 				ctx := context.Background()
 				const questions = 8
-				created, err := la.CreateGame(ctx, lobby.GameSpec{Questions: manyQuestions(questions), Settings: game.Settings{QuestionTime: time.Minute}})
-				if err != nil {
-					t.Fatal(err)
-				}
-				host, err := la.Attach(ctx, lobby.Hello{Type: wire.TypeHost, PIN: created.PIN, HostToken: created.HostToken}, &fakeConn{})
-				if err != nil {
-					t.Fatal(err)
-				}
+				created, host := hostedGame(t, la, manyQuestions(questions))
 				// One player on a (the owner's own view, fed the actor's
 				// items as they are) and two on b (one view, decoding the
 				// bus bytes).
@@ -267,14 +260,7 @@ func TestDirectViewsCloseWhileTheActorPublishes(t *testing.T) {
 		defer la.Close()
 		ctx := context.Background()
 		const questions = 40
-		created, err := la.CreateGame(ctx, lobby.GameSpec{Questions: manyQuestions(questions), Settings: game.Settings{QuestionTime: time.Minute}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		host, err := la.Attach(ctx, lobby.Hello{Type: wire.TypeHost, PIN: created.PIN, HostToken: created.HostToken}, &fakeConn{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		created, host := hostedGame(t, la, manyQuestions(questions))
 		ac := &fakeConn{}
 		if _, err := la.Attach(ctx, lobby.Hello{Type: wire.TypeJoin, PIN: created.PIN, Nickname: "stays"}, ac); err != nil {
 			t.Fatal(err)
@@ -319,4 +305,20 @@ func TestDirectViewsCloseWhileTheActorPublishes(t *testing.T) {
 			t.Fatalf("a's player saw %v, want %d frames up to the question of the last step", frames, steps)
 		}
 	})
+}
+
+// hostedGame creates a game of qs (a minute a question) on l and attaches
+// its host.
+func hostedGame(t *testing.T, l *lobby.Lobby, qs []game.Question) (lobby.Created, *lobby.Member) {
+	t.Helper()
+	ctx := context.Background()
+	created, err := l.CreateGame(ctx, lobby.GameSpec{Questions: qs, Settings: game.Settings{QuestionTime: time.Minute}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	host, err := l.Attach(ctx, lobby.Hello{Type: wire.TypeHost, PIN: created.PIN, HostToken: created.HostToken}, &fakeConn{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return created, host
 }

@@ -134,14 +134,7 @@ func TestAnswerTheStoreDoesNotTakeIsAnsweredUnavailable(t *testing.T) {
 		bus := &stallingBus{Bus: membus.New(membus.Options{}), stalled: make(chan struct{})}
 		l := lobby.New(bus, lobby.Config{})
 		defer l.Close()
-		created, err := l.CreateGame(ctx, lobby.GameSpec{Questions: questions(), Settings: game.Settings{QuestionTime: time.Minute}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		host, err := l.Attach(ctx, lobby.Hello{Type: wire.TypeHost, PIN: created.PIN, HostToken: created.HostToken}, &fakeConn{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		created, host := hostedGame(t, l, questions())
 		pc := &fakeConn{}
 		p, err := l.Attach(ctx, lobby.Hello{Type: wire.TypeJoin, PIN: created.PIN, Nickname: "ada"}, pc)
 		if err != nil {

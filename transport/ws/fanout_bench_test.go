@@ -3,9 +3,6 @@ package ws
 import (
 	"context"
 	"io"
-	"net"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -31,36 +28,15 @@ func BenchmarkWriterFanOut(b *testing.B) {
 func benchWriterFanOut(b *testing.B, n int, socketDeadline bool) {
 	srv := &Server{cfg: Config{}.withDefaults(), writers: newWriters()}
 	srv.cfg.Log = zerolog.Nop()
-	accepted := make(chan *conn, n)
-	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		hw := &hijackWatcher{ResponseWriter: w}
-		wsc, err := websocket.Accept(hw, r, nil)
-		if err != nil {
-			return
-		}
-		nc := hw.conn
-		if !socketDeadline {
-			nc = nil
-		}
-		accepted <- newConn(srv, wsc, nc, "", zerolog.Nop())
-	}))
-	defer hs.Close()
+	pairs := dialPairsOn(b, srv, n, socketDeadline)
 	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	var wg sync.WaitGroup
-	var clients []net.Conn
 	var received sync.WaitGroup
 	frame := []byte(`{"type":"question","pad":"` + strings.Repeat("x", 300-27) + `"}`)
-	conns := make([]*conn, 0, n)
-	for range n {
-		cc, _, err := websocket.Dial(ctx, hs.URL, nil)
-		if err != nil {
-			b.Fatal(err)
-		}
-		c := <-accepted
-		conns = append(conns, c)
-		c.startPings(ctx)
-		nc := websocket.NetConn(ctx, cc, websocket.MessageText)
-		clients = append(clients, nc)
+	for _, p := range pairs {
+		p.server.startPings(ctx)
+		nc := websocket.NetConn(ctx, p.client, websocket.MessageText)
 		wg.Go(func() {
 			buf := make([]byte, len(frame))
 			for {
@@ -75,24 +51,20 @@ func benchWriterFanOut(b *testing.B, n int, socketDeadline bool) {
 	b.ResetTimer()
 	for b.Loop() {
 		received.Add(n)
-		for _, c := range conns {
-			c.Send(lobby.Frame{Data: frame, Question: -1})
+		for _, p := range pairs {
+			p.server.Send(lobby.Frame{Data: frame, Question: -1})
 		}
 		received.Wait()
 	}
 	b.StopTimer()
-	for _, c := range conns {
-		c.stopPings()
-		c.closeWith(CloseIdle)
-	}
-	for _, nc := range clients {
-		nc.Close()
+	for _, p := range pairs {
+		p.server.stopPings()
+		p.server.closeWith(CloseIdle)
+		p.client.CloseNow()
 	}
 	cancel()
 	wg.Wait()
-	for _, c := range conns {
-		c.finishing.Wait()
-		c.pingWG.Wait()
-		c.ws.CloseNow()
+	for _, p := range pairs {
+		p.server.pingWG.Wait()
 	}
 }

@@ -23,7 +23,11 @@ type pair struct {
 
 // dialPairs opens n connections to a bare server whose conns write through
 // srv's pool; cleanup closes them all and waits for their goroutines.
-func dialPairs(t *testing.T, srv *Server, n int) []pair {
+func dialPairs(t testing.TB, srv *Server, n int) []pair { return dialPairsOn(t, srv, n, true) }
+
+// dialPairsOn is dialPairs; without socket the conns do not know their
+// socket and bound each write with a context instead.
+func dialPairsOn(t testing.TB, srv *Server, n int, socket bool) []pair {
 	t.Helper()
 	accepted := make(chan *conn, n)
 	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -33,7 +37,11 @@ func dialPairs(t *testing.T, srv *Server, n int) []pair {
 			return
 		}
 		wsc.SetReadLimit(-1)
-		accepted <- newConn(srv, wsc, hw.conn, "", zerolog.Nop())
+		nc := hw.conn
+		if !socket {
+			nc = nil
+		}
+		accepted <- newConn(srv, wsc, nc, "", zerolog.Nop())
 	}))
 	pairs := make([]pair, 0, n)
 	for range n {
