@@ -89,7 +89,10 @@ func TestAnswerSlotBoundsOneConnection(t *testing.T) {
 		release := lobby.HoldActor(l, hostPIN(t, hc))
 		answer := lobby.Message{Type: wire.TypeAnswer, Q: 0, Answer: game.Answer{Choices: []int{1}}, Received: time.Now()}
 		var codes []wire.Code
-		for range lobby.MaxAnswersInFlight + 1 {
+		for k := range lobby.MaxAnswersInFlight + 1 {
+			// Each message its own id: read in the same (synctest)
+			// instant, they are still three submissions.
+			answer.Re = fmt.Appendf(nil, `"a%d"`, k)
 			codes = append(codes, wire.CodeOf(p.Submit(ctx, answer)))
 		}
 		release()
@@ -175,6 +178,60 @@ func TestAnswerTheStoreDoesNotTakeIsAnsweredUnavailable(t *testing.T) {
 		acks := framesOf[wire.AnswerAck](t, pc, wire.TypeAnswerAck)
 		if len(acks) != 1 || !acks[0].Accepted || string(acks[0].Re) != `"a2"` {
 			t.Fatalf("acks %+v, want one accepted ack for a2", acks)
+		}
+	})
+}
+
+// dupBus appends every answer twice, as a store client does that resent
+// its command to a store that had stalled and then ran both.
+type dupBus struct{ lobby.Bus }
+
+func (b *dupBus) AppendInputLive(ctx context.Context, room string, data []byte) (string, error) {
+	if bytes.Contains(data, []byte(`"op":"answer"`)) {
+		if _, err := b.Bus.AppendInputLive(ctx, room, data); err != nil {
+			return "", err
+		}
+	}
+	return b.Bus.AppendInputLive(ctx, room, data)
+}
+
+// An answer that lands in the log twice is acknowledged once: the client
+// sent one request and gets one reply (chaostest's frozen Redis saw
+// "accepted, accepted" when go-redis resent an append on a timeout).
+func TestAnswerInTheLogTwiceIsAcknowledgedOnce(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx := context.Background()
+		l := lobby.New(&dupBus{Bus: membus.New(membus.Options{})}, lobby.Config{})
+		defer l.Close()
+		created, host := hostedGame(t, l, questions())
+		pc := &fakeConn{}
+		p, err := l.Attach(ctx, lobby.Hello{Type: wire.TypeJoin, PIN: created.PIN, Nickname: "ada"}, pc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := l.Attach(ctx, lobby.Hello{Type: wire.TypeJoin, PIN: created.PIN, Nickname: "bob"}, &fakeConn{}); err != nil {
+			t.Fatal(err) // a second player keeps the question open
+		}
+		if err := host.Submit(ctx, lobby.Message{Type: wire.TypeStart}); err != nil {
+			t.Fatal(err)
+		}
+		synctest.Wait()
+		if err := p.Submit(ctx, lobby.Message{Type: wire.TypeAnswer, Re: []byte(`"a1"`), Q: 0, Answer: game.Answer{Choices: []int{1}}, Received: time.Now()}); err != nil {
+			t.Fatal(err)
+		}
+		synctest.Wait()
+		acks := framesOf[wire.AnswerAck](t, pc, wire.TypeAnswerAck)
+		if len(acks) != 1 || !acks[0].Accepted {
+			t.Fatalf("acks %+v, want one accepted ack", acks)
+		}
+		// The slot was freed once: the next answer is taken.
+		time.Sleep(time.Second)
+		if err := p.Submit(ctx, lobby.Message{Type: wire.TypeAnswer, Re: []byte(`"a2"`), Q: 0, Answer: game.Answer{Choices: []int{1}}, Received: time.Now()}); err != nil {
+			t.Fatalf("a retry after the ack: %v", err)
+		}
+		synctest.Wait()
+		if acks := framesOf[wire.AnswerAck](t, pc, wire.TypeAnswerAck); len(acks) != 2 {
+			t.Fatalf("acks %+v, want the retry acknowledged too", acks)
 		}
 	})
 }

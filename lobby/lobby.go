@@ -1,6 +1,7 @@
 package lobby
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -499,6 +500,38 @@ type Member struct {
 	// answering counts the connection's answers submitted and not yet
 	// acknowledged (see Submit).
 	answering atomic.Int32
+	// acked holds when the last few answers acknowledged here were read
+	// (Unix ns; guarded by the view's mu): the same submission in the log
+	// twice (a store client's retried command, a new owner replaying the
+	// log) is acknowledged once (see view.deliverReply).
+	acked  [4]ackedAnswer
+	nacked int
+}
+
+// ackedAnswer is one answer acknowledged: when it was read (Unix ns) and
+// its ack frame (the frame is shared and never changed; its id is read
+// from it only when two answers were read at the same instant).
+type ackedAnswer struct {
+	recv  int64
+	frame []byte
+}
+
+// ackedBefore reports whether the answer read at recv, whose ack is frame,
+// was acknowledged here already. Caller holds the view's mu.
+func (m *Member) ackedBefore(recv int64, frame []byte) bool {
+	for _, a := range m.acked[:min(m.nacked, len(m.acked))] {
+		if a.recv == recv && bytes.Equal(replyRe(a.frame), replyRe(frame)) {
+			return true
+		}
+	}
+	return false
+}
+
+// noteAcked records that the answer read at recv was acknowledged with
+// frame. Caller holds the view's mu.
+func (m *Member) noteAcked(recv int64, frame []byte) {
+	m.acked[m.nacked%len(m.acked)] = ackedAnswer{recv: recv, frame: frame}
+	m.nacked++
 }
 
 // maxAnswersInFlight is the answer intake's slot per connection: a player
@@ -609,7 +642,7 @@ func (m *Member) submitAnswer(in input) {
 	boundDone := make(chan struct{})
 	bound := time.AfterFunc(intakeBound, func() {
 		defer close(boundDone)
-		m.v.giveUp(m.ref, in.Re)
+		m.v.giveUp(m.ref, in.Recv, in.Re)
 		m.failAnswer(in, wire.Unavailable("the room did not take the answer in time", nil))
 	})
 	ctx, cancel := context.WithTimeout(m.v.l.ctx, 5*time.Second)
@@ -652,7 +685,10 @@ type Message struct {
 	Type string
 	Re   []byte
 	// Answer: the question, the answer, when it was read and the response
-	// time the connection measured.
+	// time the connection measured. Received and Re name one submission:
+	// the room acknowledges it once, however often it lands in the log (a
+	// store client resending its command, a new owner replaying the log),
+	// so a transport stamps every message it reads.
 	Q            int
 	Answer       game.Answer
 	Received     time.Time

@@ -2,6 +2,7 @@ package lobby_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -24,9 +25,11 @@ func TestRepeatedAnswerGetsTheFirstVerdict(t *testing.T) {
 			t.Fatal(err)
 		}
 		synctest.Wait()
+		sent := 0
 		answer := func(choice int) {
 			t.Helper()
-			if err := p.Submit(ctx, lobby.Message{Type: wire.TypeAnswer, Q: 0, Answer: game.Answer{Choices: []int{choice}},
+			sent++ // each message its own id: two read in the same (synctest) instant are two submissions
+			if err := p.Submit(ctx, lobby.Message{Type: wire.TypeAnswer, Re: fmt.Appendf(nil, `"a%d"`, sent), Q: 0, Answer: game.Answer{Choices: []int{choice}},
 				Received: time.Now(), ResponseTime: 1500 * time.Millisecond}); err != nil {
 				t.Fatal(err)
 			}

@@ -20,7 +20,7 @@ import (
 // an in-process Bus (direct) from the goroutine that published the output,
 // the room's actor (see InProcessBroadcaster).
 type view struct {
-	// gaveUp: answers (ref/re) told unavailable before the Bus took them
+	// gaveUp: answers (ref and read time) told unavailable before the Bus took them
 	// (see Member.submitAnswer); guarded by mu.
 	gaveUp map[string]struct{}
 	l      *Lobby
@@ -602,12 +602,24 @@ func (v *view) deliverReply(it *outItem, frameQ int) {
 	if !ok || it.Role != "" {
 		return // gone, or a welcome repeated for an attach resubmitted after a gap
 	}
-	if !it.Recv.IsZero() && len(v.gaveUp) > 0 {
-		k := gaveUpKey(it.Ref, replyRe(it.D))
-		if _, ok := v.gaveUp[k]; ok {
-			delete(v.gaveUp, k)
-			return // the connection was told unavailable: no second reply
+	// An answer's ack is for one submission, named by the connection and
+	// the instant the answer was read: a retry of the same message (the web
+	// pages resend an id refused as unavailable) is read anew, while the
+	// same submission twice in the log (a store client that resent its
+	// command to a frozen store, a new owner replaying the log) is not.
+	// Each submission gets one reply: none more once it was told
+	// unavailable, none twice.
+	if !it.Recv.IsZero() {
+		recv := it.Recv.UnixNano()
+		if len(v.gaveUp) > 0 {
+			if _, ok := v.gaveUp[gaveUpKey(it.Ref, recv, replyRe(it.D))]; ok {
+				return // the connection was told unavailable: no second reply
+			}
 		}
+		if m.ackedBefore(recv, it.D) {
+			return
+		}
+		m.noteAcked(recv, it.D)
 	}
 	if len(it.D) > 0 {
 		m.conn.Send(Frame{Data: it.D, Question: frameQ})
@@ -673,9 +685,10 @@ func (l *Lobby) localConnGone(pin, origin string, ref uint64) bool {
 	return ok && c.Closed()
 }
 
-// giveUp records that the answer re of connection ref was answered
-// unavailable before the Bus took it: a late ack for it is not delivered.
-func (v *view) giveUp(ref uint64, re json.RawMessage) {
+// giveUp records that the answer re of connection ref read at recv was
+// answered unavailable before the Bus took it: a late ack for it (or for a
+// copy of it) is not delivered.
+func (v *view) giveUp(ref uint64, recv time.Time, re json.RawMessage) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	if v.gaveUp == nil {
@@ -684,13 +697,13 @@ func (v *view) giveUp(ref uint64, re json.RawMessage) {
 	if len(v.gaveUp) >= maxGaveUp {
 		clear(v.gaveUp) // bounded: a lost entry costs one extra reply at worst
 	}
-	v.gaveUp[gaveUpKey(ref, re)] = struct{}{}
+	v.gaveUp[gaveUpKey(ref, recv.UnixNano(), re)] = struct{}{}
 }
 
 const maxGaveUp = 4096
 
-func gaveUpKey(ref uint64, re []byte) string {
-	return strconv.FormatUint(ref, 10) + "/" + string(re)
+func gaveUpKey(ref uint64, recv int64, re []byte) string {
+	return strconv.FormatUint(ref, 10) + "/" + strconv.FormatInt(recv, 10) + "/" + string(re)
 }
 
 // replyRe is the re of an encoded reply frame.
