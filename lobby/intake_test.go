@@ -138,11 +138,7 @@ func TestAnswerTheStoreDoesNotTakeIsAnsweredUnavailable(t *testing.T) {
 		l := lobby.New(bus, lobby.Config{})
 		defer l.Close()
 		created, host := hostedGame(t, l, questions())
-		pc := &fakeConn{}
-		p, err := l.Attach(ctx, lobby.Hello{Type: wire.TypeJoin, PIN: created.PIN, Nickname: "ada"}, pc)
-		if err != nil {
-			t.Fatal(err)
-		}
+		p, pc := joined(t, l, created, "ada")
 		if err := host.Submit(ctx, lobby.Message{Type: wire.TypeStart}); err != nil {
 			t.Fatal(err)
 		}
@@ -204,14 +200,8 @@ func TestAnswerInTheLogTwiceIsAcknowledgedOnce(t *testing.T) {
 		l := lobby.New(&dupBus{Bus: membus.New(membus.Options{})}, lobby.Config{})
 		defer l.Close()
 		created, host := hostedGame(t, l, questions())
-		pc := &fakeConn{}
-		p, err := l.Attach(ctx, lobby.Hello{Type: wire.TypeJoin, PIN: created.PIN, Nickname: "ada"}, pc)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := l.Attach(ctx, lobby.Hello{Type: wire.TypeJoin, PIN: created.PIN, Nickname: "bob"}, &fakeConn{}); err != nil {
-			t.Fatal(err) // a second player keeps the question open
-		}
+		p, pc := joined(t, l, created, "ada")
+		joined(t, l, created, "bob") // a second player keeps the question open
 		if err := host.Submit(ctx, lobby.Message{Type: wire.TypeStart}); err != nil {
 			t.Fatal(err)
 		}
@@ -234,4 +224,15 @@ func TestAnswerInTheLogTwiceIsAcknowledgedOnce(t *testing.T) {
 			t.Fatalf("acks %+v, want the retry acknowledged too", acks)
 		}
 	})
+}
+
+// joined attaches a player named nickname to created's game on l.
+func joined(t *testing.T, l *lobby.Lobby, created lobby.Created, nickname string) (*lobby.Member, *fakeConn) {
+	t.Helper()
+	c := &fakeConn{}
+	m, err := l.Attach(context.Background(), lobby.Hello{Type: wire.TypeJoin, PIN: created.PIN, Nickname: nickname}, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m, c
 }
