@@ -166,6 +166,13 @@ func (w *writers) next(slot *writerSlot) *conn {
 	c := w.ready[w.head]
 	w.ready[w.head] = nil
 	w.head++
+	if w.head >= 1024 && 2*w.head >= len(w.ready) {
+		// Under a backlog that never drains, the list would only grow at
+		// its end: move what is left to the front.
+		n := copy(w.ready, w.ready[w.head:])
+		clear(w.ready[n:])
+		w.ready, w.head = w.ready[:n], 0
+	}
 	return c
 }
 

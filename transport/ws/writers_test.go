@@ -168,3 +168,27 @@ func TestQuestionFramesGoFirst(t *testing.T) {
 	}
 	w.watch.Stop()
 }
+
+// TestReadyListDoesNotGrowUnderABacklog: connections made ready as fast as
+// they are taken, the list never empty, keep its length bounded.
+func TestReadyListDoesNotGrowUnderABacklog(t *testing.T) {
+	w := newWriters()
+	w.base = 0 // no goroutine: the test takes the connections itself
+	defer w.watch.Stop()
+	slot := &writerSlot{}
+	conns := make([]*conn, 8)
+	for i := range conns {
+		conns[i] = &conn{}
+		w.schedule(conns[i], false)
+	}
+	for i := range 100_000 {
+		c := w.next(slot)
+		if c != conns[i%len(conns)] {
+			t.Fatalf("take %d out of order", i)
+		}
+		w.schedule(c, false)
+	}
+	if n := len(w.ready); n > 2048 {
+		t.Fatalf("ready list is %d long for 8 connections", n)
+	}
+}
