@@ -46,7 +46,7 @@ type conn struct {
 	addr    string
 	// log is replaced once, by the reader, when the room admits the
 	// connection; the room's broadcasts may call Send (which logs a slow
-	// consumer) from then on, on the dispatcher's goroutine.
+	// consumer) from then on, on the room's actor or dispatcher goroutine.
 	log atomic.Pointer[zerolog.Logger]
 
 	closing chan struct{}
@@ -337,26 +337,42 @@ func (c *conn) writeBatch(batch []lobby.Frame) ([]lobby.Frame, error) {
 // back in the ready list if more came meanwhile (behind the others ready,
 // so that a connection with a long queue does not hold a writer).
 func (c *conn) flush() {
-	c.writeMu.Lock()
-	defer c.writeMu.Unlock()
+	// A pool writer holds writeMu only while the connection is off the
+	// ready list (it is put back after the unlock), so the only other
+	// holder is finish: the connection is closing and the rest is
+	// finish's. A pool writer must not wait behind its close handshake.
+	if !c.writeMu.TryLock() {
+		c.mu.Lock()
+		c.scheduled = false
+		c.mu.Unlock()
+		return
+	}
+	more := c.flushLocked()
+	c.writeMu.Unlock()
+	if more {
+		c.s.writers.schedule(c, false)
+	}
+}
+
+// flushLocked writes one batch and reports whether more frames are queued
+// (the connection stays scheduled then). Caller holds c.writeMu.
+func (c *conn) flushLocked() bool {
 	batch := c.takeBatch(c.spare, time.Now())
 	if len(batch) == 0 {
-		return
+		return false
 	}
 	spare, err := c.writeBatch(batch)
 	c.spare = spare
 	if err != nil {
 		c.writeFailed = true
 		c.closeWith(CloseNormal)
-		return
+		return false
 	}
 	c.mu.Lock()
+	defer c.mu.Unlock()
 	more := len(c.queue) > 0 && !c.closed
 	c.scheduled = more
-	c.mu.Unlock()
-	if more {
-		c.s.writers.schedule(c, false)
-	}
+	return more
 }
 
 // finish ends the connection once it is closing, as its reason asks, after
@@ -521,7 +537,7 @@ func (c *conn) readLoop(ctx context.Context) {
 	rl := readLimits{messages: newLimiter(c.s.cfg), errors: rate.NewLimiter(1, 3)}
 	joinTimer := time.AfterFunc(c.s.cfg.JoinTimeout, func() { c.closeWith(CloseJoinTimeout) })
 	defer joinTimer.Stop()
-	// The writer's close handshake ends Read when the room or a limit closes
+	// finish's close handshake ends Read when the room or a limit closes
 	// the connection; ctx ends it when the server goes away, through one
 	// AfterFunc for the connection's life rather than the one per message
 	// coder/websocket registers for a read with a cancellable context.

@@ -192,3 +192,36 @@ func TestReadyListDoesNotGrowUnderABacklog(t *testing.T) {
 		t.Fatalf("ready list is %d long for 8 connections", n)
 	}
 }
+
+// TestPoolWriterDoesNotWaitForAClosingConnection: a connection whose close
+// handshake holds its writes (finish, waiting for a peer that may never
+// answer) is skipped by the pool writer that takes it from the ready list:
+// the connections behind it are written at once.
+func TestPoolWriterDoesNotWaitForAClosingConnection(t *testing.T) {
+	srv := &Server{cfg: Config{}.withDefaults(), writers: newWriters()}
+	srv.writers.base = 0 // no goroutine of the pool's: the test runs the one writer
+	defer srv.writers.watch.Stop()
+	pairs := dialPairs(t, srv, 2)
+	closing, other := pairs[0], pairs[1]
+	frame := []byte(`{"type":"question","q":0}`)
+	closing.server.Send(lobby.Frame{Data: frame, Question: -1})
+	closing.server.writeMu.Lock() // as finish holds it through the handshake
+	defer closing.server.writeMu.Unlock()
+	closing.server.closeWith(CloseIdle)
+	other.server.Send(lobby.Frame{Data: frame, Question: -1})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		slot := &writerSlot{}
+		for c := srv.writers.next(slot); c != nil; c = srv.writers.next(slot) {
+			c.flush()
+		}
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	_, got, err := other.client.Read(ctx)
+	cancel()
+	if err != nil || !bytes.Equal(got, frame) {
+		t.Fatalf("the connection behind a closing one: %q, %v", got, err)
+	}
+	<-done
+}
