@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"bytes"
 	"os"
+	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -49,15 +51,45 @@ func Apply(getenv func(string) string) Settings {
 // neither can be read.
 func availableMemory() int64 {
 	total := memTotal()
-	for _, path := range []string{
-		"/sys/fs/cgroup/memory.max",                   // cgroup v2
-		"/sys/fs/cgroup/memory/memory.limit_in_bytes", // cgroup v1
-	} {
-		if limit := readLimit(path); limit > 0 && (total == 0 || limit < total) {
-			return limit
-		}
+	self, _ := os.ReadFile("/proc/self/cgroup")
+	if limit := cgroupLimit("/sys/fs/cgroup", self); limit > 0 && (total == 0 || limit < total) {
+		return limit
 	}
 	return total
+}
+
+// cgroupLimit is the smallest memory limit set on the process's cgroup or
+// any of its parents (a systemd unit's MemoryMax= is on the unit's own
+// cgroup, not the root), read under root from the cgroup file self
+// (/proc/self/cgroup): cgroup v2's memory.max, or v1's
+// memory.limit_in_bytes under the memory controller. 0: none.
+func cgroupLimit(root string, self []byte) int64 {
+	best := int64(0)
+	consider := func(dir, file string) {
+		for {
+			if limit := readLimit(filepath.Join(dir, file)); limit > 0 && (best == 0 || limit < best) {
+				best = limit
+			}
+			if parent := filepath.Dir(dir); parent != dir && strings.HasPrefix(parent, root) {
+				dir = parent
+				continue
+			}
+			return
+		}
+	}
+	for line := range strings.Lines(string(self)) {
+		parts := strings.SplitN(strings.TrimSpace(line), ":", 3)
+		if len(parts) != 3 || !strings.HasPrefix(parts[2], "/") {
+			continue
+		}
+		switch {
+		case parts[0] == "0" && parts[1] == "": // v2
+			consider(filepath.Join(root, parts[2]), "memory.max")
+		case slices.Contains(strings.Split(parts[1], ","), "memory"): // v1
+			consider(filepath.Join(root, "memory", parts[2]), "memory.limit_in_bytes")
+		}
+	}
+	return best
 }
 
 // readLimit reads a cgroup memory limit: 0 for "max", unreadable or absurd.

@@ -2,6 +2,8 @@ package gcdefaults
 
 import (
 	"os"
+	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"testing"
 )
@@ -25,6 +27,9 @@ func TestDefaultsWhenTheEnvironmentSaysNothing(t *testing.T) {
 	}
 	avail := availableMemory()
 	if avail == 0 {
+		if runtime.GOOS != "linux" {
+			t.Skip("memory size is read from /proc and /sys/fs/cgroup (Linux)")
+		}
 		t.Fatal("no memory size found in /proc/meminfo or the cgroup")
 	}
 	if want := avail / 4 * 3; s.MemoryLimit != want {
@@ -57,3 +62,38 @@ func TestReadLimitIgnoresNoLimit(t *testing.T) {
 }
 
 func writeFile(path, body string) error { return os.WriteFile(path, []byte(body), 0o600) }
+
+// TestCgroupLimitIsTheProcesssOwn: the limit is read from the process's own
+// cgroup and its parents, v2 and v1 alike, the smallest winning; the root's
+// "max" or a missing file is no limit.
+func TestCgroupLimitIsTheProcesssOwn(t *testing.T) {
+	root := t.TempDir()
+	put := func(rel, body string) {
+		t.Helper()
+		path := filepath.Join(root, rel)
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := writeFile(path, body); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put("memory.max", "max\n")
+	put("system.slice/memory.max", "4294967296\n")
+	put("system.slice/quizroom.service/memory.max", "2147483648\n")
+	if got := cgroupLimit(root, []byte("0::/system.slice/quizroom.service\n")); got != 2<<30 {
+		t.Errorf("v2 unit with MemoryMax: %d, want 2 GiB", got)
+	}
+	put("system.slice/other.service/memory.max", "max\n")
+	if got := cgroupLimit(root, []byte("0::/system.slice/other.service\n")); got != 4<<30 {
+		t.Errorf("v2, limit on the parent: %d, want 4 GiB", got)
+	}
+	put("memory/process_api/abc/memory.limit_in_bytes", "1073741824\n")
+	self := "4:memory:/process_api/abc\n1:cpu:/\n0::/\n"
+	if got := cgroupLimit(root, []byte(self)); got != 1<<30 {
+		t.Errorf("v1 memory controller: %d, want 1 GiB", got)
+	}
+	if got := cgroupLimit(root, []byte("0::/\n")); got != 0 {
+		t.Errorf("root without a limit: %d, want 0", got)
+	}
+}
