@@ -83,6 +83,15 @@ const MaxExtendSeconds = 60
 // invalid_field; the message's id is returned whenever it could be read, so
 // the error can echo it.
 func DecodeClient(data []byte) (Client, error) {
+	if m, ok := decodeFast(data); ok {
+		return m, m.validate()
+	}
+	return decodeGeneral(data)
+}
+
+// decodeGeneral is DecodeClient for any input, with encoding/json; it is
+// the reference decodeFast must agree with.
+func decodeGeneral(data []byte) (Client, error) {
 	var m Client
 	trimmed := bytes.TrimSpace(data)
 	if len(trimmed) == 0 || trimmed[0] != '{' {

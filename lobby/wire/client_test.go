@@ -91,3 +91,26 @@ func FuzzDecodeClient(f *testing.F) {
 		}
 	})
 }
+
+// hotMessages are the messages that make up nearly all of a game's client
+// traffic (docs/protocol.md): answers and pings.
+var hotMessages = []struct{ name, msg string }{
+	{"choice", `{"type":"answer","id":"a1","q":0,"choice":2}`},
+	{"choices", `{"type":"answer","id":"a2","q":1,"choices":[0,3]}`},
+	{"text", `{"type":"answer","id":"a3","q":2,"text":"load balancer"}`},
+	{"ping", `{"type":"ping","t":1764339999990}`},
+}
+
+func BenchmarkDecodeClient(b *testing.B) {
+	for _, hm := range hotMessages {
+		b.Run(hm.name, func(b *testing.B) {
+			data := []byte(hm.msg)
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := wire.DecodeClient(data); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
