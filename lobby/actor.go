@@ -86,7 +86,7 @@ type actorTimers struct {
 // channel (nothing due) never fires in a select.
 func (t *actorTimers) arm(r *room) (fire, notes, snap, renew <-chan time.Time) {
 	var deadline time.Time
-	if d := r.g.Deadline(); !d.IsZero() && r.closing != r.stepKey() {
+	if d := r.g.Deadline(); !d.IsZero() && (r.closing == "" || r.closing != r.stepKey()) { // stepKey formats: not on every turn
 		if r.closeRetry.After(d) {
 			d = r.closeRetry
 		}
