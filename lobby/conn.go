@@ -25,6 +25,13 @@ type Frame struct {
 	// connection records when it wrote such a frame: response times are
 	// measured from that moment.
 	Question int
+	// Reply marks a frame that answers the connection's own message (an
+	// answer's ack, a welcome, an error). A transport that queues writes
+	// writes it, like a question, before the broadcasts waiting: a player
+	// who tapped an answer waits for its ack, while a reveal or a
+	// leaderboard stays on the screen for seconds. On a saturated core acks
+	// waited 100 to 400 ms behind other rooms' fan-outs (issue 16).
+	Reply bool
 	// buf is the pooled buffer Data was built in (one player's copy of a
 	// shared frame, see deliverPlayers), or nil.
 	buf *[]byte

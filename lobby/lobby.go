@@ -666,7 +666,7 @@ func (m *Member) failAnswer(in input, err error) {
 	if !errors.As(err, &werr) {
 		werr = wire.Internal(err)
 	}
-	m.conn.Send(Frame{Data: wire.Marshal(wire.ErrorMsg{Type: wire.TypeError, Re: in.Re, Code: werr.Code, Message: werr.Message}), Question: -1})
+	m.conn.Send(Frame{Data: wire.Marshal(wire.ErrorMsg{Type: wire.TypeError, Re: in.Re, Code: werr.Code, Message: werr.Message}), Question: -1, Reply: true})
 }
 
 // answered frees the answer slot of one acknowledged (or failed) answer.

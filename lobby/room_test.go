@@ -425,3 +425,39 @@ func TestSyncFromAClosedConnectionCostsNoState(t *testing.T) {
 		}
 	})
 }
+
+// TestRepliesAreMarkedForTheWriters: the welcome and an answer's ack (and a
+// refused answer's error) are replies, which the transport writes before the
+// broadcasts waiting; the question and the reveal are not.
+func TestRepliesAreMarkedForTheWriters(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		l, host, _, p, pc := setup(t, lobby.Config{}, game.Settings{QuestionTime: 20 * time.Second})
+		defer l.Close()
+		ctx := context.Background()
+		_ = host.Submit(ctx, lobby.Message{Type: wire.TypeStart})
+		synctest.Wait()
+		_ = p.Submit(ctx, lobby.Message{Type: wire.TypeAnswer, Q: 0, Answer: game.Answer{Choices: []int{1}}, Received: time.Now()})
+		synctest.Wait()
+		_ = p.Submit(ctx, lobby.Message{Type: wire.TypeAnswer, Q: 7, Answer: game.Answer{Choices: []int{1}}, Received: time.Now()})
+		synctest.Wait()
+		pc.mu.Lock()
+		defer pc.mu.Unlock()
+		want := map[string]bool{wire.TypeWelcome: true, wire.TypeAnswerAck: true, wire.TypeError: true,
+			wire.TypeQuestion: false, wire.TypeReveal: false}
+		seen := map[string]bool{}
+		for _, f := range pc.frames {
+			typ, _, _ := wire.Peek(f.Data)
+			if reply, ok := want[typ]; ok {
+				seen[typ] = true
+				if f.Reply != reply {
+					t.Errorf("%s: Reply %v, want %v", typ, f.Reply, reply)
+				}
+			}
+		}
+		for typ := range want {
+			if !seen[typ] && typ != wire.TypeError {
+				t.Errorf("no %s among %v", typ, pc.typesLocked())
+			}
+		}
+	})
+}

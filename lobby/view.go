@@ -589,7 +589,7 @@ func (v *view) deliverReply(it *outItem, frameQ int) {
 		}
 		m := &Member{v: v, ref: it.Ref, conn: w.conn, role: it.Role, player: it.Player}
 		v.add(m)
-		w.conn.Send(Frame{Data: it.D, Question: frameQ})
+		w.conn.Send(Frame{Data: it.D, Question: frameQ, Reply: true})
 		w.ch <- attachResult{member: m} // buffered, and the waiter is gone from v.waiting: never blocks
 		return
 	}
@@ -622,7 +622,7 @@ func (v *view) deliverReply(it *outItem, frameQ int) {
 		m.noteAcked(recv, it.D)
 	}
 	if len(it.D) > 0 {
-		m.conn.Send(Frame{Data: it.D, Question: frameQ})
+		m.conn.Send(Frame{Data: it.D, Question: frameQ, Reply: true})
 		if !it.Recv.IsZero() {
 			m.answered() // an answer's ack: its slot is free
 			v.l.obs.AnswerAcked(time.Since(it.Recv))

@@ -136,7 +136,7 @@ func (c *conn) Send(f lobby.Frame) bool {
 	c.scheduled = true
 	c.mu.Unlock()
 	if ready {
-		c.s.writers.schedule(c, f.Question >= 0)
+		c.s.writers.schedule(c, f.Question >= 0 || f.Reply)
 	}
 	return true
 }

@@ -40,10 +40,12 @@ type writers struct {
 	mu    sync.Mutex
 	ready []*conn // connections with frames queued, oldest first, from head
 	head  int
-	// first holds connections made ready by a frame showing a question,
-	// written before the others: everyone is to see the question at the
-	// same moment, and a question frame is one per player per question,
-	// so the others wait at most one fan-out.
+	// first holds connections made ready by a frame showing a question or
+	// by a reply (lobby.Frame.Reply), written before the others: everyone
+	// is to see the question at the same moment, and a player who answered
+	// waits for the ack. A question frame is one per player per question
+	// and a reply one per message read, so the others wait at most one
+	// fan-out and the replies of the moment.
 	first     []*conn
 	firstHead int
 	running   []*writerSlot
@@ -81,13 +83,13 @@ func newWriters() *writers {
 // list, and starts a goroutine when fewer than base run. It never blocks.
 // A Server made without NewServer (tests of the queue alone) has no pool:
 // nothing is written.
-func (w *writers) schedule(c *conn, question bool) {
+func (w *writers) schedule(c *conn, urgent bool) {
 	if w == nil {
 		return
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if question {
+	if urgent {
 		w.first = append(w.first, c)
 	} else {
 		w.ready = append(w.ready, c)
