@@ -119,9 +119,22 @@ type InputLog interface {
 
 // Output is one broadcast from a room's actor: Seq counts the room's outputs
 // from 1 without gaps, so a receiver that sees Seq jump knows it missed some.
+//
+// Read its encoding with Bytes, not Data: an output the lobby publishes on an
+// in-process Bus has no Data until someone asks (see lazyOutput).
 type Output struct {
 	Seq  uint64
 	Data []byte
+	lazy *lazyOutput
+}
+
+// Bytes is the output's encoding: Data, or the batch encoded on the first
+// call for an output published in process.
+func (o Output) Bytes() []byte {
+	if o.Data == nil && o.lazy != nil {
+		return o.lazy.bytes()
+	}
+	return o.Data
 }
 
 // Broadcaster carries a room's outputs to every instance with local members,

@@ -328,7 +328,7 @@ func (l *Lobby) continueSequences(ctx context.Context, r *room, snap Snapshot) {
 		r.outSeq = out.Seq + 1
 	}
 	var msg outMsg
-	if json.Unmarshal(out.Data, &msg) != nil {
+	if json.Unmarshal(out.Bytes(), &msg) != nil {
 		return
 	}
 	if msg.W >= r.wireSeq {
@@ -348,7 +348,7 @@ func (r *room) handedOverAt(out Output, snap Snapshot) bool {
 		return false
 	}
 	var msg outMsg
-	if json.Unmarshal(out.Data, &msg) != nil || msg.W+1 != r.wireSeq {
+	if json.Unmarshal(out.Bytes(), &msg) != nil || msg.W+1 != r.wireSeq {
 		return false
 	}
 	r.outSeq, r.wireSeq, r.published = snap.Seq, msg.W, msg.L

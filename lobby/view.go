@@ -406,7 +406,7 @@ func (v *view) receive(out Output) (ended bool) {
 	batch, ok := v.takeLocal(out.Seq)
 	if !ok {
 		var msg outMsg
-		if err := json.Unmarshal(out.Data, &msg); err != nil {
+		if err := json.Unmarshal(out.Bytes(), &msg); err != nil {
 			v.l.log.Error().Err(err).Str("pin", v.pin).Msg("undecodable output")
 			return false
 		}

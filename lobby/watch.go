@@ -69,7 +69,7 @@ func (l *Lobby) finishEndedView(ctx context.Context, pin string) {
 	}
 	if out, found, err := l.bus.LastOutput(ctx, pin); err == nil && found {
 		var msg outMsg
-		if json.Unmarshal(out.Data, &msg) == nil {
+		if json.Unmarshal(out.Bytes(), &msg) == nil {
 			for i := range msg.Items {
 				if msg.Items[i].End {
 					break

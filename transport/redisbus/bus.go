@@ -376,9 +376,10 @@ func (b *Bus) ExpireRoom(ctx context.Context, room string, ttl time.Duration) er
 
 // encodeOutput frames an output as 8 bytes of big-endian Seq then the data.
 func encodeOutput(out lobby.Output) []byte {
-	buf := make([]byte, 8+len(out.Data))
+	data := out.Bytes()
+	buf := make([]byte, 8+len(data))
 	binary.BigEndian.PutUint64(buf, out.Seq)
-	copy(buf[8:], out.Data)
+	copy(buf[8:], data)
 	return buf
 }
 
