@@ -159,11 +159,11 @@ func TestQuestionFramesGoFirst(t *testing.T) {
 	w.schedule(later, true)
 	slot := &writerSlot{}
 	for i, want := range []*conn{question, later, ack, board} {
-		if got := w.next(slot); got != want {
-			t.Fatalf("connection %d taken out of order", i)
+		if got, urgent := w.next(slot); got != want || urgent != (i < 2) {
+			t.Fatalf("connection %d taken out of order (urgent %v)", i, urgent)
 		}
 	}
-	if w.next(slot) != nil {
+	if c, _ := w.next(slot); c != nil {
 		t.Fatal("a connection taken twice")
 	}
 	w.watch.Stop()
@@ -184,7 +184,7 @@ func TestRepliesGoFirst(t *testing.T) {
 	later.Send(lobby.Frame{Data: []byte(`{"type":"leaderboard"}`), Question: -1})
 	slot := &writerSlot{}
 	for i, want := range []*conn{ack, question, board, later} {
-		if got := w.next(slot); got != want {
+		if got, _ := w.next(slot); got != want {
 			t.Fatalf("connection %d taken out of order", i)
 		}
 	}
@@ -204,7 +204,7 @@ func TestReadyListDoesNotGrowUnderABacklog(t *testing.T) {
 		w.schedule(conns[i], false)
 	}
 	for i := range 100_000 {
-		c := w.next(slot)
+		c, _ := w.next(slot)
 		if c != conns[i%len(conns)] {
 			t.Fatalf("take %d out of order", i)
 		}
@@ -235,7 +235,11 @@ func TestPoolWriterDoesNotWaitForAClosingConnection(t *testing.T) {
 	go func() {
 		defer close(done)
 		slot := &writerSlot{}
-		for c := srv.writers.next(slot); c != nil; c = srv.writers.next(slot) {
+		for {
+			c, _ := srv.writers.next(slot)
+			if c == nil {
+				return
+			}
 			c.flush()
 		}
 	}()
