@@ -49,6 +49,9 @@ type writers struct {
 	first     []*conn
 	firstHead int
 	running   []*writerSlot
+	// waiting counts the connections in the lists, read without mu by
+	// busy.
+	waiting atomic.Int64
 	watching  bool        // the stuck-writer check is armed
 	watch     *time.Timer // runs checkStuck
 }
@@ -94,6 +97,7 @@ func (w *writers) schedule(c *conn, urgent bool) {
 	} else {
 		w.ready = append(w.ready, c)
 	}
+	w.waiting.Add(1)
 	if len(w.running) < w.base {
 		w.startLocked()
 		return
@@ -159,6 +163,7 @@ func (w *writers) next(slot *writerSlot) (c *conn, urgent bool) {
 		if w.firstHead == len(w.first) {
 			w.first, w.firstHead = w.first[:0], 0
 		}
+		w.waiting.Add(-1)
 		return c, true
 	}
 	if w.head == len(w.ready) {
@@ -175,6 +180,7 @@ func (w *writers) next(slot *writerSlot) (c *conn, urgent bool) {
 	c = w.ready[w.head]
 	w.ready[w.head] = nil
 	w.head++
+	w.waiting.Add(-1)
 	if w.head >= 1024 && 2*w.head >= len(w.ready) {
 		// Under a backlog that never drains, the list would only grow at
 		// its end: move what is left to the front.
@@ -184,6 +190,10 @@ func (w *writers) next(slot *writerSlot) (c *conn, urgent bool) {
 	}
 	return c, false
 }
+
+// busy reports whether connections wait for a writer now. A Server without
+// a pool (tests of the queue alone) is never busy.
+func (w *writers) busy() bool { return w != nil && w.waiting.Load() > 0 }
 
 // checkStuck runs stuckAfter after a connection found every goroutine busy:
 // while connections wait, it starts a goroutine for each one stuck, so that

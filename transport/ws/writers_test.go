@@ -251,3 +251,37 @@ func TestPoolWriterDoesNotWaitForAClosingConnection(t *testing.T) {
 	}
 	<-done
 }
+
+// TestPingsWaitWhileTheWritersAreBusy: a ping due while connections wait
+// for a writer is put off, at most maxPingPutOffs times in a row, and never
+// the first one: a connection without a round trip gets its sample at once.
+func TestPingsWaitWhileTheWritersAreBusy(t *testing.T) {
+	w := newWriters()
+	w.base = 0 // no goroutine: nothing is taken off the lists
+	defer w.watch.Stop()
+	srv := &Server{cfg: Config{}.withDefaults(), writers: w}
+	c := &conn{s: srv}
+	if c.putOffPing() {
+		t.Fatal("a ping put off with the writers idle")
+	}
+	w.schedule(&conn{}, false)
+	if c.putOffPing() {
+		t.Fatal("the first ping put off: the connection has no round trip yet")
+	}
+	c.addRTT(time.Millisecond)
+	for i := range maxPingPutOffs {
+		if !c.putOffPing() {
+			t.Fatalf("ping %d not put off with a connection waiting", i)
+		}
+	}
+	if c.putOffPing() {
+		t.Fatalf("a ping put off %d times in a row", maxPingPutOffs+1)
+	}
+	if !c.putOffPing() {
+		t.Fatal("the count of put-offs not reset by a ping")
+	}
+	w.next(&writerSlot{})
+	if c.putOffPing() {
+		t.Fatal("a ping put off once nothing waits")
+	}
+}
