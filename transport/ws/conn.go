@@ -443,10 +443,10 @@ func (c *conn) startPings(ctx context.Context) {
 	})
 }
 
-// maxPingPutOffs is how many times in a row a ping may be put off while the
+// MaxPingPutOffs is how many times in a row a ping may be put off while the
 // writers are busy: a peer that went away is still found within twice the
 // ping interval plus IdleTimeout.
-const maxPingPutOffs = 2
+const MaxPingPutOffs = 2
 
 // putOffPing reports whether the ping due now waits half an interval more:
 // the connection has a round trip already and frames wait for the writers.
@@ -458,7 +458,7 @@ func (c *conn) putOffPing() bool {
 	c.mu.Lock()
 	known := c.nrtt > 0
 	c.mu.Unlock()
-	if !known || c.pingPutOffs >= maxPingPutOffs || !c.s.writers.busy() {
+	if !known || c.pingPutOffs >= MaxPingPutOffs || !c.s.writers.busy() {
 		c.pingPutOffs = 0
 		return false
 	}

@@ -253,7 +253,7 @@ func TestPoolWriterDoesNotWaitForAClosingConnection(t *testing.T) {
 }
 
 // TestPingsWaitWhileTheWritersAreBusy: a ping due while connections wait
-// for a writer is put off, at most maxPingPutOffs times in a row, and never
+// for a writer is put off, at most MaxPingPutOffs times in a row, and never
 // the first one: a connection without a round trip gets its sample at once.
 func TestPingsWaitWhileTheWritersAreBusy(t *testing.T) {
 	w := newWriters()
@@ -269,13 +269,13 @@ func TestPingsWaitWhileTheWritersAreBusy(t *testing.T) {
 		t.Fatal("the first ping put off: the connection has no round trip yet")
 	}
 	c.addRTT(time.Millisecond)
-	for i := range maxPingPutOffs {
+	for i := range MaxPingPutOffs {
 		if !c.putOffPing() {
 			t.Fatalf("ping %d not put off with a connection waiting", i)
 		}
 	}
 	if c.putOffPing() {
-		t.Fatalf("a ping put off %d times in a row", maxPingPutOffs+1)
+		t.Fatalf("a ping put off %d times in a row", MaxPingPutOffs+1)
 	}
 	if !c.putOffPing() {
 		t.Fatal("the count of put-offs not reset by a ping")
