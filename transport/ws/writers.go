@@ -51,9 +51,9 @@ type writers struct {
 	running   []*writerSlot
 	// waiting counts the connections in the lists, read without mu by
 	// busy.
-	waiting atomic.Int64
-	watching  bool        // the stuck-writer check is armed
-	watch     *time.Timer // runs checkStuck
+	waiting  atomic.Int64
+	watching bool        // the stuck-writer check is armed
+	watch    *time.Timer // runs checkStuck
 }
 
 // writerSlot is one running write goroutine: when it began the batch it is
