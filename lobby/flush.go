@@ -64,7 +64,9 @@ func (r *room) flush(ctx context.Context) {
 	}
 	// On an in-process Bus nothing outlives this process: a snapshot only
 	// trims the input log and answers a read while the actor is busy, and
-	// the renewal's (saveIfDirty, every LeaseTTL/3) does both. Encoding 200
+	// the renewal's (saveIfDirty, every LeaseTTL/3) does both; a read
+	// while the actor is busy may then trail a phase change by that
+	// period instead of 250 ms. Encoding 200
 	// rooms' snapshots after every phase change was 5% of the server's CPU
 	// in many-rooms (issue 16).
 	if r.snapshotDue && !r.ended && r.snapshotAt.IsZero() && !r.l.inProcess {

@@ -137,7 +137,10 @@ type lazyOutput struct {
 }
 
 func (z *lazyOutput) bytes() []byte {
-	z.once.Do(func() { z.data = encodeOutput(z.msg) })
+	z.once.Do(func() {
+		z.data = encodeOutput(z.msg)
+		z.msg = outMsg{} // a room's last output is kept (LastOutput): not twice
+	})
 	return z.data
 }
 

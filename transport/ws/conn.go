@@ -73,9 +73,12 @@ type conn struct {
 	pingPutOffs  int // pings put off in a row (putOffPing)
 	pingWG       sync.WaitGroup
 
-	mu            sync.Mutex
-	closed        bool
-	scheduled     bool // in the writers' ready list, or being written
+	mu        sync.Mutex
+	closed    bool
+	scheduled bool // in the writers' ready list, or being written
+	// inFirst: the connection has an entry in the writers' first list not
+	// taken yet (see Send).
+	inFirst       bool
 	queue         []lobby.Frame
 	pendingFrames int // queued, plus taken by the writer and not yet written
 	pendingBytes  int
@@ -133,11 +136,18 @@ func (c *conn) Send(f lobby.Frame) bool {
 	c.queue = append(c.queue, f)
 	c.pendingFrames++
 	c.pendingBytes += len(f.Data)
+	urgent := f.Question >= 0 || f.Reply
 	ready := !c.scheduled
+	// A question or a reply for a connection already waiting among the
+	// other frames (or being written) gets an entry in the first list too:
+	// its place in the ready list would hold the ack behind every reveal
+	// queued before it. The entry taken second finds the queue written.
+	promote := !ready && urgent && !c.inFirst
 	c.scheduled = true
+	c.inFirst = c.inFirst || urgent
 	c.mu.Unlock()
-	if ready {
-		c.s.writers.schedule(c, f.Question >= 0 || f.Reply)
+	if ready || promote {
+		c.s.writers.schedule(c, urgent)
 	}
 	return true
 }
@@ -187,7 +197,10 @@ func (c *conn) closeReason() Close {
 	return CloseNormal
 }
 
-func (c *conn) sendJSON(v any) { c.Send(lobby.Frame{Data: wire.Marshal(v), Question: -1}) }
+// reply sends v in answer to the connection's own message (an error, a
+// pong): written ahead of the broadcasts waiting, see lobby.Frame.Reply. A
+// pong's wait would skew the page's clock offset by half of it.
+func (c *conn) reply(v any) { c.Send(lobby.Frame{Data: wire.Marshal(v), Question: -1, Reply: true}) }
 
 func (c *conn) sendError(re json.RawMessage, err error) {
 	var werr *wire.Error
@@ -198,7 +211,7 @@ func (c *conn) sendError(re json.RawMessage, err error) {
 		// The client is told the code's fixed message; the cause is ours.
 		c.logger().Warn().Err(werr.Cause).Str("code", string(werr.Code)).Msg("request refused")
 	}
-	c.sendJSON(wire.ErrorMsg{Type: wire.TypeError, Re: re, Code: werr.Code, Message: werr.Message})
+	c.reply(wire.ErrorMsg{Type: wire.TypeError, Re: re, Code: werr.Code, Message: werr.Message})
 }
 
 // serve runs the connection until it ends: the reader on this goroutine;
@@ -245,6 +258,7 @@ func (c *conn) takeBatch(spare []lobby.Frame, now time.Time) []lobby.Frame {
 	}
 	batch := c.queue
 	c.queue = spare[:0]
+	c.inFirst = false
 	c.armWriteDeadline(now)
 	return batch
 }
@@ -444,14 +458,16 @@ func (c *conn) startPings(ctx context.Context) {
 }
 
 // MaxPingPutOffs is how many times in a row a ping may be put off while the
-// writers are busy: a peer that went away is still found within twice the
-// ping interval plus IdleTimeout.
+// writers are busy: a peer that went away is still found within the ping
+// interval plus MaxPingPutOffs half intervals plus IdleTimeout.
 const MaxPingPutOffs = 2
 
 // putOffPing reports whether the ping due now waits half an interval more:
 // the connection has a round trip already and frames wait for the writers.
 // A round trip measured then measures the server's queue, not the network
-// (the minimum over the samples drops it anyway), and on a saturated core
+// (the minimum over the samples drops it anyway; frames waiting is the sign
+// of a core that is behind, which the ping's own write and pong read wait
+// for too), and on a saturated core
 // the pings were a tenth of the server's CPU while 200 games played
 // (issue 16). Caller holds pingMu.
 func (c *conn) putOffPing() bool {
@@ -470,7 +486,8 @@ func (c *conn) putOffPing() bool {
 // round-trip samples: the minimum of 8 samples moves little after that,
 // and at 10,000 connections the pings (a control frame each way, three
 // timers in coder/websocket and ours) were 6 to 7% of a core (issue 16).
-// A dead peer is still found within the ping interval plus IdleTimeout.
+// A dead peer is still found within the ping interval (and any put-offs,
+// MaxPingPutOffs) plus IdleTimeout.
 const SteadyPingFactor = 3
 
 // pingInterval is the wait before the next ping: PingInterval until the
@@ -717,7 +734,7 @@ func (c *conn) bindLog(pin, role, player string) {
 }
 
 func (c *conn) pong(msg wire.Client) {
-	c.sendJSON(wire.Pong{Type: wire.TypePong, T: msg.T, ServerMs: time.Now().UnixMilli()})
+	c.reply(wire.Pong{Type: wire.TypePong, T: msg.T, ServerMs: time.Now().UnixMilli()})
 }
 
 func (c *conn) handle(ctx context.Context, msg wire.Client, received time.Time) {

@@ -163,6 +163,7 @@ func (w *writers) next(slot *writerSlot) (c *conn, urgent bool) {
 		if w.firstHead == len(w.first) {
 			w.first, w.firstHead = w.first[:0], 0
 		}
+		w.first, w.firstHead = compact(w.first, w.firstHead)
 		w.waiting.Add(-1)
 		return c, true
 	}
@@ -181,14 +182,20 @@ func (w *writers) next(slot *writerSlot) (c *conn, urgent bool) {
 	w.ready[w.head] = nil
 	w.head++
 	w.waiting.Add(-1)
-	if w.head >= 1024 && 2*w.head >= len(w.ready) {
-		// Under a backlog that never drains, the list would only grow at
-		// its end: move what is left to the front.
-		n := copy(w.ready, w.ready[w.head:])
-		clear(w.ready[n:])
-		w.ready, w.head = w.ready[:n], 0
-	}
+	w.ready, w.head = compact(w.ready, w.head)
 	return c, false
+}
+
+// compact moves what is left of list (from head) to its front once half of
+// it is taken: under a backlog that never drains, a list would only grow at
+// its end.
+func compact(list []*conn, head int) ([]*conn, int) {
+	if head < 1024 || 2*head < len(list) {
+		return list, head
+	}
+	n := copy(list, list[head:])
+	clear(list[n:])
+	return list[:n], 0
 }
 
 // busy reports whether connections wait for a writer now. A Server without

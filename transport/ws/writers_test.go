@@ -13,6 +13,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/quizroom/quizroom/lobby"
+	"github.com/quizroom/quizroom/lobby/wire"
 )
 
 // pair is one server connection and its client, over loopback.
@@ -194,24 +195,53 @@ func TestRepliesGoFirst(t *testing.T) {
 // TestReadyListDoesNotGrowUnderABacklog: connections made ready as fast as
 // they are taken, the list never empty, keep its length bounded.
 func TestReadyListDoesNotGrowUnderABacklog(t *testing.T) {
-	w := newWriters()
-	w.base = 0 // no goroutine: the test takes the connections itself
-	defer w.watch.Stop()
-	slot := &writerSlot{}
-	conns := make([]*conn, 8)
-	for i := range conns {
-		conns[i] = &conn{}
-		w.schedule(conns[i], false)
-	}
-	for i := range 100_000 {
-		c, _ := w.next(slot)
-		if c != conns[i%len(conns)] {
-			t.Fatalf("take %d out of order", i)
+	for _, urgent := range []bool{false, true} {
+		w := newWriters()
+		w.base = 0 // no goroutine: the test takes the connections itself
+		slot := &writerSlot{}
+		conns := make([]*conn, 8)
+		for i := range conns {
+			conns[i] = &conn{}
+			w.schedule(conns[i], urgent)
 		}
-		w.schedule(c, false)
+		for i := range 100_000 {
+			c, _ := w.next(slot)
+			if c != conns[i%len(conns)] {
+				t.Fatalf("urgent %v: take %d out of order", urgent, i)
+			}
+			w.schedule(c, urgent)
+		}
+		w.watch.Stop()
+		if n := max(len(w.ready), len(w.first)); n > 2048 {
+			t.Fatalf("urgent %v: list is %d long for 8 connections", urgent, n)
+		}
+		if n := w.waiting.Load(); n != int64(len(conns)) {
+			t.Fatalf("urgent %v: %d counted waiting, %d are", urgent, n, len(conns))
+		}
 	}
-	if n := len(w.ready); n > 2048 {
-		t.Fatalf("ready list is %d long for 8 connections", n)
+}
+
+// TestReplyToAConnectionWaitingAmongOthersGoesFirst: an ack for a
+// connection already in the ready list (a reveal queued for it) puts it in
+// the first list too, once; the later entry finds its queue written.
+func TestReplyToAConnectionWaitingAmongOthersGoesFirst(t *testing.T) {
+	w := newWriters()
+	w.base = 0
+	defer w.watch.Stop()
+	srv := &Server{cfg: Config{}.withDefaults(), writers: w}
+	other, c := &conn{s: srv}, &conn{s: srv}
+	other.Send(lobby.Frame{Data: []byte(`{"type":"reveal"}`), Question: -1})
+	c.Send(lobby.Frame{Data: []byte(`{"type":"reveal"}`), Question: -1})
+	c.Send(lobby.Frame{Data: []byte(`{"type":"answer_ack"}`), Question: -1, Reply: true})
+	c.Send(lobby.Frame{Data: []byte(`{"type":"error"}`), Question: -1, Reply: true})
+	slot := &writerSlot{}
+	for i, want := range []*conn{c, other, c} {
+		if got, _ := w.next(slot); got != want {
+			t.Fatalf("entry %d: connection out of order", i)
+		}
+	}
+	if got, _ := w.next(slot); got != nil {
+		t.Fatal("a reply promoted twice")
 	}
 }
 
@@ -283,5 +313,23 @@ func TestPingsWaitWhileTheWritersAreBusy(t *testing.T) {
 	w.next(&writerSlot{})
 	if c.putOffPing() {
 		t.Fatal("a ping put off once nothing waits")
+	}
+}
+
+// TestPongsAndErrorsAreReplies: the connection's own answers (a pong, whose
+// wait would skew the page's clock offset, and an error) go first too.
+func TestPongsAndErrorsAreReplies(t *testing.T) {
+	w := newWriters()
+	w.base = 0
+	defer w.watch.Stop()
+	srv := &Server{cfg: Config{}.withDefaults(), writers: w}
+	c := &conn{s: srv}
+	c.reply(wire.Pong{Type: wire.TypePong})
+	c.sendError(nil, wire.Errorf(wire.CodeInvalidMessage, "no"))
+	if len(c.queue) != 2 || !c.queue[0].Reply || !c.queue[1].Reply {
+		t.Fatalf("queued %+v", c.queue)
+	}
+	if _, urgent := w.next(&writerSlot{}); !urgent {
+		t.Fatal("a pong waited among the broadcasts")
 	}
 }
