@@ -352,13 +352,16 @@ func (c *conn) writeBatch(batch []lobby.Frame) ([]lobby.Frame, error) {
 // back in the ready list if more came meanwhile (behind the others ready,
 // so that a connection with a long queue does not hold a writer).
 func (c *conn) flush() {
-	// A pool writer holds writeMu only while the connection is off the
-	// ready list (it is put back after the unlock), so the only other
-	// holder is finish: the connection is closing and the rest is
-	// finish's. A pool writer must not wait behind its close handshake.
+	// writeMu is held by finish (the connection is closing and the rest
+	// is finish's: a pool writer must not wait behind its close
+	// handshake) or by another pool writer that took the connection's
+	// other entry (a reply promoted to the first list, see Send), which
+	// puts the connection back itself if more is queued when it is done.
+	// Either way this entry is dropped.
 	if !c.writeMu.TryLock() {
 		c.mu.Lock()
 		c.scheduled = false
+		c.inFirst = false
 		c.mu.Unlock()
 		return
 	}
