@@ -24,19 +24,34 @@ const longXSS = `<img src=x onerror=alert(1)>`
 // must show it as these very characters.
 const markup = `<b>Bold</b>`
 
-// markupBank is the default bank with HTML in every answer, every fact's and
-// myth's why and every written explanation: whatever a reveal's explanation
-// is made of (a statement's why first, then the answer's sentences nearest
-// it, which may leave the answer's first sentence out), it shows the markup.
+// markupBank is the default bank with HTML in front of every answer, every
+// fact's and myth's why, every written explanation and every sentence after
+// a first: whatever a reveal's explanation is made of (a statement's why
+// first, then the answer's sentences nearest it, which may leave the
+// answer's first sentence out), it shows the markup. The game draws its
+// questions at random, so markupBank checks that premise for every question
+// the bank can make rather than leave it to the draw.
 func markupBank(t *testing.T) *bank.Bank {
 	t.Helper()
 	text := string(bank.DefaultJSON())
 	for _, field := range []string{`"answer": "`, `"why": "`, `"explanation": "`} {
 		text = strings.ReplaceAll(text, field, field+markup+` `)
 	}
+	text = strings.ReplaceAll(text, ". ", ". "+markup+" ")
 	b, err := bank.Parse([]byte(text))
 	if err != nil {
 		t.Fatalf("markup bank: %v", err)
+	}
+	for seed := range int64(8) {
+		qs, err := bank.Generate(b, bank.GenerateOptions{Count: len(b.Items), Seed: seed})
+		if err != nil {
+			t.Fatalf("markup bank: %v", err)
+		}
+		for _, q := range qs {
+			if !strings.Contains(q.Explanation, markup) {
+				t.Fatalf("markup bank: question %s explains without the markup: %q", q.ID, q.Explanation)
+			}
+		}
 	}
 	return b
 }
