@@ -367,6 +367,24 @@ func (r *room) welcome(in input, role string, pid game.PlayerID, token string) {
 		w.PlayerID, w.ResumeToken, w.Nickname = string(pid), token, ps.Nickname
 	}
 	r.add(outItem{To: toRef, Origin: in.Origin, Ref: in.Ref, D: wire.Marshal(w), Role: role, Player: pid, Q: r.questionShownTo(pid)})
+	if pid != "" && r.g.Phase() == game.PhasePodium {
+		r.reviewAfterWelcome(in, pid)
+	}
+}
+
+// reviewAfterWelcome sends a player who comes back at the podium (a phone
+// that slept through the last reveal) their review, which the podium's
+// broadcast gave everyone connected then: the welcome's state shows the
+// podium but not what the player missed.
+func (r *room) reviewAfterWelcome(in input, pid game.PlayerID) {
+	res := r.g.Results()
+	for _, p := range res.Players {
+		if p.Player == pid {
+			review := r.reviewOf(p, func(i int) game.Question { return res.Questions[i].Question })
+			r.add(outItem{To: toRef, Origin: in.Origin, Ref: in.Ref, D: review})
+			return
+		}
+	}
 }
 
 // repeatedJoin answers a join the room already applied (the same player id

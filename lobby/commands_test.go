@@ -128,6 +128,43 @@ func TestResumeRestoresThePlayer(t *testing.T) {
 	})
 }
 
+// A phone that slept through the end of the game comes back at the
+// podium: the welcome shows the podium, and the review of what the player
+// missed, which the podium's broadcast gave the others, comes with it.
+func TestResumeAtThePodiumBringsTheReview(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		l, host, hc, p, pc := setup(t, lobby.Config{}, game.Settings{QuestionTime: time.Minute})
+		defer l.Close()
+		ctx := context.Background()
+		var w wire.Welcome
+		pc.last(t, wire.TypeWelcome, &w)
+		submit(t, host, lobby.Message{Type: wire.TypeStart})
+		submit(t, p, lobby.Message{Type: wire.TypeAnswer, Q: 0, Answer: game.Answer{Choices: []int{0}}, Received: time.Now()})
+		for hc.count(wire.TypePodium) == 0 {
+			submit(t, host, lobby.Message{Type: wire.TypeNext})
+		}
+
+		back := &fakeConn{}
+		if _, err := l.Attach(ctx, lobby.Hello{Type: wire.TypeResume, PIN: p.PIN(), ResumeToken: w.ResumeToken}, back); err != nil {
+			t.Fatal(err)
+		}
+		synctest.Wait()
+		var w2 wire.Welcome
+		back.last(t, wire.TypeWelcome, &w2)
+		if w2.State == nil || w2.State.Phase != string(game.PhasePodium) || w2.State.Podium == nil {
+			t.Fatalf("welcome at the podium: %+v", w2.State)
+		}
+		var rev wire.Review
+		back.last(t, wire.TypeReview, &rev)
+		if len(rev.Missed) != 2 || rev.Missed[0].Q != 0 || rev.Missed[0].CorrectAnswer != "2" {
+			t.Fatalf("review %+v, want both questions missed, the first answered 1 where 2 was right", rev)
+		}
+		if types := back.types(); types[len(types)-1] != wire.TypeReview {
+			t.Errorf("frames %v: the review comes after the welcome", types)
+		}
+	})
+}
+
 // Info and Results read the live game on its owner, and the snapshot
 // elsewhere; Results needs the host token.
 func TestInfoAndResults(t *testing.T) {

@@ -41,6 +41,8 @@ type player struct {
 	lastAnswer  []byte
 	retries     int
 	podiumAt    time.Time
+	// welcomePhase is the phase the last welcome showed (a resume's).
+	welcomePhase string
 	// lastType is the type of the last frame read (reader goroutine only),
 	// told when the player never sees the end of its game.
 	lastType string
@@ -445,6 +447,7 @@ func (p *player) onWelcome(ctx context.Context, msg []byte, resumed bool) {
 	if w.ResumeToken != "" {
 		p.resumeToken = w.ResumeToken
 	}
+	p.welcomePhase = w.State.Phase
 	lastScore, lastScoreQ, accepted, q := p.lastScore, p.lastScoreQ, p.accepted, p.curQ
 	if resumed {
 		// The state's score counts every question closed so far.
@@ -454,6 +457,11 @@ func (p *player) onWelcome(ctx context.Context, msg []byte, resumed bool) {
 		}
 	}
 	p.mu.Unlock()
+	if w.State.Phase == "podium" {
+		// Back after the last reveal (a drop at the end of the game): the
+		// welcome's state is the podium, as a state after a gap is.
+		defer p.onPodium()
+	}
 	if !resumed {
 		p.s.joined(p.i)
 		return

@@ -163,8 +163,8 @@ func RunShard(ctx context.Context, job Job, onJoined func(joined int64)) (*Resul
 		for _, p := range players {
 			if p.podiumAt.IsZero() && told < 3 {
 				told++
-				r.ErrorSamples = append(r.ErrorSamples, fmt.Sprintf("timeout: player %d (game %s, %s) saw no podium; last frame %q, question %d",
-					p.i, p.pin, p.url, p.lastType, p.curQ))
+				r.ErrorSamples = append(r.ErrorSamples, fmt.Sprintf("timeout: player %d (game %s, %s) saw no podium; last frame %q, question %d, last welcome in phase %q",
+					p.i, p.pin, p.url, p.lastType, p.curQ, p.welcomePhase))
 			}
 		}
 	}
