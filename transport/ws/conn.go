@@ -76,9 +76,10 @@ type conn struct {
 	mu        sync.Mutex
 	closed    bool
 	scheduled bool // in the writers' ready list, or being written
-	// inFirst: the connection has an entry in the writers' first list not
-	// taken yet (see Send).
-	inFirst       bool
+	// urgentClass: the connection has an entry not taken yet in the
+	// writers' questions list (classQuestion) or replies list (classReply),
+	// or neither (classOther; see Send).
+	urgentClass   frameClass
 	queue         []lobby.Frame
 	pendingFrames int // queued, plus taken by the writer and not yet written
 	pendingBytes  int
@@ -136,18 +137,20 @@ func (c *conn) Send(f lobby.Frame) bool {
 	c.queue = append(c.queue, f)
 	c.pendingFrames++
 	c.pendingBytes += len(f.Data)
-	urgent := f.Question >= 0 || f.Reply
+	class := classOf(f)
 	ready := !c.scheduled
 	// A question or a reply for a connection already waiting among the
-	// other frames (or being written) gets an entry in the first list too:
+	// other frames (or being written) gets an entry in its urgent list too:
 	// its place in the ready list would hold the ack behind every reveal
 	// queued before it. The entry taken second finds the queue written.
-	promote := !ready && urgent && !c.inFirst
+	promote := !ready && class > c.urgentClass
 	c.scheduled = true
-	c.inFirst = c.inFirst || urgent
+	if ready || promote {
+		c.urgentClass = max(c.urgentClass, class)
+	}
 	c.mu.Unlock()
 	if ready || promote {
-		c.s.writers.schedule(c, urgent)
+		c.s.writers.schedule(c, class)
 	}
 	return true
 }
@@ -258,7 +261,7 @@ func (c *conn) takeBatch(spare []lobby.Frame, now time.Time) []lobby.Frame {
 	}
 	batch := c.queue
 	c.queue = spare[:0]
-	c.inFirst = false
+	c.urgentClass = classOther
 	c.armWriteDeadline(now)
 	return batch
 }
@@ -355,20 +358,20 @@ func (c *conn) flush() {
 	// writeMu is held by finish (the connection is closing and the rest
 	// is finish's: a pool writer must not wait behind its close
 	// handshake) or by another pool writer that took the connection's
-	// other entry (a reply promoted to the first list, see Send), which
+	// other entry (a question or reply promoted to an urgent list, see Send), which
 	// puts the connection back itself if more is queued when it is done.
 	// Either way this entry is dropped.
 	if !c.writeMu.TryLock() {
 		c.mu.Lock()
 		c.scheduled = false
-		c.inFirst = false
+		c.urgentClass = classOther
 		c.mu.Unlock()
 		return
 	}
 	more := c.flushLocked()
 	c.writeMu.Unlock()
 	if more {
-		c.s.writers.schedule(c, false)
+		c.s.writers.schedule(c, classOther)
 	}
 }
 
