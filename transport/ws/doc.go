@@ -11,7 +11,8 @@
 // fair timing and liveness) and finish (the close handshake). Frames are
 // written by the Server's writers (writers.go): a few goroutines shared by
 // every connection, one per core, that write each ready connection's queue
-// in turn (a question's frames first), under the socket's write deadline.
+// in turn (questions' frames and replies first, taking one of each in
+// turn while both wait), under the socket's write deadline.
 // A writer stuck on a peer that stopped reading is replaced after 25 ms, so
 // it holds up the others no longer than that; a connection whose close
 // handshake is under way is left to finish.
