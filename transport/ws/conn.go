@@ -146,7 +146,9 @@ func (c *conn) Send(f lobby.Frame) bool {
 	promote := !ready && class > c.urgentClass
 	c.scheduled = true
 	if ready || promote {
-		c.urgentClass = max(c.urgentClass, class)
+		// A connection not scheduled has no entry that counts (one left
+		// in a list finds its queue written), so its class is the new one.
+		c.urgentClass = class
 	}
 	c.mu.Unlock()
 	if ready || promote {
