@@ -360,9 +360,9 @@ func (c *conn) flush() {
 	// writeMu is held by finish (the connection is closing and the rest
 	// is finish's: a pool writer must not wait behind its close
 	// handshake) or by another pool writer that took the connection's
-	// other entry (a question or reply promoted to an urgent list, see Send), which
-	// puts the connection back itself if more is queued when it is done.
-	// Either way this entry is dropped.
+	// other entry (a question or reply promoted to an urgent list, see
+	// Send), which puts the connection back itself if more is queued when
+	// it is done. Either way this entry is dropped.
 	if !c.writeMu.TryLock() {
 		c.mu.Lock()
 		c.scheduled = false

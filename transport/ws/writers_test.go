@@ -247,7 +247,7 @@ func TestReadyListDoesNotGrowUnderABacklog(t *testing.T) {
 
 // TestReplyToAConnectionWaitingAmongOthersGoesFirst: an ack for a
 // connection already in the ready list (a reveal queued for it) puts it in
-// the first list too, once; the later entry finds its queue written.
+// the replies list too, once; the later entry finds its queue written.
 func TestReplyToAConnectionWaitingAmongOthersGoesFirst(t *testing.T) {
 	w := newWriters()
 	w.base = 0
@@ -355,5 +355,23 @@ func TestPongsAndErrorsAreReplies(t *testing.T) {
 	}
 	if _, urgent := w.next(&writerSlot{}); !urgent {
 		t.Fatal("a pong waited among the broadcasts")
+	}
+}
+
+// TestQuestionForAConnectionWaitingOnAReplyJoinsTheQuestions: a question
+// queued behind an ack takes the connection into the questions list too,
+// so it is not held to the replies' turns; a second question does not add
+// another entry.
+func TestQuestionForAConnectionWaitingOnAReplyJoinsTheQuestions(t *testing.T) {
+	w := newWriters()
+	w.base = 0
+	defer w.watch.Stop()
+	srv := &Server{cfg: Config{}.withDefaults(), writers: w}
+	c := &conn{s: srv}
+	c.Send(lobby.Frame{Data: []byte(`{"type":"answer_ack"}`), Question: -1, Reply: true})
+	c.Send(lobby.Frame{Data: []byte(`{"type":"question"}`), Question: 2})
+	c.Send(lobby.Frame{Data: []byte(`{"type":"question"}`), Question: 3})
+	if len(w.replies) != 1 || len(w.questions) != 1 || w.waiting.Load() != 2 {
+		t.Fatalf("replies %d, questions %d, waiting %d; want one entry in each", len(w.replies), len(w.questions), w.waiting.Load())
 	}
 }
