@@ -10,8 +10,10 @@ import (
 // Conn is what a room needs from one client connection. transport/ws
 // implements it over a WebSocket.
 type Conn interface {
-	// Send queues f for writing and never blocks. It reports false when the
-	// connection is closed (or was just closed because its queue was full).
+	// Send queues f for writing, or writes it when f.WriteNow allows, and
+	// never waits on the peer. It reports false when the connection is
+	// closed (or was just closed because its queue was full or the write
+	// failed).
 	Send(f Frame) bool
 	// Close ends the connection for reason, after what was queued so far.
 	Close(reason CloseReason)
@@ -32,6 +34,15 @@ type Frame struct {
 	// leaderboard stays on the screen for seconds. On a saturated core acks
 	// waited 100 to 400 ms behind other rooms' fan-outs (issue 16).
 	Reply bool
+	// WriteNow marks a frame the room wants written at once: a question of
+	// a small fan-out, an answer's ack. A transport that queues writes may
+	// write it on the calling goroutine (the room's actor, or its view's
+	// dispatcher) when the connection has nothing waiting and the socket
+	// takes it without a wait, as a bare broadcast server writes. On a
+	// core shared by 200 games, the hand-off to a writer goroutine was
+	// most of a question's wait: the writer sat in the run queue behind
+	// other rooms' work (issue 16).
+	WriteNow bool
 	// buf is the pooled buffer Data was built in (one player's copy of a
 	// shared frame, see deliverPlayers), or nil.
 	buf *[]byte

@@ -33,7 +33,8 @@
 // room's actor, for every view of the room, of this Lobby or of another on
 // the same Bus, with no lock of the Bus held. So receive, and deliver under
 // it, must never block or wait on the actor: Conn.Send and Conn.Close never
-// block, the attach answer goes to a channel of one buffered slot sent to
+// wait on a peer (a small room's question, Frame.WriteNow, may be written
+// by Send itself, into a socket with room for it), the attach answer goes to a channel of one buffered slot sent to
 // once, and the locks it takes are short and never held by anyone across a
 // publish, a submit or a wait on the actor (l.mu and v.mu one after the
 // other, never nested; under v.mu only the connections' own locks and

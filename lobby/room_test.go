@@ -461,3 +461,58 @@ func TestRepliesAreMarkedForTheWriters(t *testing.T) {
 		}
 	})
 }
+
+// writeNowOf reports the WriteNow mark of every frame of type typ c got.
+func writeNowOf(c *fakeConn, typ string) []bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []bool
+	for _, f := range c.frames {
+		if ty, _, _ := wire.Peek(f.Data); ty == typ {
+			out = append(out, f.WriteNow)
+		}
+	}
+	return out
+}
+
+// TestSmallRoomsAskForTheirQuestionsToBeWrittenNow: in a room of a few
+// players the question is marked for the delivering goroutine to write
+// itself (Frame.WriteNow), and nothing else is (the reveal, the welcome, the
+// ack); in a room past lobby.WriteNowFanout the question goes to the
+// transport's writers like the rest.
+func TestSmallRoomsAskForTheirQuestionsToBeWrittenNow(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		l, host, hc, p, pc := setup(t, lobby.Config{}, game.Settings{QuestionTime: 20 * time.Second, MaxPlayers: 1000})
+		defer l.Close()
+		ctx := context.Background()
+		_ = host.Submit(ctx, lobby.Message{Type: wire.TypeStart})
+		synctest.Wait()
+		_ = p.Submit(ctx, lobby.Message{Type: wire.TypeAnswer, Q: 0, Answer: game.Answer{Choices: []int{1}}, Received: time.Now()})
+		synctest.Wait()
+		for typ, want := range map[string]bool{wire.TypeQuestion: true, wire.TypeWelcome: false, wire.TypeAnswerAck: false, wire.TypeReveal: false} {
+			got := writeNowOf(pc, typ)
+			if len(got) == 0 {
+				t.Fatalf("no %s among %v", typ, pc.types())
+			}
+			for _, now := range got {
+				if now != want {
+					t.Errorf("small room, %s: WriteNow %v, want %v", typ, now, want)
+				}
+			}
+		}
+		if got := writeNowOf(hc, wire.TypeQuestion); len(got) != 1 || !got[0] {
+			t.Errorf("small room, the host's question: WriteNow %v, want [true]", got)
+		}
+
+		l2, host2, hc2, _, _ := setup(t, lobby.Config{}, game.Settings{QuestionTime: 20 * time.Second, MaxPlayers: 1000})
+		defer l2.Close()
+		_, cs := joinAll(t, l2, hostPIN(t, hc2), lobby.WriteNowFanout)
+		_ = host2.Submit(ctx, lobby.Message{Type: wire.TypeStart})
+		synctest.Wait()
+		for _, c := range append(cs[:1], hc2) {
+			if got := writeNowOf(c, wire.TypeQuestion); len(got) != 1 || got[0] {
+				t.Errorf("a room past %d connections: the question's WriteNow %v, want [false]", lobby.WriteNowFanout, got)
+			}
+		}
+	})
+}

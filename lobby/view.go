@@ -540,14 +540,19 @@ func (v *view) deliver(it *outItem) {
 	case toAll, toHosts, toPlayers:
 		start := time.Now()
 		n := 0
+		// A question to a small room is written by this goroutine where
+		// the sockets take it at once (Frame.WriteNow); a large room's goes
+		// to the transport's writers, as one goroutine's writes to
+		// thousands would hold the room's answers and acks behind them.
+		now := frameQ >= 0 && len(v.players)+len(v.hosts) <= WriteNowFanout
 		if it.To != toPlayers && len(it.D) > 0 {
 			for _, m := range v.hosts {
-				m.conn.Send(Frame{Data: it.D, Question: frameQ})
+				m.conn.Send(Frame{Data: it.D, Question: frameQ, WriteNow: now})
 				n++
 			}
 		}
 		if it.To != toHosts {
-			n += v.deliverPlayers(it, frameQ)
+			n += v.deliverPlayers(it, frameQ, now)
 		}
 		v.l.obs.FanOut(time.Since(start), n)
 	case toRef:
@@ -635,10 +640,16 @@ func (v *view) deliverReply(it *outItem, frameQ int) {
 	}
 }
 
+// WriteNowFanout is the most connections a room may have here for its
+// questions to be written by the delivering goroutine itself
+// (Frame.WriteNow): a class, a meetup, a study group. 128 writes to sockets
+// with room take about a millisecond.
+const WriteNowFanout = 128
+
 // deliverPlayers queues it to every player here: the shared frame (with the
 // player's "you" part spliced in) and the player's own frame. It returns the
 // number of frames queued. Caller holds v.mu.
-func (v *view) deliverPlayers(it *outItem, frameQ int) int {
+func (v *view) deliverPlayers(it *outItem, frameQ int, writeNow bool) int {
 	n := 0
 	shared := []byte(it.D)
 	for _, m := range v.players {
@@ -647,6 +658,7 @@ func (v *view) deliverPlayers(it *outItem, frameQ int) int {
 			if you, ok := it.You[m.player]; ok {
 				f = personalFrame(shared, you, frameQ)
 			}
+			f.WriteNow = writeNow
 			if !m.conn.Send(f) {
 				f.Written() // refused: never written, its buffer is free
 			}
@@ -654,7 +666,7 @@ func (v *view) deliverPlayers(it *outItem, frameQ int) int {
 		}
 		if it.Per != nil {
 			if f, ok := it.Per[m.player]; ok {
-				m.conn.Send(Frame{Data: f, Question: frameQ})
+				m.conn.Send(Frame{Data: f, Question: frameQ, WriteNow: writeNow})
 				n++
 			}
 		}

@@ -30,6 +30,15 @@ const rttSamples = 8
 // is re-shown (welcome, state) while the next one opens.
 const writtenSlots = 4
 
+// maxFrameHeader is the most a WebSocket frame adds to its payload (a
+// server's frames are not masked).
+const maxFrameHeader = 10
+
+// writeNowTimeout bounds a write made on the sender's goroutine (sendNow):
+// the socket had room, so the write does not wait unless the kernel holds
+// it, and the room's actor must not wait with it for the usual deadline.
+const writeNowTimeout = 50 * time.Millisecond
+
 // keepBatch is the largest queue capacity kept after a burst; a larger
 // backing array is dropped so that idle connections stay small.
 const keepBatch = 16
@@ -43,7 +52,10 @@ type conn struct {
 	s       *Server
 	ws      *websocket.Conn
 	netConn net.Conn // the hijacked connection, for the slow consumer's short deadline
-	addr    string
+	// room tells whether the socket takes a frame without a wait (sendNow);
+	// nil when the socket cannot be asked.
+	room *socketRoom
+	addr string
 	// log is replaced once, by the reader, when the room admits the
 	// connection; the room's broadcasts may call Send (which logs a slow
 	// consumer) from then on, on the room's actor or dispatcher goroutine.
@@ -110,6 +122,9 @@ func newConn(s *Server, wsc *websocket.Conn, netConn net.Conn, addr string, log 
 		s: s, ws: wsc, netConn: netConn, addr: addr,
 		closing: make(chan struct{}),
 	}
+	if netConn != nil {
+		c.room = newSocketRoom(netConn)
+	}
 	c.log.Store(&log)
 	return c
 }
@@ -125,6 +140,15 @@ func (c *conn) Send(f lobby.Frame) bool {
 	if c.closed {
 		c.mu.Unlock()
 		return false
+	}
+	if f.WriteNow && c.room != nil && !c.scheduled && len(c.queue) == 0 {
+		// Claim the connection: scheduled keeps the others' Sends from
+		// making it ready, and the highest class from promoting it, while
+		// this goroutine writes.
+		c.scheduled = true
+		c.urgentClass = classQuestion
+		c.mu.Unlock()
+		return c.sendNow(f)
 	}
 	if c.pendingFrames >= c.s.cfg.QueueFrames ||
 		(c.pendingFrames > 0 && c.pendingBytes+len(f.Data) > c.s.cfg.QueueBytes) {
@@ -155,6 +179,75 @@ func (c *conn) Send(f lobby.Frame) bool {
 		c.s.writers.schedule(c, class)
 	}
 	return true
+}
+
+// sendNow writes f, which found the connection idle, on the calling
+// goroutine when the socket takes it without a wait, as a bare broadcast
+// server writes its fan-out (see lobby.Frame.WriteNow); otherwise f goes to
+// the writers after all. Either way, what others' Sends queued meanwhile
+// goes to the writers after it. The connection was claimed by Send.
+//
+// The write does not wait on the peer: the socket's buffer had room for f
+// (socketRoom), and the write runs under a deadline of writeNowTimeout in
+// case the kernel holds it anyway (memory pressure); a write that times
+// out is a failed write, and the connection is cut.
+func (c *conn) sendNow(f lobby.Frame) bool {
+	locked := c.writeMu.TryLock()
+	var wrote bool
+	var err error
+	if locked && c.room.takes(len(f.Data)+maxFrameHeader) {
+		err = c.writeNow(f)
+		wrote = err == nil
+	}
+	c.mu.Lock()
+	if !wrote && err == nil {
+		// Not written: ahead of whatever others queued meanwhile.
+		c.queue = slices.Insert(c.queue, 0, f)
+		c.pendingFrames++
+		c.pendingBytes += len(f.Data)
+	}
+	class, ready := classOther, len(c.queue) > 0 && !c.closed && err == nil
+	for _, q := range c.queue {
+		class = max(class, classOf(q))
+	}
+	c.scheduled = ready
+	c.urgentClass = class
+	c.mu.Unlock()
+	if locked {
+		c.writeMu.Unlock()
+	}
+	switch {
+	case err != nil:
+		c.closeWith(CloseNormal)
+		return false
+	case ready:
+		c.s.writers.schedule(c, class)
+	}
+	return true
+}
+
+// writeNow writes f under writeNowTimeout, then puts the usual deadline back
+// for the frames that follow (the pool's, the pings', the close handshake).
+// Caller holds c.writeMu.
+func (c *conn) writeNow(f lobby.Frame) error {
+	c.mu.Lock()
+	c.writeDeadline = time.Now().Add(writeNowTimeout)
+	_ = c.netConn.SetWriteDeadline(c.writeDeadline)
+	c.mu.Unlock()
+	if err := c.write(f); err != nil {
+		c.writeFailed = true
+		return err
+	}
+	now := time.Now()
+	c.mu.Lock()
+	c.armWriteDeadline(now)
+	if f.Question >= 0 {
+		c.shownLocked(f.Question, now)
+	}
+	c.mu.Unlock()
+	c.s.cfg.Observer.MessageOut()
+	f.Written() // coder/websocket keeps no reference once Write returns
+	return nil
 }
 
 // Closed reports whether the connection was closed (by the room, or by its
@@ -305,6 +398,11 @@ func (c *conn) wrote(n, bytes int) {
 func (c *conn) shown(q int, at time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.shownLocked(q, at)
+}
+
+// shownLocked is shown; caller holds c.mu.
+func (c *conn) shownLocked(q int, at time.Time) {
 	for i := range min(c.nwritten, writtenSlots) {
 		if c.written[i].q == q {
 			return

@@ -15,13 +15,16 @@
 // turn while both wait), under the socket's write deadline.
 // A writer stuck on a peer that stopped reading is replaced after 25 ms, so
 // it holds up the others no longer than that; a connection whose close
-// handshake is under way is left to finish.
+// handshake is under way is left to finish. A frame the room marks
+// WriteNow (a small room's question) is written by the goroutine that sends
+// it, when the connection has nothing queued and the socket's buffer has
+// room for it (sendNow), under a 50 ms deadline; otherwise it is queued.
 // Queuing a frame never blocks: past the queue's frame or byte bound the
 // connection is closed as a slow consumer, and the player resumes with
 // their token.
 //
 // Concurrency: Server methods are safe for concurrent use. A conn's Send and
-// Close may be called from any goroutine, never block and never call back
-// into the lobby. One connection's frames are written by one goroutine at a
+// Close may be called from any goroutine, never wait on a peer and never
+// call back into the lobby. One connection's frames are written by one goroutine at a
 // time (its writeMu), in the order queued.
 package ws
