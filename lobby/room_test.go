@@ -426,19 +426,27 @@ func TestSyncFromAClosedConnectionCostsNoState(t *testing.T) {
 	})
 }
 
+// startAndAnswer is setup, the game started and the player's answer to the
+// first question submitted. Run inside a synctest bubble.
+func startAndAnswer(t *testing.T, s game.Settings) (*lobby.Lobby, *fakeConn, *lobby.Member, *fakeConn) {
+	t.Helper()
+	l, host, hc, p, pc := setup(t, lobby.Config{}, s)
+	ctx := context.Background()
+	_ = host.Submit(ctx, lobby.Message{Type: wire.TypeStart})
+	synctest.Wait()
+	_ = p.Submit(ctx, lobby.Message{Type: wire.TypeAnswer, Q: 0, Answer: game.Answer{Choices: []int{1}}, Received: time.Now()})
+	synctest.Wait()
+	return l, hc, p, pc
+}
+
 // TestRepliesAreMarkedForTheWriters: the welcome and an answer's ack (and a
 // refused answer's error) are replies, which the transport writes before the
 // broadcasts waiting; the question and the reveal are not.
 func TestRepliesAreMarkedForTheWriters(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		l, host, _, p, pc := setup(t, lobby.Config{}, game.Settings{QuestionTime: 20 * time.Second})
+		l, _, p, pc := startAndAnswer(t, game.Settings{QuestionTime: 20 * time.Second})
 		defer l.Close()
-		ctx := context.Background()
-		_ = host.Submit(ctx, lobby.Message{Type: wire.TypeStart})
-		synctest.Wait()
-		_ = p.Submit(ctx, lobby.Message{Type: wire.TypeAnswer, Q: 0, Answer: game.Answer{Choices: []int{1}}, Received: time.Now()})
-		synctest.Wait()
-		_ = p.Submit(ctx, lobby.Message{Type: wire.TypeAnswer, Q: 7, Answer: game.Answer{Choices: []int{1}}, Received: time.Now()})
+		_ = p.Submit(context.Background(), lobby.Message{Type: wire.TypeAnswer, Q: 7, Answer: game.Answer{Choices: []int{1}}, Received: time.Now()})
 		synctest.Wait()
 		pc.mu.Lock()
 		defer pc.mu.Unlock()
@@ -482,13 +490,8 @@ func writeNowOf(c *fakeConn, typ string) []bool {
 // transport's writers like the rest.
 func TestSmallRoomsAskForTheirQuestionsToBeWrittenNow(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		l, host, hc, p, pc := setup(t, lobby.Config{}, game.Settings{QuestionTime: 20 * time.Second, MaxPlayers: 1000})
+		l, hc, _, pc := startAndAnswer(t, game.Settings{QuestionTime: 20 * time.Second})
 		defer l.Close()
-		ctx := context.Background()
-		_ = host.Submit(ctx, lobby.Message{Type: wire.TypeStart})
-		synctest.Wait()
-		_ = p.Submit(ctx, lobby.Message{Type: wire.TypeAnswer, Q: 0, Answer: game.Answer{Choices: []int{1}}, Received: time.Now()})
-		synctest.Wait()
 		for typ, want := range map[string]bool{wire.TypeQuestion: true, wire.TypeWelcome: false, wire.TypeAnswerAck: false, wire.TypeReveal: false} {
 			got := writeNowOf(pc, typ)
 			if len(got) == 0 {
@@ -507,7 +510,7 @@ func TestSmallRoomsAskForTheirQuestionsToBeWrittenNow(t *testing.T) {
 		l2, host2, hc2, _, _ := setup(t, lobby.Config{}, game.Settings{QuestionTime: 20 * time.Second, MaxPlayers: 1000})
 		defer l2.Close()
 		_, cs := joinAll(t, l2, hostPIN(t, hc2), lobby.WriteNowFanout)
-		_ = host2.Submit(ctx, lobby.Message{Type: wire.TypeStart})
+		_ = host2.Submit(context.Background(), lobby.Message{Type: wire.TypeStart})
 		synctest.Wait()
 		for _, c := range append(cs[:1], hc2) {
 			if got := writeNowOf(c, wire.TypeQuestion); len(got) != 1 || got[0] {
