@@ -100,8 +100,11 @@ type conn struct {
 	rtts          [rttSamples]time.Duration
 	nrtt          int
 	// writeDeadline is the deadline armed on the socket for writes (see
-	// armWriteDeadline); the zero time when none is armed.
+	// armWriteDeadline); the zero time when none is armed. writingNow: a
+	// write under writeNowTimeout is under way (writeNow), whose deadline
+	// armWriteDeadline leaves alone.
 	writeDeadline time.Time
+	writingNow    bool
 
 	member *lobby.Member // reader goroutine only
 	// attaching delivers the outcome of the attach under way (reader
@@ -184,70 +187,126 @@ func (c *conn) Send(f lobby.Frame) bool {
 // sendNow writes f, which found the connection idle, on the calling
 // goroutine when the socket takes it without a wait, as a bare broadcast
 // server writes its fan-out (see lobby.Frame.WriteNow); otherwise f goes to
-// the writers after all. Either way, what others' Sends queued meanwhile
-// goes to the writers after it. The connection was claimed by Send.
+// the writers after all, ahead of what others' Sends queued meanwhile. The
+// connection was claimed by Send.
 //
 // The write does not wait on the peer: the socket's buffer had room for f
 // (socketRoom), and the write runs under a deadline of writeNowTimeout in
 // case the kernel holds it anyway (memory pressure); a write that times
 // out is a failed write, and the connection is cut.
 func (c *conn) sendNow(f lobby.Frame) bool {
-	locked := c.writeMu.TryLock()
-	var wrote bool
-	var err error
-	if locked && c.room.takes(len(f.Data)+maxFrameHeader) {
-		err = c.writeNow(f)
-		wrote = err == nil
-	}
-	c.mu.Lock()
-	if !wrote && err == nil {
-		// Not written: ahead of whatever others queued meanwhile.
-		c.queue = slices.Insert(c.queue, 0, f)
-		c.pendingFrames++
-		c.pendingBytes += len(f.Data)
-	}
-	class, ready := classOther, len(c.queue) > 0 && !c.closed && err == nil
-	for _, q := range c.queue {
-		class = max(class, classOf(q))
-	}
-	c.scheduled = ready
-	c.urgentClass = class
-	c.mu.Unlock()
-	if locked {
+	if c.writeMu.TryLock() {
+		written, err := c.writeNow(f)
+		if whileWritingNow != nil {
+			whileWritingNow(c)
+		}
 		c.writeMu.Unlock()
+		if err != nil {
+			c.closeWith(CloseNormal)
+			return false
+		}
+		if written {
+			c.scheduleWaiting(true)
+			return true
+		}
 	}
-	switch {
-	case err != nil:
-		c.closeWith(CloseNormal)
-		return false
-	case ready:
-		c.s.writers.schedule(c, class)
-	}
-	return true
+	return c.queueAhead(f)
 }
+
+// whileWritingNow, set by tests only, runs in sendNow after its write,
+// while it still holds writeMu.
+var whileWritingNow func(*conn)
 
 // writeNow writes f under writeNowTimeout, then puts the usual deadline back
 // for the frames that follow (the pool's, the pings', the close handshake).
-// Caller holds c.writeMu.
-func (c *conn) writeNow(f lobby.Frame) error {
+// It writes nothing when the socket has no room for f or the connection is
+// closing. Caller holds c.writeMu.
+func (c *conn) writeNow(f lobby.Frame) (written bool, err error) {
+	if !c.room.takes(len(f.Data) + maxFrameHeader) {
+		return false, nil
+	}
 	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return false, nil
+	}
+	c.writingNow = true
 	c.writeDeadline = time.Now().Add(writeNowTimeout)
 	_ = c.netConn.SetWriteDeadline(c.writeDeadline)
 	c.mu.Unlock()
-	if err := c.write(f); err != nil {
-		c.writeFailed = true
-		return err
-	}
+	err = c.write(f)
 	now := time.Now()
 	c.mu.Lock()
-	c.armWriteDeadline(now)
-	if f.Question >= 0 {
-		c.shownLocked(f.Question, now)
+	c.writingNow = false
+	if err == nil {
+		c.armWriteDeadline(now)
+		if f.Question >= 0 {
+			c.shownLocked(f.Question, now)
+		}
 	}
 	c.mu.Unlock()
+	if err != nil {
+		c.writeFailed = true
+		return false, err
+	}
 	c.s.cfg.Observer.MessageOut()
 	f.Written() // coder/websocket keeps no reference once Write returns
-	return nil
+	return true, nil
+}
+
+// queueAhead queues f, which sendNow could not write, in front of what
+// others' Sends queued while the connection was claimed, and makes the
+// connection ready for the writers. It reports false, queuing nothing,
+// when the connection is closed.
+func (c *conn) queueAhead(f lobby.Frame) bool {
+	c.mu.Lock()
+	if c.closed {
+		c.scheduled = false
+		c.mu.Unlock()
+		return false
+	}
+	c.queue = slices.Insert(c.queue, 0, f)
+	c.pendingFrames++
+	c.pendingBytes += len(f.Data)
+	class := c.queueClassLocked()
+	c.scheduled, c.urgentClass = true, class
+	c.mu.Unlock()
+	c.s.writers.schedule(c, class)
+	return true
+}
+
+// queueClassLocked is the list the queued frames make the connection ready
+// on: the most urgent of their classes. Caller holds c.mu.
+func (c *conn) queueClassLocked() frameClass {
+	class := classOther
+	for _, q := range c.queue {
+		class = max(class, classOf(q))
+	}
+	return class
+}
+
+// scheduleWaiting makes the connection ready for the writers when frames
+// are queued and no entry of it counts: called by whoever held writeMu,
+// after letting it go, since a pool writer that found writeMu held dropped
+// its entry on that promise (takeOverOrDrop). endClaim ends sendNow's claim
+// on the connection first.
+func (c *conn) scheduleWaiting(endClaim bool) {
+	c.mu.Lock()
+	if endClaim {
+		c.scheduled = false
+	}
+	waiting := len(c.queue) > 0 && !c.closed && !c.scheduled
+	class := classOther
+	if waiting {
+		class = c.queueClassLocked()
+		c.scheduled, c.urgentClass = true, class
+	} else if endClaim {
+		c.urgentClass = classOther
+	}
+	c.mu.Unlock()
+	if waiting {
+		c.s.writers.schedule(c, class)
+	}
 }
 
 // Closed reports whether the connection was closed (by the room, or by its
@@ -378,7 +437,7 @@ func (c *conn) take() []lobby.Frame {
 // (7% of the server's CPU at 10,000 players). A closed connection keeps the
 // deadline closeWith gave it. Caller holds c.mu.
 func (c *conn) armWriteDeadline(now time.Time) {
-	if c.closed || c.netConn == nil || c.writeDeadline.Sub(now) > c.s.cfg.WriteTimeout/2 {
+	if c.closed || c.writingNow || c.netConn == nil || c.writeDeadline.Sub(now) > c.s.cfg.WriteTimeout/2 {
 		return
 	}
 	c.writeDeadline = now.Add(c.s.cfg.WriteTimeout)
@@ -457,22 +516,39 @@ func (c *conn) writeBatch(batch []lobby.Frame) ([]lobby.Frame, error) {
 func (c *conn) flush() {
 	// writeMu is held by finish (the connection is closing and the rest
 	// is finish's: a pool writer must not wait behind its close
-	// handshake) or by another pool writer that took the connection's
-	// other entry (a question or reply promoted to an urgent list, see
-	// Send), which puts the connection back itself if more is queued when
-	// it is done. Either way this entry is dropped.
-	if !c.writeMu.TryLock() {
-		c.mu.Lock()
-		c.scheduled = false
-		c.urgentClass = classOther
-		c.mu.Unlock()
+	// handshake), by another pool writer that took the connection's other
+	// entry (a question or reply promoted to an urgent list, see Send), or
+	// by a room's goroutine writing a question itself (sendNow). The last
+	// two put the connection back themselves if more is queued when they
+	// are done, so this entry is dropped, unless the holder is done by now.
+	if !c.writeMu.TryLock() && !c.takeOverOrDrop() {
 		return
 	}
 	more := c.flushLocked()
 	c.writeMu.Unlock()
 	if more {
 		c.s.writers.schedule(c, classOther)
+		return
 	}
+	c.scheduleWaiting(false)
+}
+
+// takeOverOrDrop is a pool writer's answer to finding writeMu held: it
+// drops its entry, as the holder checks the queue once it lets go
+// (scheduleWaiting), or, when the holder let go in the meantime, takes
+// writeMu itself and reports true. The second try is made under c.mu, and
+// the holder checks under c.mu after letting go, so either the holder sees
+// the entry dropped or this writer gets writeMu: frames queued meanwhile
+// are never left without a writer.
+func (c *conn) takeOverOrDrop() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.writeMu.TryLock() {
+		return true
+	}
+	c.scheduled = false
+	c.urgentClass = classOther
+	return false
 }
 
 // flushLocked writes one batch and reports whether more frames are queued

@@ -155,3 +155,43 @@ func TestWriteNowKeepsEachSendersOrder(t *testing.T) {
 	<-done
 	<-done
 }
+
+// TestFrameQueuedWhileTheRoomWritesIsNotLeftBehind: while a room's goroutine
+// writes a question itself, a reply is queued for the same connection and a
+// pool writer takes the connection, finds its write lock held and drops its
+// entry (so does a stale entry before it). The room, letting go, puts the
+// connection back in the writers' lists, and the reply is written after the
+// question.
+func TestFrameQueuedWhileTheRoomWritesIsNotLeftBehind(t *testing.T) {
+	srv := &Server{cfg: Config{}.withDefaults(), writers: newWriters()}
+	srv.writers.base = 0 // no goroutine of the pool's: the test runs the one writer
+	defer srv.writers.watch.Stop()
+	p := dialPairs(t, srv, 1)[0]
+	slot := &writerSlot{}
+	drain := func() {
+		for c, _ := srv.writers.next(slot); c != nil; c, _ = srv.writers.next(slot) {
+			c.flush()
+		}
+	}
+	question, reply := []byte(`{"type":"question","q":0}`), []byte(`{"type":"pong"}`)
+	whileWritingNow = func(c *conn) {
+		srv.writers.schedule(c, classOther) // a stale entry
+		drain()
+		c.Send(lobby.Frame{Data: reply, Question: -1, Reply: true})
+		drain()
+		if n, scheduled := pending(c); n != 1 || scheduled {
+			t.Errorf("behind the write: %d pending, scheduled %v; want the reply queued, its entry dropped", n, scheduled)
+		}
+	}
+	defer func() { whileWritingNow = nil }()
+	if !p.server.Send(lobby.Frame{Data: question, Question: 0, WriteNow: true}) {
+		t.Fatal("the question was refused")
+	}
+	whileWritingNow = nil
+	drain()
+	for _, want := range [][]byte{question, reply} {
+		if got := readFrame(t, p); !bytes.Equal(got, want) {
+			t.Fatalf("read %q, want %q", got, want)
+		}
+	}
+}

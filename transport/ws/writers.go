@@ -33,7 +33,11 @@ import (
 //
 // Order: a connection is in the ready list at most once (conn.scheduled)
 // and its frames are written under its writeMu, so one connection's frames
-// are written in the order queued, by one goroutine at a time.
+// are written in the order queued, by one goroutine at a time. A writer
+// that finds writeMu held drops its entry, deciding so under the
+// connection's mu, and whoever held writeMu checks the queue under mu once
+// it let go (conn.takeOverOrDrop, conn.scheduleWaiting): a frame queued
+// meanwhile is never left without a writer.
 type writers struct {
 	base       int           // goroutines writing while none is stuck
 	limit      int           // most goroutines, stuck ones included
