@@ -34,8 +34,8 @@ type Frame struct {
 	// leaderboard stays on the screen for seconds. On a saturated core acks
 	// waited 100 to 400 ms behind other rooms' fan-outs (issue 16).
 	Reply bool
-	// WriteNow marks a frame the room wants written at once: a question of
-	// a small fan-out, an answer's ack. A transport that queues writes may
+	// WriteNow marks a frame the room wants written at once: a question to
+	// a small room (WriteNowFanout). A transport that queues writes may
 	// write it on the calling goroutine (the room's actor, or its view's
 	// dispatcher) when the connection has nothing waiting and the socket
 	// takes it without a wait, as a bare broadcast server writes. On a
