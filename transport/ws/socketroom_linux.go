@@ -45,10 +45,10 @@ func newSocketRoom(nc net.Conn) *socketRoom {
 
 // read asks the socket for its unacknowledged bytes, and for its buffer's
 // size the first time and whenever the bytes do not fit the size known:
-// the kernel grows a buffer as the connection's window grows (and shrinks
-// it only under memory pressure, when the writes are left to the writers
-// anyway), so the size read last is rarely stale in the direction that
-// matters, and most checks are one system call.
+// the kernel grows a buffer as the connection's window grows, so most
+// checks are one system call. It shrinks one only under memory pressure;
+// a size read before that can let a write be tried that then waits, and
+// writeNowTimeout bounds that wait.
 func (s *socketRoom) read(fd uintptr) {
 	s.outq, s.err = unix.IoctlGetInt(int(fd), unix.SIOCOUTQ)
 	if s.err == nil && (s.sndbuf == 0 || !s.fits()) {

@@ -30,12 +30,6 @@ func dialPairs(t testing.TB, srv *Server, n int) []pair { return dialPairsOn(t, 
 // socket and bound each write with a context instead.
 func dialPairsOn(t testing.TB, srv *Server, n int, socket bool) []pair {
 	t.Helper()
-	return dialPairsWith(t, srv, n, socket, nil)
-}
-
-// dialPairsWith is dialPairsOn, the clients dialing with opts.
-func dialPairsWith(t testing.TB, srv *Server, n int, socket bool, opts *websocket.DialOptions) []pair {
-	t.Helper()
 	accepted := make(chan *conn, n)
 	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hw := &hijackWatcher{ResponseWriter: w}
@@ -53,7 +47,7 @@ func dialPairsWith(t testing.TB, srv *Server, n int, socket bool, opts *websocke
 	pairs := make([]pair, 0, n)
 	for range n {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		cc, _, err := websocket.Dial(ctx, hs.URL, opts)
+		cc, _, err := websocket.Dial(ctx, hs.URL, nil)
 		cancel()
 		if err != nil {
 			t.Fatal(err)
