@@ -71,6 +71,34 @@ func TestViewDropsAnOlderTermsOutput(t *testing.T) {
 	})
 }
 
+// A view delivers each output of a term once, in order: a copy of one it
+// delivered, or an older one arriving after a newer (a Redis subscription
+// back from a break hands the room's last output over, and pub/sub then
+// still carries the ones published just before it), reaches no connection.
+// Delivered, the old reveal here would take the player's screen back from
+// the question to the reveal before it.
+func TestViewDropsAnOutputItAlreadyPassed(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		p := newPair(t, game.Settings{QuestionTime: time.Minute})
+		defer p.close()
+		p.startQuestion(t)
+		frames := len(p.pc.types())
+		late := `{"i":[{"to":0,"d":{"type":"reveal","seq":1,"q":0,"kind":"single","reason":"deadline","correct":[0],"owner_term":1}}],"w":1,"t":1}`
+		for _, seq := range []uint64{1, 2} {
+			if err := p.fa.Inner().Publish(context.Background(), p.pin, lobby.Output{Seq: seq, Data: []byte(late)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		synctest.Wait()
+		if got := p.pc.types(); len(got) != frames {
+			t.Fatalf("the player got %v after outputs older than the question, want nothing new", got[frames:])
+		}
+		if ack := p.answer(t, 0); !ack.Accepted {
+			t.Fatalf("answer after the late outputs: %+v", ack)
+		}
+	})
+}
+
 // A bus that forgets every room (lobby/membus.Forget, as FLUSHALL on
 // Redis): the owner's next renewal finds its term forgotten and writes the
 // room back from memory in the same term, and the game goes on with the

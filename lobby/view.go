@@ -49,9 +49,9 @@ type view struct {
 	// this instance, by output Seq, so dispatch delivers them without
 	// decoding what the actor just encoded.
 	local map[uint64]stashed
-	// term is the newest ownership term of the outputs delivered here; an
-	// output of an older one is dropped, and last is the newest output's
-	// Seq (see receive). Only receive uses them: its calls come one at a
+	// term is the newest ownership term of the outputs delivered here, and
+	// last the newest output's Seq: an output of an older term, or of the
+	// same term at or below last, is dropped (see receive). Only receive uses them: its calls come one at a
 	// time.
 	term Term
 	last uint64
@@ -421,10 +421,21 @@ func (v *view) receive(out Output) (ended bool) {
 		v.l.log.Warn().Str("pin", v.pin).Uint64("term", uint64(batch.term)).Uint64("current", uint64(v.term)).Msg("output of an older term dropped")
 		return false
 	}
+	newTerm := batch.term > v.term
+	if !newTerm && v.last != 0 && out.Seq <= v.last {
+		// This owner's output delivered already, or one published before
+		// it: a Redis subscription back from a break hands over the room's
+		// last output, and pub/sub then still carries those published
+		// just before it. Delivered now, it would take every screen here
+		// back a step; the gap that passed it by resynced them instead.
+		return false
+	}
 	v.term = batch.term
 	// In process nothing is dropped, but a takeover (lobbies sharing one
-	// Bus) numbers past a hole on purpose: the gap path runs there too.
-	gap := v.last != 0 && out.Seq != v.last+1 && out.Seq > v.last
+	// Bus) numbers past a hole on purpose: the gap path runs there too. A
+	// new term numbered below the last output (a store restored from an
+	// old save) is a gap as well, and its numbers are the ones to follow.
+	gap := v.last != 0 && out.Seq != v.last+1 && (out.Seq > v.last || newTerm)
 	if gap {
 		v.l.obs.OutputGap()
 		v.l.log.Warn().Str("pin", v.pin).Uint64("after", v.last).Uint64("got", out.Seq).Msg("outputs lost: resyncing")
@@ -434,9 +445,7 @@ func (v *view) receive(out Output) (ended bool) {
 		// good (the resync tells each page whether its answer counted).
 		v.freeAnswerSlots()
 	}
-	if out.Seq > v.last {
-		v.last = out.Seq
-	}
+	v.last = out.Seq
 	items := batch.items
 	for i := range items {
 		if items[i].End {
