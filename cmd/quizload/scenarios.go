@@ -396,7 +396,9 @@ func (r *runner) profile(ctx context.Context, addr, label string) {
 		io.Copy(f, resp.Body)
 	}
 	name := strings.ReplaceAll(label, " ", "-")
-	get("/debug/pprof/heap", name+".heap.pprof")
+	// After a collection: at the servers' GOGC of 400 the last one may be
+	// from the joins, and the profile would show what was live then.
+	get("/debug/pprof/heap?gc=1", name+".heap.pprof")
 	// The text heap profile ends with runtime.MemStats (stacks, heap in use,
 	// idle, released): what RSS per player is made of.
 	get("/debug/pprof/heap?debug=1", name+".memstats.txt")
