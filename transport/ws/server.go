@@ -195,9 +195,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request, addr string, 
 	served = true
 	go func() {
 		defer s.wg.Done()
-		// Not the request's context: net/http cancels it when this handler
-		// returns. The connection ends by its own close, or Shutdown's.
-		c.serve(context.Background())
+		c.serve()
 		s.mu.Lock()
 		delete(s.conns, c)
 		s.mu.Unlock()
