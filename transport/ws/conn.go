@@ -56,14 +56,10 @@ type conn struct {
 	// nil when the socket cannot be asked.
 	room *socketRoom
 	addr string
-	// log is the request's logger; named, set once by the reader when the
-	// room admits the connection, is who the connection is in the room.
-	// The room's broadcasts may call Send (which logs a slow consumer) from
-	// then on, on the room's actor or dispatcher goroutine. The names are
-	// added to a line when one is logged (logger): a logger holding them
-	// costs each connection half a kilobyte, for lines few connections log.
-	log   zerolog.Logger
-	named atomic.Pointer[logNames]
+	// log is replaced once, by the reader, when the room admits the
+	// connection; the room's broadcasts may call Send (which logs a slow
+	// consumer) from then on, on the room's actor or dispatcher goroutine.
+	log atomic.Pointer[zerolog.Logger]
 
 	closing chan struct{}
 	once    sync.Once
@@ -126,26 +122,17 @@ type conn struct {
 
 func newConn(s *Server, wsc *websocket.Conn, netConn net.Conn, addr string, log zerolog.Logger) *conn {
 	c := &conn{
-		s: s, ws: wsc, netConn: netConn, addr: addr, log: log,
+		s: s, ws: wsc, netConn: netConn, addr: addr,
 		closing: make(chan struct{}),
 	}
 	if netConn != nil {
 		c.room = newSocketRoom(netConn)
 	}
+	c.log.Store(&log)
 	return c
 }
 
-// logNames names the room, role and player of a connection's log lines.
-type logNames struct{ pin, role, player string }
-
-func (c *conn) logger() *zerolog.Logger {
-	n := c.named.Load()
-	if n == nil {
-		return &c.log
-	}
-	named := c.log.With().Str("pin", n.pin).Str("role", n.role).Str("player", n.player).Logger()
-	return &named
-}
+func (c *conn) logger() *zerolog.Logger { return c.log.Load() }
 
 // Send implements lobby.Conn. It never blocks: a frame that would take the
 // queue past its frame or byte bound closes the connection as a slow
@@ -386,10 +373,8 @@ func (c *conn) sendError(re json.RawMessage, err error) {
 
 // serve runs the connection until it ends: the reader on this goroutine;
 // the frames are written by the Server's writers, the pings by their timer.
-// It ends by the connection's close (the room's, a limit's, the peer's or
-// Shutdown's), which ends the reader's Read.
-func (c *conn) serve() {
-	ctx, cancel := context.WithCancel(context.Background())
+func (c *conn) serve(ctx context.Context) {
+	ctx, cancel := context.WithCancel(ctx)
 	c.startPings(ctx)
 	readCtx, stopReading := context.WithCancel(ctx)
 	c.readLoop(readCtx)
@@ -777,9 +762,15 @@ func fairResponse(written, received time.Time, minRTT, maxComp time.Duration) ti
 }
 
 func (c *conn) readLoop(ctx context.Context) {
-	rl := readLimits{messages: newLimiter(c.s.cfg)}
+	rl := readLimits{messages: newLimiter(c.s.cfg), errors: rate.NewLimiter(1, 3)}
 	joinTimer := time.AfterFunc(c.s.cfg.JoinTimeout, func() { c.closeWith(CloseJoinTimeout) })
 	defer joinTimer.Stop()
+	// finish's close handshake ends Read when the room or a limit closes
+	// the connection; ctx ends it when the server goes away, through one
+	// AfterFunc for the connection's life rather than the one per message
+	// coder/websocket registers for a read with a cancellable context.
+	stopRead := context.AfterFunc(ctx, func() { c.ws.CloseNow() })
+	defer stopRead()
 	var held *[]byte // the previous message's buffer, back to the pool once handled
 	defer func() { releaseReadBuf(held) }()
 	for {
@@ -859,9 +850,6 @@ func (rl *readLimits) allow(c *conn, now time.Time) (allowed, flooding bool) {
 		c.closeWith(CloseFlood)
 		return false, true
 	}
-	if rl.errors == nil {
-		rl.errors = rate.NewLimiter(1, 3) // made at the first drop: most connections never drop one
-	}
 	if rl.errors.AllowN(now, 1) {
 		c.sendError(nil, wire.Errorf(wire.CodeRateLimited, "more than %g messages a second; message dropped", c.s.cfg.MessagesPerSecond))
 	}
@@ -892,10 +880,7 @@ var errTooBig = errors.New("ws: message over the size limit")
 // ("read limited at 4097 bytes") and then waits out a close handshake,
 // where the protocol promises 1009 "message too big" at once.
 func (c *conn) read() (websocket.MessageType, *[]byte, error) {
-	// No context to end the read: finish's close handshake (or CloseNow)
-	// does, and a cancellable one would cost coder/websocket an AfterFunc
-	// per message.
-	typ, r, err := c.ws.Reader(context.Background())
+	typ, r, err := c.ws.Reader(context.Background()) // ctx: see readLoop
 	if err != nil {
 		return 0, nil, err
 	}
@@ -926,7 +911,8 @@ func (c *conn) read() (websocket.MessageType, *[]byte, error) {
 // bindLog names the room, role and player in the connection's log lines
 // once it is attached.
 func (c *conn) bindLog(pin, role, player string) {
-	c.named.Store(&logNames{pin: pin, role: role, player: player})
+	named := c.logger().With().Str("pin", pin).Str("role", role).Str("player", player).Logger()
+	c.log.Store(&named)
 }
 
 func (c *conn) pong(msg wire.Client) {

@@ -2,7 +2,6 @@ package ws
 
 import (
 	"io"
-	"strings"
 	"sync"
 	"testing"
 
@@ -33,23 +32,5 @@ func TestAttachedLogDoesNotRaceSend(t *testing.T) {
 	wg.Wait()
 	if c.closeReason() != CloseSlow {
 		t.Fatalf("closed %v, want slow consumer", c.closeReason())
-	}
-}
-
-// A connection the room admitted names its room, role and player in the
-// lines it logs, over what the request's logger carries.
-func TestAttachedConnectionsLinesNameItsPlayer(t *testing.T) {
-	var out strings.Builder
-	s := &Server{cfg: Config{QueueFrames: 1}.withDefaults()}
-	c := newConn(s, nil, nil, "192.0.2.1", zerolog.New(&out).With().Str("request_id", "r1").Logger())
-	c.bindLog("123456", "player", "p_1")
-	frame := lobby.Frame{Data: []byte(`{"type":"question"}`), Question: -1}
-	for c.Send(frame) {
-	}
-	line := out.String()
-	for _, want := range []string{`"request_id":"r1"`, `"pin":"123456"`, `"role":"player"`, `"player":"p_1"`, `"message":"closing a slow consumer"`} {
-		if !strings.Contains(line, want) {
-			t.Errorf("log line %q lacks %s", line, want)
-		}
 	}
 }

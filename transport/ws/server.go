@@ -195,7 +195,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request, addr string, 
 	served = true
 	go func() {
 		defer s.wg.Done()
-		c.serve()
+		// Not the request's context: net/http cancels it when this handler
+		// returns. The connection ends by its own close, or Shutdown's.
+		c.serve(context.Background())
 		s.mu.Lock()
 		delete(s.conns, c)
 		s.mu.Unlock()
