@@ -291,31 +291,3 @@ func BenchmarkConnMemory(b *testing.B) {
 		}
 	}
 }
-
-// A connection's reader is a goroutine of its own, not the HTTP handler's:
-// that one's stack has grown through request parsing, middleware and the
-// handshake, and a reader parked under those frames would keep twice the
-// stack memory for the connection's life (8 KiB more per player).
-func TestReaderIsNotTheRequestsGoroutine(t *testing.T) {
-	s := startServer(t, ws.Config{})
-	created := s.createGame(t, []game.Question{
-		{ID: "q1", Kind: game.KindTrueFalse, Prompt: "TCP is connection-oriented.", Options: []string{"True", "False"}, Correct: []int{0}},
-	}, game.Settings{QuestionTime: 30 * time.Second})
-	c := rawJoin(t, strings.TrimPrefix(s.URL, "http://"), created.PIN, "ada")
-	defer c.Close()
-	buf := make([]byte, 1<<22)
-	buf = buf[:runtime.Stack(buf, true)]
-	readers := 0
-	for _, g := range strings.Split(string(buf), "\n\n") {
-		if !strings.Contains(g, "ws.(*conn).readLoop") {
-			continue
-		}
-		readers++
-		if strings.Contains(g, "net/http.(*conn).serve") {
-			t.Errorf("the reader runs on the HTTP handler's goroutine:\n%s", g)
-		}
-	}
-	if readers != 1 {
-		t.Fatalf("%d reader goroutines after one join, want 1", readers)
-	}
-}

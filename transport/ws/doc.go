@@ -1,10 +1,8 @@
 // Package ws serves Quizroom's WebSocket protocol (lobby/wire) on
 // coder/websocket and attaches each connection to its room in package lobby.
 //
-// Each connection has one goroutine of its own, the reader (started by
-// ServeHTTP after the upgrade, whose HTTP handler goroutine then returns:
-// the request's deep stack is not kept for the connection's life; it reads,
-// validates, rate-limits and hands messages on;
+// Each connection has one goroutine of its own, the reader (the HTTP
+// handler's goroutine: reads, validates, rate-limits and hands messages on;
 // it never waits on the room's store, so app-level ping is answered while
 // Redis stalls), and more only while they have work: the command goroutine
 // (submits room commands one at a time, in the order read, while any wait;

@@ -140,16 +140,8 @@ func (s *Server) Connections() int {
 	return len(s.conns)
 }
 
-// ServeHTTP upgrades the request and returns; the connection is served on a
-// goroutine of its own until it ends (Shutdown waits for it). addr is the
-// client address used for the join rate limit.
-//
-// Not on the request's goroutine: by the upgrade, net/http's request
-// parsing, Echo's middleware and the handshake have grown that goroutine's
-// stack to 16 KiB, and a reader parked under all those frames never uses
-// little enough of it for the GC to shrink it. A goroutine started here
-// parks in its read a few frames deep, in 8 KiB: half the stack memory of
-// every connection (39.8 -> 31.6 KiB of RSS per player at 10,000 players).
+// ServeHTTP upgrades the request and serves the connection until it ends.
+// addr is the client address used for the join rate limit.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request, addr string, log zerolog.Logger) {
 	s.mu.Lock()
 	if s.draining {
@@ -159,12 +151,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request, addr string, 
 	}
 	s.wg.Add(1)
 	s.mu.Unlock()
-	served := false
-	defer func() {
-		if !served {
-			s.wg.Done()
-		}
-	}()
+	defer s.wg.Done()
 
 	hw := &hijackWatcher{ResponseWriter: w}
 	wsc, err := websocket.Accept(hw, r, &websocket.AcceptOptions{
@@ -192,17 +179,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request, addr string, 
 	s.conns[c] = struct{}{}
 	s.mu.Unlock()
 	s.cfg.Observer.ConnOpened()
-	served = true
-	go func() {
-		defer s.wg.Done()
-		// Not the request's context: net/http cancels it when this handler
-		// returns. The connection ends by its own close, or Shutdown's.
-		c.serve(context.Background())
-		s.mu.Lock()
-		delete(s.conns, c)
-		s.mu.Unlock()
-		s.cfg.Observer.ConnClosed(c.closeReason().Reason)
-	}()
+	c.serve(r.Context())
+	s.mu.Lock()
+	delete(s.conns, c)
+	s.mu.Unlock()
+	s.cfg.Observer.ConnClosed(c.closeReason().Reason)
 }
 
 // Shutdown stops taking connections, tells every open one to reconnect
