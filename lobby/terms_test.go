@@ -83,15 +83,20 @@ func TestViewDropsAnOutputItAlreadyPassed(t *testing.T) {
 		defer p.close()
 		p.startQuestion(t)
 		frames := len(p.pc.types())
+		last, found, err := p.fa.Inner().LastOutput(context.Background(), p.pin)
+		if err != nil || !found || last.Seq < 2 {
+			t.Fatalf("last output %d (found %v, %v), want one past the first", last.Seq, found, err)
+		}
 		late := `{"i":[{"to":0,"d":{"type":"reveal","seq":1,"q":0,"kind":"single","reason":"deadline","correct":[0],"owner_term":1}}],"w":1,"t":1}`
-		for _, seq := range []uint64{1, 2} {
+		// An older output, and one with the last delivered output's Seq.
+		for _, seq := range []uint64{1, last.Seq} {
 			if err := p.fa.Inner().Publish(context.Background(), p.pin, lobby.Output{Seq: seq, Data: []byte(late)}); err != nil {
 				t.Fatal(err)
 			}
 		}
 		synctest.Wait()
 		if got := p.pc.types(); len(got) != frames {
-			t.Fatalf("the player got %v after outputs older than the question, want nothing new", got[frames:])
+			t.Fatalf("the player got %v from outputs the view had passed, want nothing new", got[frames:])
 		}
 		if ack := p.answer(t, 0); !ack.Accepted {
 			t.Fatalf("answer after the late outputs: %+v", ack)

@@ -51,8 +51,8 @@ type view struct {
 	local map[uint64]stashed
 	// term is the newest ownership term of the outputs delivered here, and
 	// last the newest output's Seq: an output of an older term, or of the
-	// same term at or below last, is dropped (see receive). Only receive uses them: its calls come one at a
-	// time.
+	// same term at or below last, is dropped (see receive). Only receive
+	// uses them: its calls come one at a time.
 	term Term
 	last uint64
 }
@@ -428,13 +428,17 @@ func (v *view) receive(out Output) (ended bool) {
 		// last output, and pub/sub then still carries those published
 		// just before it. Delivered now, it would take every screen here
 		// back a step; the gap that passed it by resynced them instead.
+		// Logged for the case this rule cannot tell apart: a second owner
+		// in the same term, numbering from a store rolled back below it.
+		v.l.log.Debug().Str("pin", v.pin).Uint64("last", v.last).Uint64("got", out.Seq).Msg("output already passed: dropped")
 		return false
 	}
 	v.term = batch.term
 	// In process nothing is dropped, but a takeover (lobbies sharing one
 	// Bus) numbers past a hole on purpose: the gap path runs there too. A
-	// new term numbered below the last output (a store restored from an
-	// old save) is a gap as well, and its numbers are the ones to follow.
+	// new term numbered at or below the last output (a store restored from
+	// an old save, or a replica that lagged) is a gap as well, and its
+	// numbers are the ones to follow.
 	gap := v.last != 0 && out.Seq != v.last+1 && (out.Seq > v.last || newTerm)
 	if gap {
 		v.l.obs.OutputGap()

@@ -184,8 +184,9 @@ func (s *subscription) run(ctx context.Context) {
 			// Resubscribed after a break: hand over the last output if it
 			// is not the last one delivered, so the receiver sees the gap
 			// now rather than at the room's next output. Outputs published
-			// just before it may still follow on pub/sub; the receiver
-			// drops what is older than what it delivered (lobby's view).
+			// just before it may still follow on pub/sub, and one published
+			// right after it twice; the receiver drops an output of the same
+			// term at or below the last it delivered (lobby's view).
 			if lost {
 				lost = false
 				if out, ok := s.lastOutput(ctx); ok && (out.Seq != delivered.Seq || !bytes.Equal(out.Data, delivered.Data)) {
